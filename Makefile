@@ -1,0 +1,77 @@
+# The portal's commands. A newcomer needs only `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install python-deps node-deps assets translations chromium database demo-data lint typecheck \
+        test-unit test-integration test-browser extract-messages clean
+
+run: install database demo-data
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install chromium
+	$(BIN)/pytest
+
+install: python-deps node-deps assets translations
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: static/css/app.css
+static/css/app.css: node_modules/.installed $(wildcard assets/*.* assets/*/*.*)
+	npm run --silent build
+
+translations: python-deps
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f 2>&1 | grep -v "^compiling" || true
+	@test -f translations/cy/LC_MESSAGES/messages.mo || { echo "Translations did not compile."; exit 1; }
+
+# Collect new strings into the catalogues after changing templates or code.
+extract-messages: python-deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --omit-header
+
+# Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on our machines).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "Chromium is missing: install it with 'sudo apt-get install -y chromium' (the browser tests need it)."; exit 1; fi; \
+	fi
+
+instance:
+	mkdir -p instance
+
+database: python-deps instance
+	$(FLASK) db upgrade
+
+demo-data: database
+	$(FLASK) demo-data
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+test-integration: install
+	$(BIN)/pytest tests/integration
+
+test-browser: install chromium
+	$(BIN)/pytest tests/browser
+
+lint: python-deps
+	$(BIN)/ruff check portal tests benchmarks wsgi.py
+	$(BIN)/ruff format --check portal tests benchmarks wsgi.py
+
+typecheck: python-deps
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules static instance/*.db

@@ -1,0 +1,39 @@
+"""The Small Sparks portal: participatory micro-grants for neighbourhoods."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT, config_from_environment
+from portal.web import (
+    register_blueprints,
+    register_commands,
+    register_error_handlers,
+    register_extensions,
+    register_request_hooks,
+    register_templates,
+)
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the portal with `config` (a class or mapping), or from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    if isinstance(config, Mapping):
+        app.config.from_mapping(config)
+    else:
+        app.config.from_object(config or config_from_environment())
+    register_extensions(app)
+    register_templates(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app

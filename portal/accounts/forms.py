@@ -1,0 +1,81 @@
+"""Sign-in forms, with GOV.UK-style error messages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
+
+from portal.common.forms import TextField, strip, submit
+
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
+
+
+class EmailField(TextField):
+    def __init__(self, label: object, **kwargs: object) -> None:
+        super().__init__(
+            label,
+            validators=[
+                DataRequired(message=_l("Enter your email address")),
+                Length(max=320, message=EMAIL_FORMAT),
+                Email(message=EMAIL_FORMAT, check_deliverability=False),
+            ],
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+class SignInEmailForm(FlaskForm):
+    email = EmailField(_l("What is your email address?"),
+                       description=_l("We will email you a link to sign in. You do not need a password."))
+    submit = submit(_l("Send me a link"))
+
+
+def _code_filter(value: object) -> object:
+    return value.replace(" ", "").replace("-", "").strip() if isinstance(value, str) else value
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField(
+        _l("Enter the code from the email"),
+        description=_l("It is 6 numbers, for example 123456"),
+        widget=GovTextInput(),
+        filters=[_code_filter],
+        validators=[
+            InputRequired(message=_l("Enter the code from the email")),
+            Regexp(r"^\d{6}$", message=_l("The code is 6 numbers, for example 123456")),
+        ],
+    )
+    submit = submit(_l("Sign in"))
+
+
+class ConfirmSignInForm(FlaskForm):
+    submit = submit(_l("Sign in"))
+
+
+class StaffSignInForm(FlaskForm):
+    email = EmailField(_l("Email address"))
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=_l("Enter your password")), Length(max=200, message=_l("Enter your password"))],
+    )
+    submit = submit(_l("Continue"))
+
+
+class OneTimeCodeForm(FlaskForm):
+    code = StringField(
+        _l("Enter the 6-number code from your authenticator app"),
+        widget=GovTextInput(),
+        filters=[_code_filter, strip],
+        validators=[
+            InputRequired(message=_l("Enter the code from your authenticator app")),
+            Regexp(r"^\d{6}$", message=_l("The code is 6 numbers, for example 123456")),
+        ],
+    )
+    submit = submit(_l("Continue"))
+
+
+class SignOutForm(FlaskForm):
+    pass

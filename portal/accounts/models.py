@@ -1,0 +1,100 @@
+"""People, the roles they hold, their panels, and single-use sign-in tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.roles import Role, needs_staff_sign_in
+from portal.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last one-time-code time step used, so a code cannot be replayed within its window.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role_rows: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    panel_memberships: Mapped[list[PanelMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        # The session holds id and a token; rotating the token (at sign-out) ends every session of this person.
+        return f"{self.id}.{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.is_active_account
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return needs_staff_sign_in(self.roles)
+
+    @property
+    def panel_neighbourhood_ids(self) -> frozenset[int]:
+        return frozenset(m.neighbourhood_id for m in self.panel_memberships)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class PanelMembership(db.Model):
+    __tablename__ = "panel_memberships"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id", ondelete="CASCADE"), primary_key=True
+    )
+    is_chair: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+    user: Mapped[User] = relationship(back_populates="panel_memberships")
+
+
+class SignInToken(db.Model):
+    """A single-use emailed sign-in link and its short code; only hashes are stored."""
+
+    __tablename__ = "sign_in_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)

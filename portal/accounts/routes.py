@@ -1,0 +1,193 @@
+"""Sign-in and sign-out pages for residents and staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.accounts import services
+from portal.accounts.forms import (
+    ConfirmSignInForm,
+    OneTimeCodeForm,
+    SignInCodeForm,
+    SignInEmailForm,
+    StaffSignInForm,
+)
+from portal.accounts.models import User
+from portal.common.access import public, signed_in
+from portal.common.crypto import sha256_hex
+from portal.common.time import utcnow
+from portal.common.urls import safe_next
+from portal.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+SIGN_IN_LIMIT = "10 per minute; 60 per hour"
+PENDING_STAFF_SECONDS = 600
+
+
+def _email_key() -> str:
+    return "email:" + sha256_hex(services.normalise_email(request.form.get("email", "")))
+
+
+REFUSAL_TEXT = {
+    services.Refusal.LINK_NOT_FOUND: lambda: _("That sign-in link does not work. Ask for a new one."),
+    services.Refusal.LINK_USED: lambda: _("That sign-in link has already been used. Ask for a new one."),
+    services.Refusal.LINK_EXPIRED: lambda: _("That sign-in link has run out. Links last 30 minutes. Ask for a new one."),
+    services.Refusal.CODE_WRONG: lambda: _("That code is not right. Check the email and try again."),
+    services.Refusal.TOO_MANY_ATTEMPTS: lambda: _("The code was wrong too many times. Ask for a new one."),
+    services.Refusal.STAFF_USE_PASSWORD: lambda: _("This account signs in with a password. Use staff sign in."),
+    services.Refusal.WRONG_PASSWORD: lambda: _("Your email address or password is not right"),
+    services.Refusal.ACCOUNT_CLOSED: lambda: _("This account has been closed. Talk to your programme officer."),
+}
+
+
+def _begin_session(user: User) -> Any:
+    next_url = safe_next(session.get("next"), url_for("accounts.account"))
+    language = session.get("lang")
+    session.clear()  # a new session at sign-in, so nothing from before carries over
+    if language:
+        session["lang"] = language
+    login_user(user)
+    session["last_active"] = int(utcnow().timestamp())
+    session.permanent = True
+    return redirect(next_url)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit("5 per 15 minutes", key_func=_email_key, methods=["POST"])
+def sign_in() -> Any:
+    if request.method == "GET" and request.args.get("next"):
+        session["next"] = safe_next(request.args["next"])
+    form = SignInEmailForm()
+    if form.validate_on_submit():
+        services.send_sign_in_link(form.email.data)
+        session["sign_in_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_your_email"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.get("/sign-in/check-your-email")
+@public
+def check_your_email() -> Any:
+    if "sign_in_email" not in session:
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/check_your_email.html", email=session["sign_in_email"], form=SignInCodeForm())
+
+
+@bp.post("/sign-in/check-your-email")
+@public
+@limiter.limit(SIGN_IN_LIMIT)
+def enter_sign_in_code() -> Any:
+    email = session.get("sign_in_email")
+    if not email:
+        return redirect(url_for("accounts.sign_in"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        try:
+            return _begin_session(services.sign_in_with_code(email, form.code.data))
+        except services.SignInRefused as refused:
+            form.code.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
+    return render_template("accounts/check_your_email.html", email=email, form=form)
+
+
+@bp.route("/sign-in/link/<string:token>", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def confirm_sign_in_link(token: str) -> Any:
+    # GET only shows a button: mail scanners that open links must not use up the link.
+    form = ConfirmSignInForm()
+    try:
+        if form.validate_on_submit():
+            return _begin_session(services.sign_in_with_link(token))
+        services.check_sign_in_link(token)
+    except services.SignInRefused as refused:
+        return render_template("accounts/link_problem.html",
+                               message=REFUSAL_TEXT[services.Refusal(refused.reason)]()), 400
+    return render_template("accounts/confirm_sign_in.html", form=form)
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limiter.limit("10 per 15 minutes", key_func=_email_key, methods=["POST"])
+def staff_sign_in() -> Any:
+    form = StaffSignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.check_staff_password(form.email.data, form.password.data)
+        except services.SignInRefused as refused:
+            form.password.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
+        else:
+            session["pending_staff"] = {"id": user.id, "at": int(utcnow().timestamp())}
+            if services.needs_one_time_code_set_up(user):
+                return redirect(url_for("accounts.set_up_one_time_code"))
+            return redirect(url_for("accounts.enter_one_time_code"))
+    form.password.data = ""  # never send a password back to the browser
+    return render_template("accounts/staff_sign_in.html", form=form)
+
+
+def _pending_staff() -> User:
+    pending = session.get("pending_staff")
+    if not pending or int(utcnow().timestamp()) - pending["at"] > PENDING_STAFF_SECONDS:
+        abort(redirect(url_for("accounts.staff_sign_in")))
+    user = db.session.get(User, pending["id"])
+    if user is None:
+        abort(redirect(url_for("accounts.staff_sign_in")))
+    return user
+
+
+@bp.route("/staff/set-up-code", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def set_up_one_time_code() -> Any:
+    user = _pending_staff()
+    if not services.needs_one_time_code_set_up(user):
+        return redirect(url_for("accounts.enter_one_time_code"))
+    form = OneTimeCodeForm()
+    if form.validate_on_submit():
+        if services.sign_in_with_one_time_code(user, form.code.data):
+            return _begin_session(user)
+        form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+    set_up = services.begin_one_time_code_set_up(user)
+    return render_template("accounts/set_up_code.html", form=form, set_up=set_up)
+
+
+@bp.route("/staff/enter-code", methods=["GET", "POST"])
+@public
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def enter_one_time_code() -> Any:
+    user = _pending_staff()
+    if services.needs_one_time_code_set_up(user):
+        return redirect(url_for("accounts.set_up_one_time_code"))
+    form = OneTimeCodeForm()
+    if form.validate_on_submit():
+        if services.sign_in_with_one_time_code(user, form.code.data):
+            return _begin_session(user)
+        form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+    return render_template("accounts/enter_code.html", form=form)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out() -> Any:
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.get("/account")
+@signed_in
+def account() -> str:
+    return render_template("accounts/account.html")

@@ -1,0 +1,92 @@
+"""Command-line tasks: `flask demo-data` and `flask audit verify`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from portal.accounts.models import User
+from portal.accounts.services import create_user
+from portal.common import audit
+from portal.domain.pots import PotLimits
+from portal.domain.roles import PaymentMethod, Role
+from portal.extensions import db
+from portal.programme.models import Neighbourhood
+from portal.programme.services import save_neighbourhood, save_pot
+
+DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # demo staff accounts share this authenticator key
+
+DEMO_NEIGHBOURHOODS = [
+    ("Chapeltown", "Terraces, a busy high street and a lot of people who get things done.", "Chapeltown Community Hub"),
+    ("Harehills", "A young, lively area where many languages are spoken on every street.", "Harehills Together"),
+    ("Seacroft", "Green spaces, a market and neighbours who look out for each other.", "Seacroft Trust"),
+]
+
+DEMO_PEOPLE = [
+    ("resident@demo.smallsparks.example", "Rosa Resident", {Role.RESIDENT}),
+    ("panel@demo.smallsparks.example", "Pat Panel", {Role.RESIDENT, Role.PANEL_MEMBER}),
+    ("builder@demo.smallsparks.example", "Bea Builder", {Role.COMMUNITY_BUILDER}),
+    ("finance@demo.smallsparks.example", "Fin Finance", {Role.FINANCE_OFFICER}),
+    ("finance2@demo.smallsparks.example", "Faye Finance", {Role.FINANCE_OFFICER}),
+    ("programme@demo.smallsparks.example", "Priya Programme", {Role.PROGRAMME_OFFICER}),
+]
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data() -> None:
+    """Load demo neighbourhoods, open pots and one account per role. Safe to run more than once."""
+    from portal.common.crypto import encrypt
+    from portal.common.time import utcnow
+
+    today = date.today()
+    neighbourhood_ids = []
+    for name, description, host in DEMO_NEIGHBOURHOODS:
+        existing = db.session.execute(sa.select(Neighbourhood).where(Neighbourhood.name == name)).scalar()
+        if existing is None:
+            existing = save_neighbourhood(None, None, name=name, description=description,  # type: ignore[arg-type]
+                                          host_organisation=host, is_active=True)
+            save_pot(None, existing, None, name="Small sparks " + str(today.year),  # type: ignore[arg-type]
+                     limits=PotLimits(budget_pence=500_000, max_award_pence=50_000, fast_track_limit_pence=10_000,
+                                      opens_on=date(today.year, 1, 1), closes_on=date(today.year + 1, 3, 31),
+                                      is_rolling=False),
+                     payment_methods=[m.value for m in PaymentMethod])
+            click.echo(f"Added {name}")
+        neighbourhood_ids.append(existing.id)
+    for email, name, roles in DEMO_PEOPLE:
+        if db.session.execute(sa.select(User.id).where(User.email == email)).first():
+            continue
+        is_staff = bool(roles - {Role.RESIDENT, Role.PANEL_MEMBER})
+        user = create_user(email, name, roles, password=DEMO_PASSWORD if is_staff else None,
+                           panel_neighbourhood_ids=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
+                           chair_of=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else ())
+        if is_staff:
+            user.totp_secret_encrypted = encrypt(DEMO_TOTP_SECRET)
+            user.totp_confirmed_at = utcnow()
+            db.session.commit()
+        click.echo(f"Added {email}")
+    click.echo("Demo data is ready.")
+
+
+@click.group("audit")
+def audit_cli() -> None:
+    """The audit log."""
+
+
+@audit_cli.command("verify")
+@with_appcontext
+def verify_audit() -> None:
+    """Check the audit log's hash chain; exit 1 and list every problem if any row was edited, inserted or deleted."""
+    problems = audit.verify()
+    count = db.session.execute(sa.select(sa.func.count(audit.AuditEvent.id))).scalar()
+    if problems:
+        for problem in problems:
+            click.echo(f"PROBLEM {problem.kind}: {problem.message}")
+        click.echo(f"The audit log has been tampered with: {len(problems)} problem(s) in {count} events.")
+        sys.exit(1)
+    click.echo(f"The audit log is intact: {count} events checked.")

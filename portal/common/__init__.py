@@ -1,0 +1,1 @@
+"""Shared pieces: audit log, mail, access decorators, crypto, filters, transactions."""

@@ -1,0 +1,63 @@
+"""Form fields shared across features: money in pence, trimmed text, GOV.UK-style messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import Field, StringField, SubmitField
+
+from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class TextField(StringField):
+    """A text input that trims spaces around what was typed."""
+
+    widget = GovTextInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("filters", []).append(strip)
+        super().__init__(*args, **kwargs)
+
+
+class MoneyField(Field):
+    """Pounds and pence as people type them ('£1,250.50'); `data` is integer pence. What was typed is kept on error."""
+
+    widget = GovTextInput()
+
+    def __init__(self, *args: Any, required_message: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.required_message = required_message or _l("Enter an amount")
+        self.raw_text = ""
+
+    def _value(self) -> str:
+        if self.raw_text:
+            return self.raw_text
+        return pence_to_input(self.data) if isinstance(self.data, int) else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.data = None
+        if not self.raw_text.strip():
+            return
+        try:
+            self.data = parse_pounds(self.raw_text)
+        except NegativeAmount as error:
+            raise ValueError(_l("Enter an amount of £0 or more")) from error
+        except AmountTooLarge as error:
+            raise ValueError(_l("Enter a smaller amount")) from error
+        except MoneyError as error:
+            raise ValueError(_l("Enter an amount in pounds and pence, like 250 or 1,250.50")) from error
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None and not self.process_errors and self.flags.required:
+            raise ValueError(self.required_message)
+
+
+def submit(text: Any) -> SubmitField:
+    return SubmitField(text, widget=GovSubmitInput())

@@ -1,0 +1,15 @@
+"""Safe redirects: only ever to a path on this site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Return target if it is a local path (no scheme, no host, no backslashes), else default."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

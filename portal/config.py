@@ -1,0 +1,110 @@
+"""Configuration read from environment variables, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below
+# A fixed Fernet key for development and tests only; production must set ENCRYPTION_KEY.
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'instance' / 'portal.db'}"
+
+
+class Config:
+    """Development settings: everything works on a laptop with nothing configured."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY", DEV_ENCRYPTION_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_default())
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Small Sparks")
+    FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:feedback@smallsparks.example")
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+
+    # Mail: MAIL_BACKEND is "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Small Sparks <hello@smallsparks.example>")
+    SHOW_DEV_OUTBOX = _bool("SHOW_DEV_OUTBOX", True)
+
+    SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "30"))
+    IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
+    SESSION_COOKIE_NAME = "sparks_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = 0
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, so a slow resident loses nothing
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
+    RTL_LANGUAGES = frozenset({"ar"})
+
+    FORCE_HTTPS = False
+    HSTS = False
+
+
+class TestConfig(Config):
+    """Settings for the test suite: the database comes from TEST_DATABASE_URL or a temporary SQLite file."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_BACKEND = "outbox"
+    SERVER_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies, HSTS, SMTP mail, and no start without real secrets."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SHOW_DEV_OUTBOX = False
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    HSTS = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a development secret; raises RuntimeError naming what is missing."""
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret or secret == DEV_SECRET_KEY or len(secret) < 32:
+            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production.")
+        key = os.environ.get("ENCRYPTION_KEY", "")
+        if not key or key == DEV_ENCRYPTION_KEY:
+            raise RuntimeError("ENCRYPTION_KEY must be set to a Fernet key in production.")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production.")
+
+
+def config_from_environment() -> type[Config]:
+    """Pick the configuration named by PORTAL_ENV (development, production)."""
+    name = os.environ.get("PORTAL_ENV", "development")
+    if name == "production":
+        ProductionConfig.check()
+        return ProductionConfig
+    return Config

@@ -1,0 +1,1 @@
+"""Pure rules of the programme: no Flask, no database session."""

@@ -1,0 +1,1 @@
+"""Public pages: home, accessibility statement, privacy notice, cookies, language choice."""

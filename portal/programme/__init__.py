@@ -1,0 +1,1 @@
+"""Neighbourhoods, pots, reports and open data."""

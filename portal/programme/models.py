@@ -1,0 +1,63 @@
+"""Neighbourhoods and their pots of money (amounts in integer pence)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.pots import PotLimits
+from portal.extensions import db
+
+
+class Neighbourhood(db.Model):
+    __tablename__ = "neighbourhoods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(140), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    host_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")
+
+
+class Pot(db.Model):
+    __tablename__ = "pots"
+    __table_args__ = (
+        sa.CheckConstraint("budget_pence > 0", name="budget_positive"),
+        sa.CheckConstraint("max_award_pence > 0 AND max_award_pence <= budget_pence", name="max_award_in_budget"),
+        sa.CheckConstraint(
+            "fast_track_limit_pence >= 0 AND fast_track_limit_pence <= max_award_pence", name="fast_track_in_max"
+        ),
+        sa.UniqueConstraint("neighbourhood_id", "name", name="uq_pots_neighbourhood_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    budget_pence: Mapped[int] = mapped_column(sa.BigInteger)
+    max_award_pence: Mapped[int] = mapped_column(sa.BigInteger)
+    fast_track_limit_pence: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    opens_on: Mapped[date | None] = mapped_column(sa.Date)
+    closes_on: Mapped[date | None] = mapped_column(sa.Date)
+    is_rolling: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    payment_methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="pots")
+
+    @property
+    def limits(self) -> PotLimits:
+        return PotLimits(
+            budget_pence=self.budget_pence,
+            max_award_pence=self.max_award_pence,
+            fast_track_limit_pence=self.fast_track_limit_pence,
+            opens_on=self.opens_on,
+            closes_on=self.closes_on,
+            is_rolling=self.is_rolling,
+        )

@@ -1,0 +1,124 @@
+"""Creating and changing neighbourhoods and pots, each change audited."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.common import audit
+from portal.common.transactions import transactional
+from portal.domain.pots import PotLimits, check_pot_limits, is_open
+from portal.extensions import db
+from portal.programme.models import Neighbourhood, Pot
+
+
+class NameTaken(ValueError):
+    """Another neighbourhood (or pot in the same neighbourhood) already has this name."""
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "neighbourhood"
+
+
+def list_neighbourhoods() -> list[Neighbourhood]:
+    return list(db.session.execute(
+        sa.select(Neighbourhood).options(selectinload(Neighbourhood.pots)).order_by(Neighbourhood.name)
+    ).scalars())
+
+
+def list_open_neighbourhoods(today: date | None = None) -> list[Neighbourhood]:
+    """Active neighbourhoods with at least one open pot; each keeps only its open pots in `.pots`."""
+    today = today or date.today()
+    result = []
+    for neighbourhood in list_neighbourhoods():
+        if not neighbourhood.is_active:
+            continue
+        open_pots = [pot for pot in neighbourhood.pots if is_open(pot.limits, today)]
+        if open_pots:
+            result.append(_OpenNeighbourhood(neighbourhood, open_pots))
+    return result  # type: ignore[return-value]
+
+
+class _OpenNeighbourhood:
+    def __init__(self, neighbourhood: Neighbourhood, pots: list[Pot]) -> None:
+        self.id = neighbourhood.id
+        self.name = neighbourhood.name
+        self.slug = neighbourhood.slug
+        self.description = neighbourhood.description
+        self.host_organisation = neighbourhood.host_organisation
+        self.pots = pots
+
+
+def get_neighbourhood(neighbourhood_id: int) -> Neighbourhood | None:
+    return db.session.get(Neighbourhood, neighbourhood_id)
+
+
+def get_pot(neighbourhood_id: int, pot_id: int) -> Pot | None:
+    pot = db.session.get(Pot, pot_id)
+    return pot if pot is not None and pot.neighbourhood_id == neighbourhood_id else None
+
+
+def _name_taken(name: str, except_id: int | None) -> bool:
+    query = sa.select(Neighbourhood.id).where(
+        sa.or_(sa.func.lower(Neighbourhood.name) == name.lower(), Neighbourhood.slug == slugify(name))
+    )
+    if except_id is not None:
+        query = query.where(Neighbourhood.id != except_id)
+    return db.session.execute(query).first() is not None
+
+
+@transactional
+def save_neighbourhood(actor_id: int, neighbourhood: Neighbourhood | None, *, name: str, description: str,
+                       host_organisation: str, is_active: bool) -> Neighbourhood:
+    """Create (neighbourhood=None) or change a neighbourhood; raises NameTaken."""
+    if _name_taken(name, neighbourhood.id if neighbourhood else None):
+        raise NameTaken(name)
+    created = neighbourhood is None
+    if neighbourhood is None:
+        neighbourhood = Neighbourhood()
+        db.session.add(neighbourhood)
+    neighbourhood.name = name
+    neighbourhood.slug = slugify(name)
+    neighbourhood.description = description
+    neighbourhood.host_organisation = host_organisation
+    neighbourhood.is_active = is_active
+    db.session.flush()
+    audit.record("neighbourhood.created" if created else "neighbourhood.changed", actor_id=actor_id,
+                 object_type="neighbourhood", object_id=neighbourhood.id, is_active=is_active)
+    return neighbourhood
+
+
+@transactional
+def save_pot(actor_id: int, neighbourhood: Neighbourhood, pot: Pot | None, *, name: str, limits: PotLimits,
+             payment_methods: list[str]) -> Pot:
+    """Create or change a pot; raises PotRuleBroken if its limits contradict each other, NameTaken on a clash."""
+    check_pot_limits(limits)
+    clash = db.session.execute(
+        sa.select(Pot.id).where(Pot.neighbourhood_id == neighbourhood.id, sa.func.lower(Pot.name) == name.lower(),
+                                Pot.id != (pot.id if pot else -1))
+    ).first()
+    if clash:
+        raise NameTaken(name)
+    created = pot is None
+    if pot is None:
+        pot = Pot(neighbourhood_id=neighbourhood.id)
+        db.session.add(pot)
+    pot.name = name
+    pot.budget_pence = limits.budget_pence
+    pot.max_award_pence = limits.max_award_pence
+    pot.fast_track_limit_pence = limits.fast_track_limit_pence
+    pot.is_rolling = limits.is_rolling
+    pot.opens_on = None if limits.is_rolling else limits.opens_on
+    pot.closes_on = None if limits.is_rolling else limits.closes_on
+    pot.payment_methods = sorted(payment_methods)
+    db.session.flush()
+    audit.record("pot.created" if created else "pot.changed", actor_id=actor_id, object_type="pot",
+                 object_id=pot.id, budget_pence=pot.budget_pence, max_award_pence=pot.max_award_pence,
+                 fast_track_limit_pence=pot.fast_track_limit_pence)
+    return pot

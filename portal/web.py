@@ -1,0 +1,243 @@
+"""The register_* steps create_app runs: extensions, templates, security, blueprints, errors, commands."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
+
+from portal.common.time import utcnow
+from portal.domain.money import format_pence
+from portal.domain.roles import Role
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+
+log = logging.getLogger(__name__)
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "object-src": "'none'",
+}
+
+
+def select_locale() -> str:
+    languages = current_app_languages()
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def current_app_languages() -> dict[str, str]:
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def register_extensions(app: Flask) -> None:
+    import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
+    import portal.models  # noqa: F401 - registers every table
+    from portal.accounts.services import load_user_from_session
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user_from_session)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.session_protection = None  # the session is renewed at sign-in and ended by token rotation
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["HSTS"],
+        strict_transport_security_max_age=31536000,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        content_security_policy=CSP,
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    WTFormsHelpers(app)
+    app.permanent_session_lifetime = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"])
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+        [
+            FileSystemLoader(app.template_folder),  # type: ignore[arg-type]
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.filters["money"] = format_pence
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        language = str(get_locale() or "en")
+        return {
+            "current_language": language,
+            "is_rtl": language in app.config["RTL_LANGUAGES"],
+            "service_navigation": service_navigation(),
+            "role_names": role_names(),
+        }
+
+
+def service_navigation() -> list[dict[str, Any]]:
+    """The links in the header, by what the signed-in person may do."""
+    items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
+    if current_user.is_authenticated:
+        items.append((_("Your panels"), "panels.list_panels", current_user.has_role(Role.PANEL_MEMBER)))
+        items.append(
+            (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
+        )
+        items.append((_("Your account"), "accounts.account", True))
+        if app_shows_outbox():
+            items.append((_("Outbox"), "dev.outbox", True))
+    else:
+        items.append((_("Sign in"), "accounts.sign_in", True))
+    result = []
+    for text, endpoint, allowed in items:
+        if allowed:
+            href = url_for(endpoint)
+            result.append({"text": text, "href": href, "active": request.path == href})
+    return result
+
+
+def role_names() -> dict[Role, str]:
+    return {
+        Role.RESIDENT: _("Share your ideas for small sparks"),
+        Role.COMMUNITY_BUILDER: _("Help residents with their ideas (community builder)"),
+        Role.PANEL_MEMBER: _("Decide on ideas for your neighbourhood (panel member)"),
+        Role.FINANCE_OFFICER: _("Record and authorise payments (finance officer)"),
+        Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
+    }
+
+
+def app_shows_outbox() -> bool:
+    from flask import current_app
+
+    return bool(current_app.config["SHOW_DEV_OUTBOX"]) and current_app.config["MAIL_BACKEND"] == "outbox"
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def end_idle_sessions() -> Any:
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = int(utcnow().timestamp())
+        last = session.get("last_active", now)
+        if now - last > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+            logout_user()
+            session.clear()
+            flash(_("You were signed out because you had not done anything for a while. Sign in again to carry on."))
+            return redirect(url_for("accounts.sign_in"))
+        session["last_active"] = now
+        session.permanent = True
+        return None
+
+    @app.after_request
+    def personal_pages_are_not_stored(response: Any) -> Any:
+        if request.endpoint != "static" and (current_user.is_authenticated or request.method == "POST"):
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.teardown_request
+    def keep_no_state(exc: BaseException | None) -> None:
+        g.pop("_unused", None)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts.routes import bp as accounts_bp
+    from portal.common.dev import bp as dev_bp
+    from portal.pages.routes import bp as pages_bp
+    from portal.panels.routes import bp as panels_bp
+    from portal.programme.routes import bp as programme_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(programme_bp)
+    app.register_blueprint(panels_bp)
+    if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
+        app.register_blueprint(dev_bp)
+
+
+ERROR_TEXT = {
+    400: (_l("Sorry, there is a problem with that request"),
+          _l("Something in what was sent did not make sense to us. Go back and try again.")),
+    403: (_l("You cannot see this page"),
+          _l("Your account does not let you see this page. If you think it should, talk to your programme officer.")),
+    404: (_l("Page not found"),
+          _l("If you typed the web address, check it is correct. If you pasted the web address, check you copied "
+             "the entire address.")),
+    405: (_l("Sorry, you cannot do that here"),
+          _l("This page does not accept that kind of request. Go back and use the buttons on the page.")),
+    413: (_l("That file is too big"),
+          _l("What you sent was larger than we can take. Go back and try a smaller file.")),
+    429: (_l("Too many tries"),
+          _l("You have tried this too many times in a short time. Wait a few minutes, then try again.")),
+    500: (_l("Sorry, there is a problem with the service"),
+          _l("Try again later. What you saved before is still saved.")),
+}
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    return render_template("errors/error.html", title=title, text=message or text, code=code), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(400, _("This page was open for too long or was sent twice. Go back, refresh the page "
+                                   "and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        code = error.code or 500
+        if code not in ERROR_TEXT:
+            return error
+        return render_error(code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[str, int]:
+        log.exception("unexpected error on %s %s", request.method, request.endpoint)
+        db.session.rollback()
+        return render_error(500)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.commands import audit_cli, demo_data
+
+    app.cli.add_command(demo_data)
+    app.cli.add_command(audit_cli)

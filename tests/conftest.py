@@ -1,0 +1,162 @@
+"""Fixtures shared by every tier: the app on a migrated database, a rolled-back session per test, helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+
+from portal.config import TestConfig
+
+POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def reset_postgres_database(url: str) -> None:
+    """Create the database named in url if needed, and empty its schema."""
+    url_obj = sa.make_url(url)
+    admin = sa.create_engine(sa.make_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": url_obj.database}).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{url_obj.database}"'))
+    finally:
+        admin.dispose()
+    engine = sa.create_engine(url_obj, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    from portal import create_app
+
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    return create_app(config)
+
+
+def migrate_to_head(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        reset_postgres_database(url) if url.startswith("postgresql") else None
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    app = make_test_app(database_url)
+    migrate_to_head(app)
+    return app
+
+
+class _BoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks engines itself; in tests every query must use the test's connection."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Any]:
+    """Each test runs inside a transaction that is rolled back; services' commits become savepoints."""
+    from portal.extensions import db, limiter
+
+    limiter.reset()
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Any) -> FlaskClient:
+    return app.test_client()
+
+
+def login_as(client: FlaskClient, user: Any) -> Any:
+    """Sign a user in on the test client, as the sign-in pages would."""
+    from portal.common.time import utcnow
+
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["last_active"] = int(utcnow().timestamp())
+    return user
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str = "/") -> str:
+    """The CSRF token the page at url carries for this client's session."""
+    page = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any], *, token_from: str | None = None,
+              **kwargs: Any) -> Any:
+    """Post a form the way a browser would: with the CSRF token from the page."""
+    payload = {"csrf_token": csrf_token(client, token_from or url), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect every SQL statement run inside the block."""
+    from portal.extensions import db
+
+    statements: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def outbox(to: str | None = None) -> list[Any]:
+    """Emails the portal has sent in this test, oldest first."""
+    from portal.common.email import OutboxMessage
+    from portal.extensions import db
+
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if to:
+        query = query.where(OutboxMessage.to_address == to)
+    return list(db.session.execute(query).scalars())

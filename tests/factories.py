@@ -1,0 +1,92 @@
+"""factory_boy factories for the portal's models, writing through the test's session."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import factory
+import pyotp
+
+from portal.accounts.models import PanelMembership, User, UserRole
+from portal.accounts.services import password_hasher
+from portal.common.crypto import encrypt
+from portal.common.time import utcnow
+from portal.domain.roles import PaymentMethod, Role
+from portal.extensions import db
+from portal.programme.models import Neighbourhood, Pot
+
+STAFF_PASSWORD = "correct horse battery staple"
+_hashed_password = None
+
+
+class Base(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+
+class NeighbourhoodFactory(Base):
+    class Meta:
+        model = Neighbourhood
+
+    name = factory.Sequence(lambda n: f"Neighbourhood {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    description = "A friendly place."
+    host_organisation = "Community Hub"
+    is_active = True
+
+
+class PotFactory(Base):
+    class Meta:
+        model = Pot
+
+    neighbourhood = factory.SubFactory(NeighbourhoodFactory)
+    name = factory.Sequence(lambda n: f"Pot {n}")
+    budget_pence = 500_000
+    max_award_pence = 50_000
+    fast_track_limit_pence = 10_000
+    opens_on = date(2020, 1, 1)
+    closes_on = date(2099, 12, 31)
+    is_rolling = False
+    payment_methods = factory.LazyFunction(lambda: [m.value for m in PaymentMethod])
+
+
+def _staff_hash() -> str:
+    global _hashed_password
+    if _hashed_password is None:
+        _hashed_password = password_hasher.hash(STAFF_PASSWORD)
+    return _hashed_password
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        for role in extracted or [Role.RESIDENT]:
+            self.role_rows.append(UserRole(role=role))
+        db.session.flush()
+
+    @factory.post_generation
+    def panels(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        for neighbourhood in extracted or []:
+            self.panel_memberships.append(PanelMembership(neighbourhood_id=neighbourhood.id))
+        db.session.flush()
+
+
+def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[User, pyotp.TOTP | None]:
+    """A staff member with the test password and, unless with_code is False, a confirmed authenticator."""
+    secret = pyotp.random_base32()
+    user = UserFactory(roles=list(roles), password_hash=_staff_hash(), **kwargs)
+    if with_code:
+        user.totp_secret_encrypted = encrypt(secret)
+        user.totp_confirmed_at = utcnow()
+        db.session.flush()
+        return user, pyotp.TOTP(secret)
+    return user, None
