@@ -64,9 +64,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class IsolatedRequestsClient(FlaskClient):
+    """Each test holds one app context (for its rolled-back session), and Flask reuses it for every request in
+    the test; clearing `g` before and after each request keeps requests from seeing each other's signed-in user
+    or CSRF token, as they would not in production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g
+
+        vars(g).clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            vars(g).clear()
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Flask:
     app = make_test_app(database_url)
+    app.test_client_class = IsolatedRequestsClient
     migrate_to_head(app)
     return app
 

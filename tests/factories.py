@@ -24,7 +24,7 @@ class Base(factory.alchemy.SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "flush"
+        sqlalchemy_session_persistence = "commit"  # a savepoint in tests: rolled back after each test
 
 
 class NeighbourhoodFactory(Base):
@@ -71,13 +71,13 @@ class UserFactory(Base):
     def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         for role in extracted or [Role.RESIDENT]:
             self.role_rows.append(UserRole(role=role))
-        db.session.flush()
+        db.session.commit()
 
     @factory.post_generation
     def panels(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         for neighbourhood in extracted or []:
             self.panel_memberships.append(PanelMembership(neighbourhood_id=neighbourhood.id))
-        db.session.flush()
+        db.session.commit()
 
 
 def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[User, pyotp.TOTP | None]:
@@ -87,6 +87,6 @@ def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[Use
     if with_code:
         user.totp_secret_encrypted = encrypt(secret)
         user.totp_confirmed_at = utcnow()
-        db.session.flush()
+        db.session.commit()
         return user, pyotp.TOTP(secret)
     return user, None

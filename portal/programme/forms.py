@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovTextArea
-from wtforms import BooleanField, DateField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.common.forms import MoneyField, TextField, strip, submit
 from portal.domain.roles import PaymentMethod
 
 PAYMENT_METHOD_CHOICES = [
-    (PaymentMethod.BANK_TRANSFER.value, _l("Into a bank account")),
-    (PaymentMethod.PAID_TO_NAMED_PERSON.value, _l("To a named person on a group's behalf")),
-    (PaymentMethod.PAID_TO_HOST_ORGANISATION.value, _l("To the host organisation on a group's behalf")),
-    (PaymentMethod.OTHER_ARRANGEMENT.value, _l("Another way the host organisation offers")),
+    SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Into a bank account")),
+    SelectChoice(PaymentMethod.PAID_TO_NAMED_PERSON.value, _l("To a named person on a group's behalf")),
+    SelectChoice(PaymentMethod.PAID_TO_HOST_ORGANISATION.value, _l("To the host organisation on a group's behalf")),
+    SelectChoice(PaymentMethod.OTHER_ARRANGEMENT.value, _l("Another way the host organisation offers")),
 ]
 
 
