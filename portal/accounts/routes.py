@@ -21,7 +21,7 @@ from portal.common.access import public, signed_in
 from portal.common.crypto import sha256_hex
 from portal.common.time import utcnow
 from portal.common.urls import safe_next
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -136,7 +136,7 @@ def _pending_staff() -> User:
     pending = session.get("pending_staff")
     if not pending or int(utcnow().timestamp()) - pending["at"] > PENDING_STAFF_SECONDS:
         abort(redirect(url_for("accounts.staff_sign_in")))
-    user = db.session.get(User, pending["id"])
+    user = services.get_user(pending["id"])
     if user is None:
         abort(redirect(url_for("accounts.staff_sign_in")))
     return user

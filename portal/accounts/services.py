@@ -64,6 +64,10 @@ def load_user_from_session(value: str) -> User | None:
     return user
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def get_user_by_email(email: str) -> User | None:
     return db.session.execute(sa.select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 

@@ -6,12 +6,10 @@ Production never registers this blueprint (ProductionConfig sets SHOW_DEV_OUTBOX
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from portal.common.access import public
-from portal.common.email import OutboxMessage
-from portal.extensions import db
+from portal.common.email import list_outbox
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
@@ -19,5 +17,4 @@ bp = Blueprint("dev", __name__, url_prefix="/dev")
 @bp.get("/outbox")
 @public
 def outbox() -> str:
-    messages = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(20)).scalars()
-    return render_template("dev/outbox.html", messages=list(messages))
+    return render_template("dev/outbox.html", messages=list_outbox(limit=20))

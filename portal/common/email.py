@@ -70,3 +70,8 @@ def sender() -> Sender:
 def send_email(to: str, subject: str, body: str) -> None:
     """Send one plain-text email with the configured sender."""
     sender().send(Email(to=to, subject=subject, body=body))
+
+
+def list_outbox(limit: int = 20) -> list[OutboxMessage]:
+    """The newest messages in the development outbox, newest first."""
+    return list(db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars())

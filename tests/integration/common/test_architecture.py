@@ -1,0 +1,131 @@
+"""Architecture rules, checked over the URL map as GOV.UK Notify does: every route is classified and guarded."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.common.access import Access
+from portal.domain.roles import Role
+from tests.conftest import login_as
+from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_staff
+
+PORTAL = Path(__file__).resolve().parents[3] / "portal"
+KINDS = {"public", "signed_in", "role", "object"}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        yield rule, app.view_functions[rule.endpoint]
+
+
+def test_every_route_is_classified(app):
+    unclassified = [rule.rule for rule, view in routes(app) if not isinstance(getattr(view, "access", None), Access)]
+    assert unclassified == [], "add an access decorator from portal.common.access to these routes"
+
+
+def test_every_classification_is_a_known_kind(app):
+    assert {view.access.kind for _, view in routes(app)} <= KINDS
+
+
+def test_every_route_with_an_object_id_checks_the_object_or_says_why_the_role_sees_all(app):
+    unchecked = []
+    for rule, view in routes(app):
+        ids = [arg for arg in rule.arguments if arg.endswith("_id")]
+        if ids and view.access.kind != "object" and not (view.access.kind == "role" and view.access.scope):
+            unchecked.append(rule.rule)
+    assert unchecked == []
+
+
+def test_urls_are_kebab_case(app):
+    bad = []
+    for rule, _ in routes(app):
+        for part in re.sub(r"<[^>]+>", "", rule.rule).strip("/").split("/"):
+            if part and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", part):
+                bad.append(rule.rule)
+    assert bad == []
+
+
+def test_url_arguments_use_typed_converters(app):
+    untyped = [rule.rule for rule, _ in routes(app) if re.search(r"<(?![a-z]+:)[^>]+>", rule.rule)]
+    assert untyped == []
+
+
+@pytest.mark.parametrize("module", sorted(p.relative_to(PORTAL).as_posix() for p in PORTAL.rglob("routes.py")))
+def test_route_modules_never_touch_the_database_session(module):
+    tree = ast.parse((PORTAL / module).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "portal.extensions":
+            assert "db" not in {alias.name for alias in node.names}, f"{module} imports db"
+        if isinstance(node, ast.Attribute) and node.attr == "session" and getattr(node.value, "id", "") == "db":
+            pytest.fail(f"{module} uses db.session")
+
+
+def test_no_state_changes_on_get(app):
+    """POST-only actions are never reachable by GET (S2)."""
+    for endpoint in ("accounts.sign_out", "pages.change_language"):
+        methods = {m for rule in app.url_map.iter_rules(endpoint) for m in rule.methods}
+        assert "GET" not in methods, endpoint
+
+
+# S1: every route, tried as every role and as someone who does not own the object -------------------------------------
+
+PEOPLE = {
+    "resident": [Role.RESIDENT],
+    "panel_member_elsewhere": [Role.RESIDENT, Role.PANEL_MEMBER],
+    "community_builder": [Role.COMMUNITY_BUILDER],
+    "finance_officer": [Role.FINANCE_OFFICER],
+    "programme_officer": [Role.PROGRAMME_OFFICER],
+}
+
+
+def fill(rule, ids):
+    url = rule.rule
+    for arg in rule.arguments:
+        url = re.sub(rf"<[^>]*:?{arg}>", str(ids.get(arg, "x")), url)
+    return url
+
+
+@pytest.mark.parametrize("who", ["anonymous", *PEOPLE])
+def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
+    pot = PotFactory()
+    elsewhere = NeighbourhoodFactory()
+    ids = {"neighbourhood_id": pot.neighbourhood_id, "pot_id": pot.id}
+    user = None
+    if who != "anonymous":
+        roles = PEOPLE[who]
+        if set(roles) & {Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER}:
+            user, _ = make_staff(*roles)
+        else:
+            user = UserFactory(roles=roles, panels=[elsewhere] if Role.PANEL_MEMBER in roles else [])
+        login_as(client, user)
+    checked = 0
+    for rule, view in routes(app):
+        access = view.access
+        if access.kind == "public" or "GET" not in rule.methods:
+            continue
+        response = client.get(fill(rule, ids))
+        if user is None:
+            assert response.status_code == 302 and "/sign-in" in response.headers["Location"], rule.rule
+        elif access.kind == "role" and not user.has_role(*access.roles):
+            assert response.status_code == 403, rule.rule
+        elif access.kind == "object":
+            # Nobody here sits on this neighbourhood's panel, so every object route must hide it.
+            assert response.status_code == 404, rule.rule
+        else:
+            assert response.status_code == 200, rule.rule
+        checked += 1
+    assert checked >= 5
+
+
+def test_the_panel_page_opens_for_a_member_of_that_panel(client):
+    pot = PotFactory()
+    login_as(client, UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER], panels=[pot.neighbourhood]))
+    page = client.get(f"/panels/{pot.neighbourhood_id}")
+    assert page.status_code == 200
+    assert pot.name in page.get_data(as_text=True)

@@ -1,0 +1,90 @@
+"""Security by default: headers (S3), CSRF on every POST (S2), personal pages not stored, safe cookies."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.domain.roles import Role
+from tests.conftest import login_as, make_test_app, post_form
+from tests.factories import PotFactory, UserFactory, make_staff
+
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", csp)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_every_script_on_the_page_carries_this_requests_nonce(client):
+    response = client.get("/")
+    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script[^>]*>", response.get_data(as_text=True))
+    assert scripts
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
+    assert nonce not in client.get("/").headers["Content-Security-Policy"], "a fresh nonce each request"
+
+
+def test_personal_pages_are_not_stored(client):
+    login_as(client, UserFactory())
+    assert client.get("/account").headers["Cache-Control"] == "no-store"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client):
+    client.get("/sign-in")
+    cookie = client.get_cookie("sparks_session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_production_sets_hsts_and_secure_cookies(app):
+    production = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], SESSION_COOKIE_SECURE=True, HSTS=True)
+    client = production.test_client()
+    response = client.get("/sign-in", base_url="https://localhost")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+POSTS = [
+    ("/sign-in", {"email": "a@example.org"}),
+    ("/sign-in/check-your-email", {"code": "123456"}),
+    ("/staff/sign-in", {"email": "a@example.org", "password": "x"}),
+    ("/language", {"language": "cy"}),
+    ("/sign-out", {}),
+    ("/programme/neighbourhoods/new", {"name": "x", "description": "y", "host_organisation": "z"}),
+]
+
+
+@pytest.mark.parametrize(("url", "data"), POSTS)
+def test_a_post_without_a_csrf_token_is_refused(client, url, data):
+    user, _ = make_staff(Role.PROGRAMME_OFFICER)
+    login_as(client, user)
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "This page was open for too long" in response.get_data(as_text=True)
+
+
+def test_every_post_route_is_covered_by_csrf(app):
+    from portal.extensions import csrf
+
+    exempt = {view for view in csrf._exempt_views}
+    assert exempt == set()
+    post_rules = [r.rule for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(post_rules) >= len(POSTS)
+
+
+def test_no_personal_data_appears_in_urls(client):
+    response = post_form(client, "/sign-in", {"email": "secret.person@example.org"})
+    assert "secret.person" not in response.headers["Location"]
+
+
+def test_no_personal_data_is_logged(client, caplog):
+    caplog.set_level("DEBUG")
+    post_form(client, "/sign-in", {"email": "logged.person@example.org"})
+    PotFactory()
+    assert "logged.person" not in caplog.text
