@@ -19,7 +19,7 @@ from portal.programme.models import Neighbourhood
 from portal.programme.services import save_neighbourhood, save_pot
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # demo staff accounts share this authenticator key
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
 
 DEMO_NEIGHBOURHOODS = [
     ("Chapeltown", "Terraces, a busy high street and a lot of people who get things done.", "Chapeltown Community Hub"),
@@ -49,22 +49,43 @@ def demo_data() -> None:
     for name, description, host in DEMO_NEIGHBOURHOODS:
         existing = db.session.execute(sa.select(Neighbourhood).where(Neighbourhood.name == name)).scalar()
         if existing is None:
-            existing = save_neighbourhood(None, None, name=name, description=description,  # type: ignore[arg-type]
-                                          host_organisation=host, is_active=True)
-            save_pot(None, existing, None, name="Small sparks " + str(today.year),  # type: ignore[arg-type]
-                     limits=PotLimits(budget_pence=500_000, max_award_pence=50_000, fast_track_limit_pence=10_000,
-                                      opens_on=date(today.year, 1, 1), closes_on=date(today.year + 1, 3, 31),
-                                      is_rolling=False),
-                     payment_methods=[m.value for m in PaymentMethod])
+            existing = save_neighbourhood(
+                None,
+                None,
+                name=name,
+                description=description,  # type: ignore[arg-type]
+                host_organisation=host,
+                is_active=True,
+            )
+            save_pot(
+                None,
+                existing,
+                None,
+                name="Small sparks " + str(today.year),  # type: ignore[arg-type]
+                limits=PotLimits(
+                    budget_pence=500_000,
+                    max_award_pence=50_000,
+                    fast_track_limit_pence=10_000,
+                    opens_on=date(today.year, 1, 1),
+                    closes_on=date(today.year + 1, 3, 31),
+                    is_rolling=False,
+                ),
+                payment_methods=[m.value for m in PaymentMethod],
+            )
             click.echo(f"Added {name}")
         neighbourhood_ids.append(existing.id)
     for email, name, roles in DEMO_PEOPLE:
         if db.session.execute(sa.select(User.id).where(User.email == email)).first():
             continue
         is_staff = bool(roles - {Role.RESIDENT, Role.PANEL_MEMBER})
-        user = create_user(email, name, roles, password=DEMO_PASSWORD if is_staff else None,
-                           panel_neighbourhood_ids=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
-                           chair_of=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else ())
+        user = create_user(
+            email,
+            name,
+            roles,
+            password=DEMO_PASSWORD if is_staff else None,
+            panel_neighbourhood_ids=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
+            chair_of=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
+        )
         if is_staff:
             user.totp_secret_encrypted = encrypt(DEMO_TOTP_SECRET)
             user.totp_confirmed_at = utcnow()

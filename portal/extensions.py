@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and attached to the app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +22,14 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+if TYPE_CHECKING:  # Flask-SQLAlchemy makes db.Model at run time; this tells the type checker what it is.
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(DeclarativeBase):
+        pass
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

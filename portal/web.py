@@ -193,21 +193,34 @@ def register_blueprints(app: Flask) -> None:
 
 
 ERROR_TEXT = {
-    400: (_l("Sorry, there is a problem with that request"),
-          _l("Something in what was sent did not make sense to us. Go back and try again.")),
-    403: (_l("You cannot see this page"),
-          _l("Your account does not let you see this page. If you think it should, talk to your programme officer.")),
-    404: (_l("Page not found"),
-          _l("If you typed the web address, check it is correct. If you pasted the web address, check you copied "
-             "the entire address.")),
-    405: (_l("Sorry, you cannot do that here"),
-          _l("This page does not accept that kind of request. Go back and use the buttons on the page.")),
-    413: (_l("That file is too big"),
-          _l("What you sent was larger than we can take. Go back and try a smaller file.")),
-    429: (_l("Too many tries"),
-          _l("You have tried this too many times in a short time. Wait a few minutes, then try again.")),
-    500: (_l("Sorry, there is a problem with the service"),
-          _l("Try again later. What you saved before is still saved.")),
+    400: (
+        _l("Sorry, there is a problem with that request"),
+        _l("Something in what was sent did not make sense to us. Go back and try again."),
+    ),
+    403: (
+        _l("You cannot see this page"),
+        _l("Your account does not let you see this page. If you think it should, talk to your programme officer."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l(
+            "If you typed the web address, check it is correct. If you pasted the web address, check you copied "
+            "the entire address."
+        ),
+    ),
+    405: (
+        _l("Sorry, you cannot do that here"),
+        _l("This page does not accept that kind of request. Go back and use the buttons on the page."),
+    ),
+    413: (_l("That file is too big"), _l("What you sent was larger than we can take. Go back and try a smaller file.")),
+    429: (
+        _l("Too many tries"),
+        _l("You have tried this too many times in a short time. Wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Sorry, there is a problem with the service"),
+        _l("Try again later. What you saved before is still saved."),
+    ),
 }
 
 
@@ -219,8 +232,9 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(400, _("This page was open for too long or was sent twice. Go back, refresh the page "
-                                   "and try again."))
+        return render_error(
+            400, _("This page was open for too long or was sent twice. Go back, refresh the page and try again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

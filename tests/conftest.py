@@ -25,8 +25,9 @@ def reset_postgres_database(url: str) -> None:
     admin = sa.create_engine(sa.make_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": url_obj.database}).first()
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url_obj.database}
+            ).first()
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{url_obj.database}"'))
     finally:
@@ -105,7 +106,8 @@ def db_session(app: Flask) -> Iterator[Any]:
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession})
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
+        )
         try:
             yield db.session
         finally:
@@ -142,8 +144,9 @@ def csrf_token(client: FlaskClient, url: str = "/") -> str:
     return match.group(1)
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any], *, token_from: str | None = None,
-              **kwargs: Any) -> Any:
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], *, token_from: str | None = None, **kwargs: Any
+) -> Any:
     """Post a form the way a browser would: with the CSRF token from the page."""
     payload = {"csrf_token": csrf_token(client, token_from or url), **data}
     return client.post(url, data=payload, **kwargs)

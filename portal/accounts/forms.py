@@ -27,8 +27,10 @@ class EmailField(TextField):
 
 
 class SignInEmailForm(FlaskForm):
-    email = EmailField(_l("What is your email address?"),
-                       description=_l("We will email you a link to sign in. You do not need a password."))
+    email = EmailField(
+        _l("What is your email address?"),
+        description=_l("We will email you a link to sign in. You do not need a password."),
+    )
     submit = submit(_l("Send me a link"))
 
 
@@ -59,7 +61,10 @@ class StaffSignInForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         widget=GovPasswordInput(),
-        validators=[InputRequired(message=_l("Enter your password")), Length(max=200, message=_l("Enter your password"))],
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            Length(max=200, message=_l("Enter your password")),
+        ],
     )
     submit = submit(_l("Continue"))
 

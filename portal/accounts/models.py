@@ -11,14 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.roles import Role, needs_staff_sign_in
-from portal.extensions import db
+from portal.extensions import Model
 
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,9 +36,7 @@ class User(UserMixin, db.Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
-    panel_memberships: Mapped[list[PanelMembership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    panel_memberships: Mapped[list[PanelMembership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def get_id(self) -> str:
         # The session holds id and a token; rotating the token (at sign-out) ends every session of this person.
@@ -64,7 +62,7 @@ class User(UserMixin, db.Model):
         return frozenset(m.neighbourhood_id for m in self.panel_memberships)
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -73,7 +71,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class PanelMembership(db.Model):
+class PanelMembership(Model):
     __tablename__ = "panel_memberships"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -85,7 +83,7 @@ class PanelMembership(db.Model):
     user: Mapped[User] = relationship(back_populates="panel_memberships")
 
 
-class SignInToken(db.Model):
+class SignInToken(Model):
     """A single-use emailed sign-in link and its short code; only hashes are stored."""
 
     __tablename__ = "sign_in_tokens"

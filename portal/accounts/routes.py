@@ -36,7 +36,9 @@ def _email_key() -> str:
 REFUSAL_TEXT = {
     services.Refusal.LINK_NOT_FOUND: lambda: _("That sign-in link does not work. Ask for a new one."),
     services.Refusal.LINK_USED: lambda: _("That sign-in link has already been used. Ask for a new one."),
-    services.Refusal.LINK_EXPIRED: lambda: _("That sign-in link has run out. Links last 30 minutes. Ask for a new one."),
+    services.Refusal.LINK_EXPIRED: lambda: _(
+        "That sign-in link has run out. Links last 30 minutes. Ask for a new one."
+    ),
     services.Refusal.CODE_WRONG: lambda: _("That code is not right. Check the email and try again."),
     services.Refusal.TOO_MANY_ATTEMPTS: lambda: _("The code was wrong too many times. Ask for a new one."),
     services.Refusal.STAFF_USE_PASSWORD: lambda: _("This account signs in with a password. Use staff sign in."),
@@ -107,8 +109,9 @@ def confirm_sign_in_link(token: str) -> Any:
             return _begin_session(services.sign_in_with_link(token))
         services.check_sign_in_link(token)
     except services.SignInRefused as refused:
-        return render_template("accounts/link_problem.html",
-                               message=REFUSAL_TEXT[services.Refusal(refused.reason)]()), 400
+        return render_template(
+            "accounts/link_problem.html", message=REFUSAL_TEXT[services.Refusal(refused.reason)]()
+        ), 400
     return render_template("accounts/confirm_sign_in.html", form=form)
 
 

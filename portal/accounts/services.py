@@ -44,7 +44,7 @@ class Refusal(StrEnum):
     LINK_EXPIRED = "link_expired"
     CODE_WRONG = "code_wrong"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
-    STAFF_USE_PASSWORD = "staff_use_password"
+    STAFF_USE_PASSWORD = "staff_use_password"  # noqa: S105 - a reason, not a password
     WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a password
     ACCOUNT_CLOSED = "account_closed"
 
@@ -78,6 +78,7 @@ def remember_language(user: User, language: str) -> None:
 
 
 # Residents: emailed link and code ------------------------------------------------------------------------------------
+
 
 @transactional
 def send_sign_in_link(email: str) -> None:
@@ -179,6 +180,7 @@ def _complete_resident_sign_in(row: SignInToken) -> User:
 
 # Staff: password then one-time code ----------------------------------------------------------------------------------
 
+
 def check_staff_password(email: str, password: str) -> User:
     """Return the staff member whose password this is; raises SignInRefused(WRONG_PASSWORD) otherwise."""
     user = get_user_by_email(email)
@@ -255,10 +257,17 @@ def sign_out(user: User) -> None:
 
 # People and roles ---------------------------------------------------------------------------------------------------
 
+
 @transactional
-def create_user(email: str, name: str, roles: set[Role], password: str | None = None,
-                panel_neighbourhood_ids: tuple[int, ...] = (), chair_of: tuple[int, ...] = (),
-                actor_id: int | None = None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    roles: set[Role],
+    password: str | None = None,
+    panel_neighbourhood_ids: tuple[int, ...] = (),
+    chair_of: tuple[int, ...] = (),
+    actor_id: int | None = None,
+) -> User:
     """Create a person with roles (and a password for staff); raises ValueError if the email is taken."""
     if get_user_by_email(email) is not None:
         raise ValueError("email already in use")
@@ -273,6 +282,7 @@ def create_user(email: str, name: str, roles: set[Role], password: str | None = 
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor_id=actor_id, object_type="user", object_id=user.id,
-                 roles=sorted(str(r) for r in roles))
+    audit.record(
+        "user.created", actor_id=actor_id, object_type="user", object_id=user.id, roles=sorted(str(r) for r in roles)
+    )
     return user

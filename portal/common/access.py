@@ -66,8 +66,9 @@ def role_required(*roles: Role, scope: str = "") -> Callable[[Callable[..., Any]
     return decorator
 
 
-def object_access(check: Callable[[Any, dict[str, Any]], bool], description: str
-                  ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def object_access(
+    check: Callable[[Any, dict[str, Any]], bool], description: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Only people for whom check(user, view_kwargs) is true; others get 404, so nothing leaks that it exists."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.time import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 
 GENESIS_HASH = "0" * 64
 # Any constant works: it names the one advisory lock that serialises appends on PostgreSQL.
 _AUDIT_LOCK_KEY = 0x5350_4B41
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,8 +34,15 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(sa.String(64))
 
 
-def _digest(prev_hash: str, occurred_at: datetime, actor_id: int | None, action: str, object_type: str,
-            object_id: str, details: str) -> str:
+def _digest(
+    prev_hash: str,
+    occurred_at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: str,
+) -> str:
     payload = json.dumps(
         [prev_hash, occurred_at.isoformat(timespec="microseconds"), actor_id, action, object_type, object_id, details],
         separators=(",", ":"),
@@ -44,8 +51,9 @@ def _digest(prev_hash: str, occurred_at: datetime, actor_id: int | None, action:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(action: str, *, actor_id: int | None = None, object_type: str = "", object_id: Any = "",
-           **details: Any) -> AuditEvent:
+def record(
+    action: str, *, actor_id: int | None = None, object_type: str = "", object_id: Any = "", **details: Any
+) -> AuditEvent:
     """Append one event to the chain in the caller's transaction. Never put personal data in details."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
@@ -83,11 +91,22 @@ def verify() -> list[Problem]:
     rows = db.session.execute(sa.select(AuditEvent).order_by(AuditEvent.id)).scalars()
     for event in rows:
         if event.prev_hash != expected_prev:
-            problems.append(Problem(event.id, "chain broken",
-                                    f"event {event.id} does not follow the one before it: "
-                                    "a row was inserted or deleted before it"))
-        recomputed = _digest(event.prev_hash, event.occurred_at, event.actor_id, event.action,
-                             event.object_type, event.object_id, event.details)
+            problems.append(
+                Problem(
+                    event.id,
+                    "chain broken",
+                    f"event {event.id} does not follow the one before it: a row was inserted or deleted before it",
+                )
+            )
+        recomputed = _digest(
+            event.prev_hash,
+            event.occurred_at,
+            event.actor_id,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.details,
+        )
         if recomputed != event.hash:
             problems.append(Problem(event.id, "edited", f"event {event.id} was changed after it was written"))
         expected_prev = event.hash

@@ -13,10 +13,10 @@ from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.time import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model, db
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

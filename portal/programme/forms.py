@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, 
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.common.forms import MoneyField, TextField, strip, submit
+from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
 PAYMENT_METHOD_CHOICES = [
@@ -20,40 +21,90 @@ PAYMENT_METHOD_CHOICES = [
 
 
 class NeighbourhoodForm(FlaskForm):
-    name = TextField(_l("Name"), validators=[DataRequired(message=_l("Enter the neighbourhood's name")),
-                                             Length(max=120, message=_l("Name must be 120 characters or fewer"))])
+    name = TextField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter the neighbourhood's name")),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
+    )
     description = TextAreaField(
-        _l("Short description"), widget=GovTextArea(), filters=[strip],
+        _l("Short description"),
+        widget=GovTextArea(),
+        filters=[strip],
         description=_l("A sentence or two residents will see"),
-        validators=[DataRequired(message=_l("Enter a short description")),
-                    Length(max=1000, message=_l("Description must be 1,000 characters or fewer"))])
+        validators=[
+            DataRequired(message=_l("Enter a short description")),
+            Length(max=1000, message=_l("Description must be 1,000 characters or fewer")),
+        ],
+    )
     host_organisation = TextField(
         _l("Host organisation"),
-        validators=[DataRequired(message=_l("Enter the host organisation")),
-                    Length(max=200, message=_l("Host organisation must be 200 characters or fewer"))])
+        validators=[
+            DataRequired(message=_l("Enter the host organisation")),
+            Length(max=200, message=_l("Host organisation must be 200 characters or fewer")),
+        ],
+    )
     is_active = BooleanField(_l("Show this neighbourhood to residents"), widget=GovCheckboxInput())
     submit = submit(_l("Save"))
 
 
 class PotForm(FlaskForm):
-    name = TextField(_l("Name of the pot"), validators=[
-        DataRequired(message=_l("Enter the name of the pot")),
-        Length(max=120, message=_l("Name must be 120 characters or fewer"))])
-    budget = MoneyField(_l("Budget"), required_message=_l("Enter the budget"),
-                        validators=[InputRequired(message=_l("Enter the budget"))])
-    max_award = MoneyField(_l("Most one idea can get"), required_message=_l("Enter the most one idea can get"),
-                           validators=[InputRequired(message=_l("Enter the most one idea can get"))])
+    name = TextField(
+        _l("Name of the pot"),
+        validators=[
+            DataRequired(message=_l("Enter the name of the pot")),
+            Length(max=120, message=_l("Name must be 120 characters or fewer")),
+        ],
+    )
+    budget = MoneyField(
+        _l("Budget"),
+        required_message=_l("Enter the budget"),
+        validators=[InputRequired(message=_l("Enter the budget"))],
+    )
+    max_award = MoneyField(
+        _l("Most one idea can get"),
+        required_message=_l("Enter the most one idea can get"),
+        validators=[InputRequired(message=_l("Enter the most one idea can get"))],
+    )
     fast_track_limit = MoneyField(
         _l("Fast-track limit"),
         description=_l("A programme officer may approve ideas up to this amount alone. Enter 0 for no fast track."),
         required_message=_l("Enter the fast-track limit"),
-        validators=[InputRequired(message=_l("Enter the fast-track limit"))])
+        validators=[InputRequired(message=_l("Enter the fast-track limit"))],
+    )
     is_rolling = BooleanField(_l("This pot is rolling: it has no opening or closing date"), widget=GovCheckboxInput())
-    opens_on = DateField(_l("Opens on"), widget=GovDateInput(), format="%d %m %Y", validators=[Optional()],
-                         description=_l("For example, 1 4 2026"))
-    closes_on = DateField(_l("Closes on"), widget=GovDateInput(), format="%d %m %Y", validators=[Optional()],
-                          description=_l("For example, 31 3 2027"))
+    opens_on = DateField(
+        _l("Opens on"),
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description=_l("For example, 1 4 2026"),
+    )
+    closes_on = DateField(
+        _l("Closes on"),
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description=_l("For example, 31 3 2027"),
+    )
     payment_methods = SelectMultipleField(
-        _l("How can people be paid?"), choices=PAYMENT_METHOD_CHOICES, widget=GovCheckboxesInput(),
-        validators=[InputRequired(message=_l("Select at least one way to pay people"))])
+        _l("How can people be paid?"),
+        choices=PAYMENT_METHOD_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message=_l("Select at least one way to pay people"))],
+    )
     submit = submit(_l("Save"))
+
+    def limits(self) -> PotLimits:
+        """The pot's limits as typed; call only after validate_on_submit()."""
+        assert self.budget.data is not None and self.max_award.data is not None
+        assert self.fast_track_limit.data is not None
+        return PotLimits(
+            budget_pence=self.budget.data,
+            max_award_pence=self.max_award.data,
+            fast_track_limit_pence=self.fast_track_limit.data,
+            opens_on=self.opens_on.data,
+            closes_on=self.closes_on.data,
+            is_rolling=bool(self.is_rolling.data),
+        )

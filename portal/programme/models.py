@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.pots import PotLimits
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class Neighbourhood(db.Model):
+class Neighbourhood(Model):
     __tablename__ = "neighbourhoods"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class Neighbourhood(db.Model):
     pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")
 
 
-class Pot(db.Model):
+class Pot(Model):
     __tablename__ = "pots"
     __table_args__ = (
         sa.CheckConstraint("budget_pence > 0", name="budget_positive"),

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.common.access import role_required
-from portal.domain.pots import PotLimits, PotRuleBroken
+from portal.domain.pots import PotRuleBroken
 from portal.domain.roles import Role
 from portal.programme import services
 from portal.programme.forms import NeighbourhoodForm, PotForm
@@ -26,7 +26,9 @@ POT_RULE_TEXT = {
     "max_award_within_budget": ("max_award", lambda: _("The most one idea can get must not be more than the budget")),
     "fast_track_not_negative": ("fast_track_limit", lambda: _("The fast-track limit must be £0 or more")),
     "fast_track_within_max_award": (
-        "fast_track_limit", lambda: _("The fast-track limit must not be more than the most one idea can get")),
+        "fast_track_limit",
+        lambda: _("The fast-track limit must not be more than the most one idea can get"),
+    ),
     "opens_on_needed": ("opens_on", lambda: _("Enter the date the pot opens, or say it is rolling")),
     "closes_on_needed": ("closes_on", lambda: _("Enter the date the pot closes, or say it is rolling")),
     "closes_after_opens": ("closes_on", lambda: _("The closing date must be the same as or after the opening date")),
@@ -61,8 +63,13 @@ def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
     if form.validate_on_submit():
         try:
             saved = services.save_neighbourhood(
-                current_user.id, neighbourhood, name=form.name.data, description=form.description.data,
-                host_organisation=form.host_organisation.data, is_active=form.is_active.data)
+                current_user.id,
+                neighbourhood,
+                name=form.name.data,
+                description=form.description.data,
+                host_organisation=form.host_organisation.data,
+                is_active=form.is_active.data,
+            )
         except services.NameTaken:
             form.name.errors.append(_("There is already a neighbourhood with this name"))
         else:
@@ -83,20 +90,24 @@ def create_pot(neighbourhood_id: int) -> Any:
 def edit_pot(neighbourhood_id: int, pot_id: int) -> Any:
     neighbourhood = _neighbourhood_or_404(neighbourhood_id)
     pot = services.get_pot(neighbourhood_id, pot_id) or abort(404)
-    form = PotForm(obj=pot, budget=pot.budget_pence, max_award=pot.max_award_pence,
-                   fast_track_limit=pot.fast_track_limit_pence)
+    form = PotForm(
+        obj=pot, budget=pot.budget_pence, max_award=pot.max_award_pence, fast_track_limit=pot.fast_track_limit_pence
+    )
     return _save_pot(form, neighbourhood, pot)
 
 
 def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
     if form.validate_on_submit():
-        limits = PotLimits(
-            budget_pence=form.budget.data, max_award_pence=form.max_award.data,
-            fast_track_limit_pence=form.fast_track_limit.data, opens_on=form.opens_on.data,
-            closes_on=form.closes_on.data, is_rolling=form.is_rolling.data)
+        limits = form.limits()
         try:
-            saved = services.save_pot(current_user.id, neighbourhood, pot, name=form.name.data, limits=limits,
-                                      payment_methods=form.payment_methods.data)
+            saved = services.save_pot(
+                current_user.id,
+                neighbourhood,
+                pot,
+                name=form.name.data,
+                limits=limits,
+                payment_methods=form.payment_methods.data,
+            )
         except PotRuleBroken as broken:
             field, text = POT_RULE_TEXT[broken.rule]
             getattr(form, field).errors.append(text())

@@ -27,9 +27,11 @@ def slugify(name: str) -> str:
 
 
 def list_neighbourhoods() -> list[Neighbourhood]:
-    return list(db.session.execute(
-        sa.select(Neighbourhood).options(selectinload(Neighbourhood.pots)).order_by(Neighbourhood.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Neighbourhood).options(selectinload(Neighbourhood.pots)).order_by(Neighbourhood.name)
+        ).scalars()
+    )
 
 
 def list_open_neighbourhoods(today: date | None = None) -> list[Neighbourhood]:
@@ -74,8 +76,15 @@ def _name_taken(name: str, except_id: int | None) -> bool:
 
 
 @transactional
-def save_neighbourhood(actor_id: int, neighbourhood: Neighbourhood | None, *, name: str, description: str,
-                       host_organisation: str, is_active: bool) -> Neighbourhood:
+def save_neighbourhood(
+    actor_id: int,
+    neighbourhood: Neighbourhood | None,
+    *,
+    name: str,
+    description: str,
+    host_organisation: str,
+    is_active: bool,
+) -> Neighbourhood:
     """Create (neighbourhood=None) or change a neighbourhood; raises NameTaken."""
     if _name_taken(name, neighbourhood.id if neighbourhood else None):
         raise NameTaken(name)
@@ -89,19 +98,34 @@ def save_neighbourhood(actor_id: int, neighbourhood: Neighbourhood | None, *, na
     neighbourhood.host_organisation = host_organisation
     neighbourhood.is_active = is_active
     db.session.flush()
-    audit.record("neighbourhood.created" if created else "neighbourhood.changed", actor_id=actor_id,
-                 object_type="neighbourhood", object_id=neighbourhood.id, is_active=is_active)
+    audit.record(
+        "neighbourhood.created" if created else "neighbourhood.changed",
+        actor_id=actor_id,
+        object_type="neighbourhood",
+        object_id=neighbourhood.id,
+        is_active=is_active,
+    )
     return neighbourhood
 
 
 @transactional
-def save_pot(actor_id: int, neighbourhood: Neighbourhood, pot: Pot | None, *, name: str, limits: PotLimits,
-             payment_methods: list[str]) -> Pot:
+def save_pot(
+    actor_id: int,
+    neighbourhood: Neighbourhood,
+    pot: Pot | None,
+    *,
+    name: str,
+    limits: PotLimits,
+    payment_methods: list[str],
+) -> Pot:
     """Create or change a pot; raises PotRuleBroken if its limits contradict each other, NameTaken on a clash."""
     check_pot_limits(limits)
     clash = db.session.execute(
-        sa.select(Pot.id).where(Pot.neighbourhood_id == neighbourhood.id, sa.func.lower(Pot.name) == name.lower(),
-                                Pot.id != (pot.id if pot else -1))
+        sa.select(Pot.id).where(
+            Pot.neighbourhood_id == neighbourhood.id,
+            sa.func.lower(Pot.name) == name.lower(),
+            Pot.id != (pot.id if pot else -1),
+        )
     ).first()
     if clash:
         raise NameTaken(name)
@@ -118,7 +142,13 @@ def save_pot(actor_id: int, neighbourhood: Neighbourhood, pot: Pot | None, *, na
     pot.closes_on = None if limits.is_rolling else limits.closes_on
     pot.payment_methods = sorted(payment_methods)
     db.session.flush()
-    audit.record("pot.created" if created else "pot.changed", actor_id=actor_id, object_type="pot",
-                 object_id=pot.id, budget_pence=pot.budget_pence, max_award_pence=pot.max_award_pence,
-                 fast_track_limit_pence=pot.fast_track_limit_pence)
+    audit.record(
+        "pot.created" if created else "pot.changed",
+        actor_id=actor_id,
+        object_type="pot",
+        object_id=pot.id,
+        budget_pence=pot.budget_pence,
+        max_award_pence=pot.max_award_pence,
+        fast_track_limit_pence=pot.fast_track_limit_pence,
+    )
     return pot

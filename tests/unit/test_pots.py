@@ -8,8 +8,14 @@ from portal.domain.pots import PotLimits, PotRuleBroken, check_pot_limits, is_op
 
 
 def limits(**changes):
-    base = dict(budget_pence=100_000, max_award_pence=20_000, fast_track_limit_pence=5_000,
-                opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31), is_rolling=False)
+    base = dict(
+        budget_pence=100_000,
+        max_award_pence=20_000,
+        fast_track_limit_pence=5_000,
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 12, 31),
+        is_rolling=False,
+    )
     base.update(changes)
     return PotLimits(**base)
 

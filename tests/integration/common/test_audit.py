@@ -43,16 +43,14 @@ def test_each_event_is_chained_to_the_one_before(db_session):
 
 def test_the_database_refuses_to_change_an_event(db_session):
     event = write_events(1)[0]
-    with pytest.raises(sa.exc.DatabaseError):
-        with db.session.begin_nested():
-            db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == event.id).values(action="x"))
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == event.id).values(action="x"))
 
 
 def test_the_database_refuses_to_delete_an_event(db_session):
     event = write_events(1)[0]
-    with pytest.raises(sa.exc.DatabaseError):
-        with db.session.begin_nested():
-            db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id == event.id))
+    with pytest.raises(sa.exc.DatabaseError), db.session.begin_nested():
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.id == event.id))
 
 
 def test_an_edited_event_is_reported(db_session):
@@ -71,8 +69,16 @@ def test_a_deleted_event_is_reported(db_session):
 
 def test_an_inserted_event_is_reported(db_session):
     events = write_events(2)
-    fake = AuditEvent(occurred_at=events[0].occurred_at, actor_id=1, action="forged", object_type="", object_id="",
-                      details="{}", prev_hash="f" * 64, hash="e" * 64)
+    fake = AuditEvent(
+        occurred_at=events[0].occurred_at,
+        actor_id=1,
+        action="forged",
+        object_type="",
+        object_id="",
+        details="{}",
+        prev_hash="f" * 64,
+        hash="e" * 64,
+    )
     db.session.add(fake)
     db.session.flush()
     kinds = {p.kind for p in audit.verify() if p.event_id == fake.id}

@@ -19,8 +19,9 @@ def assert_plain_page(response, status, heading):
 
 
 def test_400_for_a_form_without_its_token(client):
-    assert_plain_page(client.post("/sign-in", data={"email": "a@example.org"}), 400,
-                      "Sorry, there is a problem with that request")
+    assert_plain_page(
+        client.post("/sign-in", data={"email": "a@example.org"}), 400, "Sorry, there is a problem with that request"
+    )
 
 
 def test_403_when_your_account_cannot_see_a_page(client):

@@ -16,8 +16,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, PasswordField, SelectChoice, SelectMultipleField, StringField, SubmitField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,8 +39,9 @@ class EveryWidget(FlaskForm):
     secret = PasswordField("Password", widget=GovPasswordInput())
     story = TextAreaField("What happened", widget=GovTextArea())
     agree = BooleanField("I agree", widget=GovCheckboxInput())
-    ways = SelectMultipleField("Ways", choices=[SelectChoice("a", "Apple"), SelectChoice("b", "Banana")],
-                               widget=GovCheckboxesInput())
+    ways = SelectMultipleField(
+        "Ways", choices=[SelectChoice("a", "Apple"), SelectChoice("b", "Banana")], widget=GovCheckboxesInput()
+    )
     when = DateField("When", widget=GovDateInput(), format="%d %m %Y")
     go = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -81,6 +90,8 @@ def test_the_error_summary_links_to_each_field(app):
         form.validate()
         html = render_template_string(
             '{% from "govuk_frontend_jinja/components/error-summary/macro.html" import govukErrorSummary %}'
-            "{{ govukErrorSummary(wtforms_errors(form)) }}", form=form)
+            "{{ govukErrorSummary(wtforms_errors(form)) }}",
+            form=form,
+        )
     assert 'class="govuk-error-summary"' in html
     assert 'href="#text"' in html

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_the_home_page_lists_neighbourhoods_with_an_open_pot_only(client):
     PotFactory(neighbourhood=NeighbourhoodFactory(name="Open Place"), max_award_pence=75_000, name="Summer pot")
-    PotFactory(neighbourhood=NeighbourhoodFactory(name="Closed Place"), opens_on=date(2020, 1, 1),
-               closes_on=date(2020, 2, 1))
+    PotFactory(
+        neighbourhood=NeighbourhoodFactory(name="Closed Place"), opens_on=date(2020, 1, 1), closes_on=date(2020, 2, 1)
+    )
     PotFactory(neighbourhood=NeighbourhoodFactory(name="Hidden Place", is_active=False))
     html = client.get("/").get_data(as_text=True)
     assert "Open Place" in html and "Summer pot: ask for up to £750." in html
@@ -111,8 +112,11 @@ NOT_USER_FACING = {"layouts/govuk_template.html", "dev/outbox.html"}
 
 @pytest.mark.parametrize(
     "template",
-    sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")
-           if p.relative_to(TEMPLATES).as_posix() not in NOT_USER_FACING),
+    sorted(
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*.html")
+        if p.relative_to(TEMPLATES).as_posix() not in NOT_USER_FACING
+    ),
 )
 def test_every_user_facing_string_in_templates_is_marked_for_translation(template):
     source = (TEMPLATES / template).read_text()

@@ -29,9 +29,11 @@ def officer(client):
 
 def test_a_programme_officer_adds_a_neighbourhood(client):
     user = officer(client)
-    response = post_form(client, "/programme/neighbourhoods/new", {
-        "name": "Little London", "description": "Flats and a park.", "host_organisation": "LL Hub",
-        "is_active": "y"})
+    response = post_form(
+        client,
+        "/programme/neighbourhoods/new",
+        {"name": "Little London", "description": "Flats and a park.", "host_organisation": "LL Hub", "is_active": "y"},
+    )
     assert response.headers["Location"] == "/programme/neighbourhoods"
     saved = db.session.execute(sa.select(Neighbourhood).where(Neighbourhood.name == "Little London")).scalar_one()
     assert (saved.slug, saved.is_active) == ("little-london", True)
@@ -43,7 +45,8 @@ def test_a_programme_officer_adds_a_neighbourhood(client):
 def test_an_empty_neighbourhood_form_explains_each_missing_answer(client):
     officer(client)
     html = post_form(client, "/programme/neighbourhoods/new", {"name": " ", "description": "Kept text"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Enter the neighbourhood&#39;s name" in html or "Enter the neighbourhood's name" in html
     assert "Enter the host organisation" in html
     assert "Kept text" in html
@@ -53,16 +56,20 @@ def test_an_empty_neighbourhood_form_explains_each_missing_answer(client):
 def test_two_neighbourhoods_cannot_share_a_name(client):
     officer(client)
     NeighbourhoodFactory(name="Beeston", slug="beeston")
-    html = post_form(client, "/programme/neighbourhoods/new", {
-        "name": "beeston", "description": "x", "host_organisation": "y"}).get_data(as_text=True)
+    html = post_form(
+        client, "/programme/neighbourhoods/new", {"name": "beeston", "description": "x", "host_organisation": "y"}
+    ).get_data(as_text=True)
     assert "There is already a neighbourhood with this name" in html
 
 
 def test_a_programme_officer_edits_a_neighbourhood(client):
     officer(client)
     place = NeighbourhoodFactory(name="Armley", slug="armley")
-    post_form(client, f"/programme/neighbourhoods/{place.id}", {
-        "name": "Armley and Wortley", "description": "New words", "host_organisation": "Hub"})
+    post_form(
+        client,
+        f"/programme/neighbourhoods/{place.id}",
+        {"name": "Armley and Wortley", "description": "New words", "host_organisation": "Hub"},
+    )
     db.session.refresh(place)
     assert (place.name, place.is_active, place.description) == ("Armley and Wortley", False, "New words")
 
@@ -81,8 +88,9 @@ def test_a_programme_officer_adds_a_pot_with_money_in_pence(client):
 def test_a_pot_whose_limits_contradict_is_refused_with_the_typed_values_kept(client):
     officer(client)
     place = NeighbourhoodFactory()
-    html = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new",
-                     {**POT, "max_award": "6,000"}).get_data(as_text=True)
+    html = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new", {**POT, "max_award": "6,000"}).get_data(
+        as_text=True
+    )
     assert "The most one idea can get must not be more than the budget" in html
     assert 'value="6,000"' in html and 'value="£5,000"' in html
     assert db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == place.id)).first() is None
@@ -91,8 +99,9 @@ def test_a_pot_whose_limits_contradict_is_refused_with_the_typed_values_kept(cli
 def test_an_amount_that_is_not_money_is_explained(client):
     officer(client)
     place = NeighbourhoodFactory()
-    html = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new",
-                     {**POT, "budget": "12.345", "fast_track_limit": "-5"}).get_data(as_text=True)
+    html = post_form(
+        client, f"/programme/neighbourhoods/{place.id}/pots/new", {**POT, "budget": "12.345", "fast_track_limit": "-5"}
+    ).get_data(as_text=True)
     assert "Enter an amount in pounds and pence, like 250 or 1,250.50" in html
     assert "Enter an amount of £0 or more" in html
     assert 'value="12.345"' in html
@@ -101,11 +110,15 @@ def test_an_amount_that_is_not_money_is_explained(client):
 def test_a_pot_needs_dates_unless_it_is_rolling(client):
     officer(client)
     place = NeighbourhoodFactory()
-    html = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new",
-                     {**POT, "opens_on": ["", "", ""]}).get_data(as_text=True)
+    html = post_form(
+        client, f"/programme/neighbourhoods/{place.id}/pots/new", {**POT, "opens_on": ["", "", ""]}
+    ).get_data(as_text=True)
     assert "Enter the date the pot opens, or say it is rolling" in html
-    response = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new",
-                         {**POT, "opens_on": ["", "", ""], "closes_on": ["", "", ""], "is_rolling": "y"})
+    response = post_form(
+        client,
+        f"/programme/neighbourhoods/{place.id}/pots/new",
+        {**POT, "opens_on": ["", "", ""], "closes_on": ["", "", ""], "is_rolling": "y"},
+    )
     assert response.status_code == 302
 
 
