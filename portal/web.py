@@ -251,7 +251,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import audit_cli, demo_data
+    from portal.commands import audit_cli, demo_data, users_cli
 
     app.cli.add_command(demo_data)
+    app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)

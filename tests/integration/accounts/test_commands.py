@@ -1,0 +1,74 @@
+"""Command-line set-up: the first staff account of a new installation, and the demo data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.accounts.services import password_hasher
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.programme.models import Neighbourhood
+
+
+def test_the_first_programme_officer_is_added_from_the_command_line(app, db_session):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "First.Officer@example.org",
+            "--name",
+            "First Officer",
+            "--role",
+            "programme_officer",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(sa.select(User).where(User.email == "first.officer@example.org")).scalar_one()
+    assert user.roles == {Role.PROGRAMME_OFFICER}
+    assert password_hasher.verify(user.password_hash, "a long enough password")
+
+
+def test_staff_need_a_proper_password(app, db_session):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "finance_officer",
+            "--password",
+            "short",
+        ]
+    )
+    assert result.exit_code == 2
+    assert "at least 12 characters" in result.output
+
+
+def test_an_email_cannot_be_used_twice(app, db_session):
+    args = ["users", "create", "--email", "twice@example.org", "--name", "T", "--role", "resident", "--password", ""]
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2 and "already uses" in result.output
+
+
+def test_demo_data_can_be_loaded_twice(app, db_session):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    counts = (
+        db.session.execute(sa.select(sa.func.count(User.id))).scalar(),
+        db.session.execute(sa.select(sa.func.count(Neighbourhood.id))).scalar(),
+    )
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0, second.output
+    assert counts == (
+        db.session.execute(sa.select(sa.func.count(User.id))).scalar(),
+        db.session.execute(sa.select(sa.func.count(Neighbourhood.id))).scalar(),
+    )
+    assert counts[0] >= 6 and counts[1] >= 3
