@@ -190,6 +190,15 @@ def sign_out() -> Any:
     return redirect(url_for("pages.home"))
 
 
+@bp.post("/keep-signed-in")
+@signed_in
+def keep_signed_in() -> Any:
+    # Every signed-in request renews the idle clock (portal.web); this one exists for the timeout warning's button.
+    if request.accept_mimetypes.best == "application/json":
+        return "", 204
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.account")))
+
+
 @bp.get("/account")
 @signed_in
 def account() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.common.time import utcnow
 from portal.domain.roles import Role
-from tests.conftest import login_as, post_form
+from tests.conftest import csrf_token, login_as, post_form
 from tests.factories import UserFactory, make_staff
 
 
@@ -64,3 +64,28 @@ def test_sign_in_returns_you_to_the_page_you_wanted(client):
     post_form(client, "/staff/sign-in", {"email": "back@example.org", "password": "correct horse battery staple"})
     response = post_form(client, "/staff/enter-code", {"code": totp.now()})
     assert response.headers["Location"] == "/programme/neighbourhoods"
+
+
+def test_signed_in_pages_carry_the_idle_warning(client, app):
+    login_as(client, UserFactory())
+    html = client.get("/account").get_data(as_text=True)
+    assert f'data-idle-timeout-seconds="{app.config["IDLE_TIMEOUT_MINUTES"] * 60}"' in html
+    assert 'id="idle-warning"' in html and "You will be signed out soon" in html
+
+
+def test_public_pages_for_signed_out_people_have_no_idle_warning(client):
+    assert 'id="idle-warning"' not in client.get("/").get_data(as_text=True)
+
+
+def test_stay_signed_in_renews_the_idle_clock(client, app):
+    login_as(client, UserFactory())
+    token = csrf_token(client, "/account")
+    almost = int(utcnow().timestamp()) - app.config["IDLE_TIMEOUT_MINUTES"] * 60 + 60
+    with client.session_transaction() as session:
+        session["last_active"] = almost
+    response = client.post(
+        "/keep-signed-in", data={"csrf_token": token, "next": "/account"}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 204
+    with client.session_transaction() as session:
+        assert session["last_active"] > almost + 30
