@@ -1,8 +1,20 @@
 """Imports every model, so the metadata (for migrations and the models-versus-migrations test) is complete."""
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
+from portal.applications.models import Application, CostLine
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.programme.models import Neighbourhood, Pot
 
-__all__ = ["AuditEvent", "Neighbourhood", "OutboxMessage", "PanelMembership", "Pot", "SignInToken", "User", "UserRole"]
+__all__ = [
+    "Application",
+    "AuditEvent",
+    "CostLine",
+    "Neighbourhood",
+    "OutboxMessage",
+    "PanelMembership",
+    "Pot",
+    "SignInToken",
+    "User",
+    "UserRole",
+]

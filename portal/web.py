@@ -109,6 +109,7 @@ def register_templates(app: Flask) -> None:
             "is_rtl": language in app.config["RTL_LANGUAGES"],
             "service_navigation": service_navigation(),
             "role_names": role_names(),
+            "field_labels": field_labels(),
         }
 
 
@@ -116,6 +117,7 @@ def service_navigation() -> list[dict[str, Any]]:
     """The links in the header, by what the signed-in person may do."""
     items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
     if current_user.is_authenticated:
+        items.append((_("Your ideas"), "applications.list_ideas", current_user.has_role(Role.RESIDENT)))
         items.append((_("Your panels"), "panels.list_panels", current_user.has_role(Role.PANEL_MEMBER)))
         items.append(
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
@@ -131,6 +133,27 @@ def service_navigation() -> list[dict[str, Any]]:
             href = url_for(endpoint)
             result.append({"text": text, "href": href, "active": request.path == href})
     return result
+
+
+def field_labels() -> dict[str, str]:
+    """Short names for a resident's answers, as shown on check-your-answers and to staff."""
+    return {
+        "applicant_type": _("Who is applying"),
+        "group_name": _("Group name"),
+        "idea_name": _("Name of your idea"),
+        "idea_description": _("What you want to do"),
+        "brings_together": _("Who it brings together"),
+        "helps_area": _("How it helps your area"),
+        "bring_head": _("What you know"),
+        "bring_hands": _("What you can do"),
+        "bring_heart": _("What you care about"),
+        "help_from_others": _("Help from others"),
+        "when_text": _("When"),
+        "where_text": _("Where"),
+        "contact_name": _("Your name"),
+        "contact_method": _("How to reach you"),
+        "contact_phone": _("Phone number"),
+    }
 
 
 def role_names() -> dict[Role, str]:
@@ -179,6 +202,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
+    from portal.applications.routes import bp as applications_bp
     from portal.common.dev import bp as dev_bp
     from portal.pages.routes import bp as pages_bp
     from portal.panels.routes import bp as panels_bp
@@ -186,6 +210,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(applications_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(panels_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":

@@ -1,0 +1,1 @@
+"""The resident journey: an idea becomes an application, saved on every Continue."""

@@ -1,0 +1,84 @@
+"""The question pages of the journey, in order: what each asks, and when it counts as answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from portal.applications import forms
+from portal.applications.models import Application
+
+
+@dataclass(frozen=True)
+class Question:
+    slug: str
+    form: type
+    title: Any
+    required: tuple[str, ...] = ()
+    applies: Callable[[Application], bool] = field(default=lambda application: True)
+    # The one field whose label is the page heading; None for pages with several fields under one heading.
+    heading_field: str | None = None
+    radios: bool = False
+
+    def is_answered(self, application: Application) -> bool:
+        if self.slug == "costs":
+            return application.total_pence > 0
+        return all(getattr(application, name) for name in self.required)
+
+    @property
+    def fields(self) -> list[str]:
+        return _field_names(self.form)
+
+
+def _field_names(form_class: type) -> list[str]:
+    from wtforms.fields.core import UnboundField
+
+    names = [(value.creation_counter, name) for name, value in vars(form_class).items()
+             if isinstance(value, UnboundField) and name not in ("submit", "add")]
+    return [name for _, name in sorted(names)]
+
+
+def _is_group(application: Application) -> bool:
+    return application.applicant_type in ("informal_group", "organised_group")
+
+
+QUESTIONS: list[Question] = [
+    Question("who-is-applying", forms.WhoIsApplyingForm, _l("Who is applying?"), ("applicant_type",),
+             heading_field="applicant_type", radios=True),
+    Question("group-name", forms.GroupNameForm, _l("What is your group called?"), ("group_name",),
+             applies=_is_group, heading_field="group_name"),
+    Question("idea-name", forms.IdeaNameForm, _l("What do you call your idea?"), ("idea_name",),
+             heading_field="idea_name"),
+    Question("what-you-want-to-do", forms.IdeaDescriptionForm, _l("What do you want to do?"),
+             ("idea_description",), heading_field="idea_description"),
+    Question("who-it-brings-together", forms.BringsTogetherForm, _l("Who will it bring together?"),
+             ("brings_together",), heading_field="brings_together"),
+    Question("how-it-helps", forms.HelpsAreaForm, _l("How will it help your area?"), ("helps_area",),
+             heading_field="helps_area"),
+    Question("what-you-bring", forms.WhatYouBringForm, _l("What do you bring?")),
+    Question("help-from-others", forms.HelpFromOthersForm, _l("Will anyone else help? (optional)"),
+             heading_field="help_from_others"),
+    Question("costs", forms.CostLineForm, _l("What is the money for?")),
+    Question("when-and-where", forms.WhenAndWhereForm, _l("When and where?"), ("when_text",)),
+    Question("contact", forms.ContactForm, _l("How can we reach you?"), ("contact_name", "contact_method")),
+]
+
+BY_SLUG = {question.slug: question for question in QUESTIONS}
+
+
+def find(slug: str) -> Question | None:
+    return BY_SLUG.get(slug)
+
+
+def following(application: Application, current: Question) -> Question | None:
+    """The next question that applies to this application, or None at the end."""
+    after = QUESTIONS[QUESTIONS.index(current) + 1:]
+    return next((question for question in after if question.applies(application)), None)
+
+
+def preceding(application: Application, current: Question) -> Question | None:
+    before = QUESTIONS[: QUESTIONS.index(current)]
+    return next((question for question in reversed(before) if question.applies(application)), None)

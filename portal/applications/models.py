@@ -1,0 +1,73 @@
+"""An application for a small spark, its cost lines, and its place in the life of a small spark."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.states import ApplicationStatus
+from portal.extensions import Model
+from portal.programme.models import Pot
+
+
+class Application(Model):
+    __tablename__ = "applications"
+    __table_args__ = (sa.Index("ix_applications_pot_status_submitted", "pot_id", "status", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
+    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    assisted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.DRAFT.value)
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+
+    applicant_type: Mapped[str | None] = mapped_column(sa.String(20))
+    group_name: Mapped[str | None] = mapped_column(sa.String(200))
+    idea_name: Mapped[str | None] = mapped_column(sa.String(200))
+    idea_description: Mapped[str | None] = mapped_column(sa.Text)
+    brings_together: Mapped[str | None] = mapped_column(sa.Text)
+    helps_area: Mapped[str | None] = mapped_column(sa.Text)
+    bring_head: Mapped[str | None] = mapped_column(sa.Text)
+    bring_hands: Mapped[str | None] = mapped_column(sa.Text)
+    bring_heart: Mapped[str | None] = mapped_column(sa.Text)
+    help_from_others: Mapped[str | None] = mapped_column(sa.Text)
+    when_text: Mapped[str | None] = mapped_column(sa.String(100))
+    where_text: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_method: Mapped[str | None] = mapped_column(sa.String(10))
+    contact_phone_encrypted: Mapped[str | None] = mapped_column(sa.Text)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pot: Mapped[Pot] = relationship()
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    cost_lines: Mapped[list[CostLine]] = relationship(
+        back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total_pence(self) -> int:
+        return sum(line.amount_pence for line in self.cost_lines)
+
+    @property
+    def status_enum(self) -> ApplicationStatus:
+        return ApplicationStatus(self.status)
+
+
+class CostLine(Model):
+    __tablename__ = "cost_lines"
+    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(sa.String(200))
+    amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
+
+    application: Mapped[Application] = relationship(back_populates="cost_lines")

@@ -1,0 +1,191 @@
+"""The resident journey: a neighbourhood's page, the question pages, check your answers, and 'Your ideas'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.applications import journey, services
+from portal.applications.forms import ContinueForm, CostLineForm, DeclarationForm
+from portal.common.access import object_access, public, role_required
+from portal.domain.money import format_pence
+from portal.domain.roles import Role
+
+bp = Blueprint("applications", __name__)
+
+your_application = object_access(
+    lambda user, kwargs: services.may_see_application(user, kwargs["application_id"]),
+    "this application is yours, or you entered it with the resident")
+any_open_pot = role_required(Role.RESIDENT, scope="any resident may start an idea in any open pot")
+
+PROBLEM_TEXT = {
+    "pot_closed": lambda d: _("This pot is not taking ideas at the moment."),
+    "pot_empty": lambda d: _("This pot has no money left for an idea this size. Talk to your community builder."),
+    "already_sent": lambda d: _("You have already sent this idea, so it cannot be changed."),
+    "too_many_costs": lambda d: _("You can add up to %(limit)s costs. Put small things together.", **d),
+    "cost_not_positive": lambda d: _("Enter an amount more than £0"),
+    "over_max_award": lambda d: _("The total must be %(max)s or less", max=format_pence(d["max_award_pence"])),
+    "no_costs": lambda d: _("Add at least one cost"),
+    "missing_answers": lambda d: _("Answer all the questions before you send your idea"),
+}
+
+
+def _application_or_404(application_id: int) -> Any:
+    return services.get_application(application_id) or abort(404)
+
+
+def _sent_already(application: Any) -> Any:
+    if application.status != "draft":
+        flash(PROBLEM_TEXT["already_sent"]({}))
+        return redirect(url_for("applications.list_ideas"))
+    return None
+
+
+@bp.get("/neighbourhoods/<string:slug>")
+@public
+def show_neighbourhood(slug: str) -> str:
+    neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
+    pots = [pot for pot in neighbourhood.pots if services.pot_is_taking_ideas(pot)]
+    return render_template("applications/neighbourhood.html", neighbourhood=neighbourhood, pots=pots)
+
+
+@bp.route("/neighbourhoods/<string:slug>/pots/<int:pot_id>/start", methods=["GET", "POST"])
+@any_open_pot
+def start_application(slug: str, pot_id: int) -> Any:
+    neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
+    pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
+    form = ContinueForm()
+    if form.validate_on_submit():
+        try:
+            application = services.start_application(current_user, pot, str(get_locale() or "en"))
+        except services.ApplicationProblem as problem:
+            flash(PROBLEM_TEXT[problem.reason](problem.details))
+            return redirect(url_for("applications.show_neighbourhood", slug=slug))
+        return redirect(url_for("applications.answer_question", application_id=application.id,
+                                question=journey.QUESTIONS[0].slug))
+    return render_template("applications/before_you_start.html", form=form, neighbourhood=neighbourhood, pot=pot)
+
+
+def _next_url(application: Any, question: journey.Question) -> str:
+    if request.args.get("from") == "check":
+        return url_for("applications.check_answers", application_id=application.id)
+    following = journey.following(application, question)
+    if following is None:
+        return url_for("applications.check_answers", application_id=application.id)
+    return url_for("applications.answer_question", application_id=application.id, question=following.slug)
+
+
+def _back_url(application: Any, question: journey.Question) -> str:
+    if request.args.get("from") == "check":
+        return url_for("applications.check_answers", application_id=application.id)
+    preceding = journey.preceding(application, question)
+    if preceding is None:
+        return url_for("applications.show_neighbourhood", slug=application.pot.neighbourhood.slug)
+    return url_for("applications.answer_question", application_id=application.id, question=preceding.slug)
+
+
+@bp.route("/ideas/<int:application_id>/<string:question>", methods=["GET", "POST"])
+@your_application
+def answer_question(application_id: int, question: str) -> Any:
+    application = _application_or_404(application_id)
+    page = journey.find(question) or abort(404)
+    if page.slug == "costs":
+        return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+    if (sent := _sent_already(application)) is not None:
+        return sent
+    form = page.form(obj=application)
+    if request.method == "GET" and page.slug == "contact":
+        form.contact_phone.data = services.contact_phone(application)
+    if form.validate_on_submit():
+        answers = {name: getattr(form, name).data for name in page.fields if name != "contact_phone"}
+        phone = form.contact_phone.data if page.slug == "contact" else None
+        services.save_answers(application, answers, contact_phone=phone)
+        return redirect(_next_url(application, page))
+    return render_template("applications/question.html", form=form, question=page, application=application,
+                           back_url=_back_url(application, page))
+
+
+@bp.route("/ideas/<int:application_id>/costs", methods=["GET", "POST"])
+@your_application
+def costs(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if (sent := _sent_already(application)) is not None:
+        return sent
+    page = journey.find("costs")
+    assert page is not None
+    form = CostLineForm()
+    if form.validate_on_submit():
+        try:
+            services.add_cost_line(application, form.item.data, form.amount.data)
+        except services.ApplicationProblem as problem:
+            form.amount.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+    return render_template("applications/costs.html", form=form, application=application, question=page,
+                           continue_form=ContinueForm(prefix="done"), back_url=_back_url(application, page))
+
+
+@bp.post("/ideas/<int:application_id>/costs/<int:cost_line_id>/remove")
+@your_application
+def remove_cost(application_id: int, cost_line_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if (sent := _sent_already(application)) is not None:
+        return sent
+    if ContinueForm(prefix="remove").validate_on_submit():
+        services.remove_cost_line(application, cost_line_id)
+    return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+
+
+@bp.post("/ideas/<int:application_id>/costs/done")
+@your_application
+def finish_costs(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    page = journey.find("costs")
+    assert page is not None
+    try:
+        services.check_costs(application)
+    except services.ApplicationProblem as problem:
+        form = CostLineForm(formdata=None)
+        form.item.errors = []
+        form.amount.errors = [PROBLEM_TEXT[problem.reason](problem.details)]
+        return render_template("applications/costs.html", form=form, application=application, question=page,
+                               continue_form=ContinueForm(prefix="done"), back_url=_back_url(application, page))
+    return redirect(_next_url(application, page))
+
+
+@bp.route("/ideas/<int:application_id>/check-your-answers", methods=["GET", "POST"])
+@your_application
+def check_answers(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if application.status != "draft":
+        return redirect(url_for("applications.application_sent", application_id=application_id))
+    form = DeclarationForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_application(application_id, current_user)
+        except services.ApplicationProblem as problem:
+            form.declaration.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            return redirect(url_for("applications.application_sent", application_id=application_id))
+    return render_template("applications/check_answers.html", form=form, application=application,
+                           questions=[q for q in journey.QUESTIONS if q.applies(application)],
+                           missing=services.missing_answers(application), phone=services.contact_phone(application))
+
+
+@bp.get("/ideas/<int:application_id>/sent")
+@your_application
+def application_sent(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if application.status == "draft":
+        return redirect(url_for("applications.check_answers", application_id=application_id))
+    return render_template("applications/sent.html", application=application)
+
+
+@bp.get("/ideas")
+@role_required(Role.RESIDENT)
+def list_ideas() -> str:
+    return render_template("applications/list_ideas.html", applications=services.list_applications_for(current_user))

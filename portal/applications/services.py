@@ -1,0 +1,211 @@
+"""Starting, saving, costing and sending an application; each change in one unit of work."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.applications.models import Application, CostLine
+from portal.common import audit
+from portal.common.crypto import decrypt, encrypt
+from portal.common.email import send_email
+from portal.common.time import utcnow
+from portal.common.transactions import transactional
+from portal.domain.pots import is_open
+from portal.domain.references import new_reference
+from portal.domain.states import ApplicationStatus, move_application
+from portal.extensions import db
+from portal.programme.models import Neighbourhood, Pot
+
+MAX_COST_LINES = 20
+
+# The answers a resident may give on question pages; anything else is refused.
+ANSWER_FIELDS = frozenset({
+    "applicant_type", "group_name", "idea_name", "idea_description", "brings_together", "helps_area",
+    "bring_head", "bring_hands", "bring_heart", "help_from_others", "when_text", "where_text", "contact_name",
+    "contact_method",
+})
+
+
+class ApplicationProblem(Exception):
+    """A rule stops this change; `reason` names it so the page can explain it plainly."""
+
+    def __init__(self, reason: str, **details: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+def get_neighbourhood_by_slug(slug: str) -> Neighbourhood | None:
+    return db.session.execute(
+        sa.select(Neighbourhood).where(Neighbourhood.slug == slug, Neighbourhood.is_active.is_(True))
+        .options(selectinload(Neighbourhood.pots))
+    ).scalar_one_or_none()
+
+
+def get_application(application_id: int) -> Application | None:
+    return db.session.get(Application, application_id)
+
+
+def may_see_application(user: Any, application_id: int) -> bool:
+    """Yours if you are the resident whose idea it is, or the community builder who entered it with you."""
+    application = get_application(application_id)
+    return application is not None and user.id in (application.applicant_id, application.assisted_by_id)
+
+
+def list_applications_for(user: User) -> list[Application]:
+    return list(db.session.execute(
+        sa.select(Application).where(Application.applicant_id == user.id)
+        .where(Application.status != ApplicationStatus.EXPIRED.value)
+        .options(selectinload(Application.cost_lines), selectinload(Application.pot).selectinload(Pot.neighbourhood))
+        .order_by(Application.created_at.desc())
+    ).scalars())
+
+
+def pot_is_taking_ideas(pot: Pot, today: date | None = None) -> bool:
+    return pot.neighbourhood.is_active and is_open(pot.limits, today or date.today())
+
+
+@transactional
+def start_application(user: User, pot: Pot, language: str) -> Application:
+    """Start (or carry on) this resident's idea in this pot; raises ApplicationProblem('pot_closed')."""
+    if not pot_is_taking_ideas(pot):
+        raise ApplicationProblem("pot_closed")
+    existing = db.session.execute(
+        sa.select(Application).where(Application.applicant_id == user.id, Application.pot_id == pot.id,
+                                     Application.status == ApplicationStatus.DRAFT.value)
+        .order_by(Application.id.desc()).limit(1)
+    ).scalar()
+    if existing is not None:  # a double click, or coming back: carry on rather than start twice
+        return existing
+    application = Application(pot_id=pot.id, applicant_id=user.id, language=language,
+                              contact_name=user.name or None)
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.started", actor_id=user.id, object_type="application", object_id=application.id)
+    return application
+
+
+def _editable(application: Application) -> None:
+    if application.status != ApplicationStatus.DRAFT.value:
+        raise ApplicationProblem("already_sent")
+
+
+@transactional
+def save_answers(application: Application, answers: dict[str, Any], contact_phone: str | None = None) -> None:
+    """Keep the answers from one question page; raises ApplicationProblem('already_sent') once sent."""
+    _editable(application)
+    unknown = set(answers) - ANSWER_FIELDS
+    if unknown:
+        raise ValueError(f"not an answer: {sorted(unknown)}")
+    for name, value in answers.items():
+        setattr(application, name, value or None)
+    if "contact_method" in answers:
+        application.contact_phone_encrypted = encrypt(contact_phone) if contact_phone else None
+    if answers.get("applicant_type") == "just_me":
+        application.group_name = None
+    application.updated_at = utcnow()
+
+
+def contact_phone(application: Application) -> str:
+    return decrypt(application.contact_phone_encrypted) if application.contact_phone_encrypted else ""
+
+
+@transactional
+def add_cost_line(application: Application, item: str, amount_pence: int) -> None:
+    """Add one cost; raises ApplicationProblem if sent, if there are too many lines, or over the maximum award."""
+    _editable(application)
+    if len(application.cost_lines) >= MAX_COST_LINES:
+        raise ApplicationProblem("too_many_costs", limit=MAX_COST_LINES)
+    if amount_pence <= 0:
+        raise ApplicationProblem("cost_not_positive")
+    if application.total_pence + amount_pence > application.pot.max_award_pence:
+        raise ApplicationProblem("over_max_award", max_award_pence=application.pot.max_award_pence)
+    application.cost_lines.append(CostLine(item=item, amount_pence=amount_pence))
+    application.updated_at = utcnow()
+
+
+@transactional
+def remove_cost_line(application: Application, cost_line_id: int) -> None:
+    _editable(application)
+    application.cost_lines[:] = [line for line in application.cost_lines if line.id != cost_line_id]
+    application.updated_at = utcnow()
+
+
+def check_costs(application: Application) -> None:
+    """The total must be more than zero and no more than the pot's maximum award; raises ApplicationProblem."""
+    if application.total_pence <= 0:
+        raise ApplicationProblem("no_costs")
+    if application.total_pence > application.pot.max_award_pence:
+        raise ApplicationProblem("over_max_award", max_award_pence=application.pot.max_award_pence)
+
+
+def missing_answers(application: Application) -> list[str]:
+    """The question pages still to answer before the application can be sent, in journey order."""
+    from portal.applications.journey import QUESTIONS
+
+    return [q.slug for q in QUESTIONS if q.applies(application) and not q.is_answered(application)]
+
+
+@transactional
+def submit_application(application_id: int, actor: User) -> Application:
+    """Send a draft to the panel, once. A second call (double click, retry) returns the same application.
+
+    Raises ApplicationProblem for missing answers, a closed pot, costs out of bounds or a pot with no money left.
+    """
+    application = db.session.execute(
+        sa.select(Application).where(Application.id == application_id).with_for_update()
+    ).scalar_one()
+    if application.status != ApplicationStatus.DRAFT.value:
+        return application  # already sent: nothing to do twice
+    if missing_answers(application):
+        raise ApplicationProblem("missing_answers")
+    if not pot_is_taking_ideas(application.pot):
+        raise ApplicationProblem("pot_closed")
+    check_costs(application)
+    if application.pot.budget_pence - awarded_pence(application.pot) < application.total_pence:
+        raise ApplicationProblem("pot_empty")
+    application.status = move_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED).value
+    application.submitted_at = utcnow()
+    application.reference = _unused_reference()
+    audit.record("application.submitted", actor_id=actor.id, object_type="application", object_id=application.id,
+                 total_pence=application.total_pence, pot_id=application.pot_id)
+    _send_confirmation(application)
+    return application
+
+
+def awarded_pence(pot: Pot) -> int:
+    """Money already promised from this pot. Awards arrive with the panels capability; until then, none."""
+    return 0
+
+
+def _unused_reference() -> str:
+    for _ in range(10):
+        reference = new_reference()
+        if db.session.execute(sa.select(Application.id).where(Application.reference == reference)).first() is None:
+            return reference
+    raise RuntimeError("could not find an unused reference")  # 31^7 choices: practically unreachable
+
+
+def _send_confirmation(application: Application) -> None:
+    from flask_babel import force_locale
+
+    if application.contact_method == "phone" and application.assisted_by_id is None:
+        pass  # they asked for a call; the email is still sent to the address they signed in with, as a record
+    with force_locale(application.language):
+        body = render_template("applications/email/sent.txt", application=application,
+                               base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"))
+        subject = render_template("applications/email/sent_subject.txt", application=application).strip()
+    send_email(application.applicant.email, subject, body)
+
+
+@transactional
+def withdraw_application(application: Application, actor: User) -> None:
+    """The resident takes their idea back before a decision; raises InvalidTransition after one."""
+    application.status = move_application(application.status_enum, ApplicationStatus.WITHDRAWN).value
+    audit.record("application.withdrawn", actor_id=actor.id, object_type="application", object_id=application.id)
