@@ -16,8 +16,9 @@ LONG_ANSWER = 1500
 def long_answer(label, required_message=None, description=None, optional=False):  # type: ignore[no-untyped-def]
     validators = [Optional()] if optional else [DataRequired(message=required_message)]
     validators.append(Length(max=LONG_ANSWER, message=_l("Write %(max)s characters or fewer", max=LONG_ANSWER)))
-    return TextAreaField(label, widget=GovCharacterCount(), filters=[strip], validators=validators,
-                         description=description)
+    return TextAreaField(
+        label, widget=GovCharacterCount(), filters=[strip], validators=validators, description=description
+    )
 
 
 class WhoIsApplyingForm(FlaskForm):
@@ -39,8 +40,10 @@ class GroupNameForm(FlaskForm):
     group_name = TextField(
         _l("What is your group called?"),
         description=_l("If you do not have a name yet, make one up. You can change it later."),
-        validators=[DataRequired(message=_l("Enter your group's name")),
-                    Length(max=200, message=_l("Write 200 characters or fewer"))],
+        validators=[
+            DataRequired(message=_l("Enter your group's name")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
     )
     submit = submit(_l("Continue"))
 
@@ -49,57 +52,84 @@ class IdeaNameForm(FlaskForm):
     idea_name = TextField(
         _l("What do you call your idea?"),
         description=_l("A few words, like 'Saturday litter pick' or 'Coffee morning at the library'"),
-        validators=[DataRequired(message=_l("Enter a name for your idea")),
-                    Length(max=200, message=_l("Write 200 characters or fewer"))],
+        validators=[
+            DataRequired(message=_l("Enter a name for your idea")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
     )
     submit = submit(_l("Continue"))
 
 
 class IdeaDescriptionForm(FlaskForm):
     idea_description = long_answer(
-        _l("What do you want to do?"), _l("Tell us what you want to do"),
-        _l("Say it in your own words, in any language. A few sentences is enough."))
+        _l("What do you want to do?"),
+        _l("Tell us what you want to do"),
+        _l("Say it in your own words, in any language. A few sentences is enough."),
+    )
     submit = submit(_l("Continue"))
 
 
 class BringsTogetherForm(FlaskForm):
     brings_together = long_answer(
-        _l("Who will it bring together?"), _l("Tell us who it will bring together"),
-        _l("For example, neighbours on our street, parents at the school gate, older people who live alone"))
+        _l("Who will it bring together?"),
+        _l("Tell us who it will bring together"),
+        _l("For example, neighbours on our street, parents at the school gate, older people who live alone"),
+    )
     submit = submit(_l("Continue"))
 
 
 class HelpsAreaForm(FlaskForm):
     helps_area = long_answer(
-        _l("How will it help your area?"), _l("Tell us how it will help your area"),
-        _l("For example, people will get to know each other, the park will be cleaner"))
+        _l("How will it help your area?"),
+        _l("Tell us how it will help your area"),
+        _l("For example, people will get to know each other, the park will be cleaner"),
+    )
     submit = submit(_l("Continue"))
 
 
 class WhatYouBringForm(FlaskForm):
-    bring_head = long_answer(_l("What you know (optional)"), optional=True,
-                             description=_l("For example, I know how to cook for a crowd"))
-    bring_hands = long_answer(_l("What you can do (optional)"), optional=True,
-                              description=_l("For example, I can fix bikes, I can make posters"))
-    bring_heart = long_answer(_l("What you care about (optional)"), optional=True,
-                              description=_l("For example, I care that nobody eats alone"))
+    bring_head = long_answer(
+        _l("What you know (optional)"), optional=True, description=_l("For example, I know how to cook for a crowd")
+    )
+    bring_hands = long_answer(
+        _l("What you can do (optional)"),
+        optional=True,
+        description=_l("For example, I can fix bikes, I can make posters"),
+    )
+    bring_heart = long_answer(
+        _l("What you care about (optional)"),
+        optional=True,
+        description=_l("For example, I care that nobody eats alone"),
+    )
     submit = submit(_l("Continue"))
 
 
 class HelpFromOthersForm(FlaskForm):
     help_from_others = long_answer(
-        _l("Will anyone else help? (optional)"), optional=True,
-        description=_l("For example, the church lends us a room, a neighbour lends tools, a friend gives time"))
+        _l("Will anyone else help? (optional)"),
+        optional=True,
+        description=_l("For example, the church lends us a room, a neighbour lends tools, a friend gives time"),
+    )
     submit = submit(_l("Continue"))
 
 
 class CostLineForm(FlaskForm):
-    item = TextField(_l("What is it for?"), description=_l("For example, tea and biscuits"),
-                     validators=[DataRequired(message=_l("Enter what the money is for")),
-                                 Length(max=200, message=_l("Write 200 characters or fewer"))])
-    amount = MoneyField(_l("How much does it cost?"), required_message=_l("Enter how much it costs"),
-                        validators=[InputRequired(message=_l("Enter how much it costs")),
-                                    NumberRange(min=1, message=_l("Enter an amount more than £0"))])
+    item = TextField(
+        _l("What is it for?"),
+        description=_l("For example, tea and biscuits"),
+        validators=[
+            DataRequired(message=_l("Enter what the money is for")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
+    )
+    amount = MoneyField(
+        _l("How much does it cost?"),
+        required_message=_l("Enter how much it costs"),
+        validators=[
+            InputRequired(message=_l("Enter how much it costs")),
+            NumberRange(min=1, message=_l("Enter an amount more than £0")),
+        ],
+    )
     add = submit(_l("Add this cost"))
 
 
@@ -111,31 +141,44 @@ class WhenAndWhereForm(FlaskForm):
     when_text = TextField(
         _l("Roughly when will it happen?"),
         description=_l("A month is enough, for example June or the summer holidays"),
-        validators=[DataRequired(message=_l("Tell us roughly when it will happen")),
-                    Length(max=100, message=_l("Write 100 characters or fewer"))])
+        validators=[
+            DataRequired(message=_l("Tell us roughly when it will happen")),
+            Length(max=100, message=_l("Write 100 characters or fewer")),
+        ],
+    )
     where_text = TextField(
         _l("Where will it happen? (optional)"),
         description=_l("A place or a street, for example the community centre on King Street"),
-        validators=[Optional(), Length(max=200, message=_l("Write 200 characters or fewer"))])
+        validators=[Optional(), Length(max=200, message=_l("Write 200 characters or fewer"))],
+    )
     submit = submit(_l("Continue"))
 
 
 class ContactForm(FlaskForm):
     contact_name = TextField(
         _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name")),
-                    Length(max=200, message=_l("Write 200 characters or fewer"))])
+        validators=[
+            DataRequired(message=_l("Enter your name")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
+    )
     contact_method = RadioField(
         _l("How would you like to hear from us?"),
-        choices=[SelectChoice("email", _l("By email")),
-                 SelectChoice("phone", _l("By phone (a community builder will call you)"))],
+        choices=[
+            SelectChoice("email", _l("By email")),
+            SelectChoice("phone", _l("By phone (a community builder will call you)")),
+        ],
         widget=GovRadioInput(),
-        validators=[DataRequired(message=_l("Select how you would like to hear from us"))])
+        validators=[DataRequired(message=_l("Select how you would like to hear from us"))],
+    )
     contact_phone = TextField(
         _l("Phone number (if you chose phone)"),
         description=_l("For example, 07700 900 982"),
-        validators=[Optional(),
-                    Regexp(r"^[+\d][\d\s()-]{6,19}$", message=_l("Enter a phone number, like 07700 900 982"))])
+        validators=[
+            Optional(),
+            Regexp(r"^[+\d][\d\s()-]{6,19}$", message=_l("Enter a phone number, like 07700 900 982")),
+        ],
+    )
     submit = submit(_l("Continue"))
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
@@ -148,8 +191,11 @@ class ContactForm(FlaskForm):
 
 class DeclarationForm(FlaskForm):
     declaration = BooleanField(
-        _l("This is my idea. What I have told you is true. I will use any money for this idea, and tell you if "
-           "my plans change."),
+        _l(
+            "This is my idea. What I have told you is true. I will use any money for this idea, and tell you if "
+            "my plans change."
+        ),
         widget=GovCheckboxInput(),
-        validators=[DataRequired(message=_l("Tick the box to say this is your idea and what you said is true"))])
+        validators=[DataRequired(message=_l("Tick the box to say this is your idea and what you said is true"))],
+    )
     submit = submit(_l("Send your application"))

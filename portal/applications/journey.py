@@ -36,8 +36,11 @@ class Question:
 def _field_names(form_class: type) -> list[str]:
     from wtforms.fields.core import UnboundField
 
-    names = [(value.creation_counter, name) for name, value in vars(form_class).items()
-             if isinstance(value, UnboundField) and name not in ("submit", "add")]
+    names = [
+        (value.creation_counter, name)
+        for name, value in vars(form_class).items()
+        if isinstance(value, UnboundField) and name not in ("submit", "add")
+    ]
     return [name for _, name in sorted(names)]
 
 
@@ -46,21 +49,53 @@ def _is_group(application: Application) -> bool:
 
 
 QUESTIONS: list[Question] = [
-    Question("who-is-applying", forms.WhoIsApplyingForm, _l("Who is applying?"), ("applicant_type",),
-             heading_field="applicant_type", radios=True),
-    Question("group-name", forms.GroupNameForm, _l("What is your group called?"), ("group_name",),
-             applies=_is_group, heading_field="group_name"),
-    Question("idea-name", forms.IdeaNameForm, _l("What do you call your idea?"), ("idea_name",),
-             heading_field="idea_name"),
-    Question("what-you-want-to-do", forms.IdeaDescriptionForm, _l("What do you want to do?"),
-             ("idea_description",), heading_field="idea_description"),
-    Question("who-it-brings-together", forms.BringsTogetherForm, _l("Who will it bring together?"),
-             ("brings_together",), heading_field="brings_together"),
-    Question("how-it-helps", forms.HelpsAreaForm, _l("How will it help your area?"), ("helps_area",),
-             heading_field="helps_area"),
+    Question(
+        "who-is-applying",
+        forms.WhoIsApplyingForm,
+        _l("Who is applying?"),
+        ("applicant_type",),
+        heading_field="applicant_type",
+        radios=True,
+    ),
+    Question(
+        "group-name",
+        forms.GroupNameForm,
+        _l("What is your group called?"),
+        ("group_name",),
+        applies=_is_group,
+        heading_field="group_name",
+    ),
+    Question(
+        "idea-name", forms.IdeaNameForm, _l("What do you call your idea?"), ("idea_name",), heading_field="idea_name"
+    ),
+    Question(
+        "what-you-want-to-do",
+        forms.IdeaDescriptionForm,
+        _l("What do you want to do?"),
+        ("idea_description",),
+        heading_field="idea_description",
+    ),
+    Question(
+        "who-it-brings-together",
+        forms.BringsTogetherForm,
+        _l("Who will it bring together?"),
+        ("brings_together",),
+        heading_field="brings_together",
+    ),
+    Question(
+        "how-it-helps",
+        forms.HelpsAreaForm,
+        _l("How will it help your area?"),
+        ("helps_area",),
+        heading_field="helps_area",
+    ),
     Question("what-you-bring", forms.WhatYouBringForm, _l("What do you bring?")),
-    Question("help-from-others", forms.HelpFromOthersForm, _l("Will anyone else help? (optional)"),
-             heading_field="help_from_others"),
+    Question(
+        "help-from-others",
+        forms.HelpFromOthersForm,
+        _l("Will anyone else help? (optional)"),
+        heading_field="help_from_others",
+    ),
     Question("costs", forms.CostLineForm, _l("What is the money for?")),
     Question("when-and-where", forms.WhenAndWhereForm, _l("When and where?"), ("when_text",)),
     Question("contact", forms.ContactForm, _l("How can we reach you?"), ("contact_name", "contact_method")),
@@ -75,7 +110,7 @@ def find(slug: str) -> Question | None:
 
 def following(application: Application, current: Question) -> Question | None:
     """The next question that applies to this application, or None at the end."""
-    after = QUESTIONS[QUESTIONS.index(current) + 1:]
+    after = QUESTIONS[QUESTIONS.index(current) + 1 :]
     return next((question for question in after if question.applies(application)), None)
 
 

@@ -19,7 +19,8 @@ bp = Blueprint("applications", __name__)
 
 your_application = object_access(
     lambda user, kwargs: services.may_see_application(user, kwargs["application_id"]),
-    "this application is yours, or you entered it with the resident")
+    "this application is yours, or you entered it with the resident",
+)
 any_open_pot = role_required(Role.RESIDENT, scope="any resident may start an idea in any open pot")
 
 PROBLEM_TEXT = {
@@ -65,8 +66,9 @@ def start_application(slug: str, pot_id: int) -> Any:
         except services.ApplicationProblem as problem:
             flash(PROBLEM_TEXT[problem.reason](problem.details))
             return redirect(url_for("applications.show_neighbourhood", slug=slug))
-        return redirect(url_for("applications.answer_question", application_id=application.id,
-                                question=journey.QUESTIONS[0].slug))
+        return redirect(
+            url_for("applications.answer_question", application_id=application.id, question=journey.QUESTIONS[0].slug)
+        )
     return render_template("applications/before_you_start.html", form=form, neighbourhood=neighbourhood, pot=pot)
 
 
@@ -105,8 +107,13 @@ def answer_question(application_id: int, question: str) -> Any:
         phone = form.contact_phone.data if page.slug == "contact" else None
         services.save_answers(application, answers, contact_phone=phone)
         return redirect(_next_url(application, page))
-    return render_template("applications/question.html", form=form, question=page, application=application,
-                           back_url=_back_url(application, page))
+    return render_template(
+        "applications/question.html",
+        form=form,
+        question=page,
+        application=application,
+        back_url=_back_url(application, page),
+    )
 
 
 @bp.route("/ideas/<int:application_id>/costs", methods=["GET", "POST"])
@@ -125,8 +132,14 @@ def costs(application_id: int) -> Any:
             form.amount.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
         else:
             return redirect(url_for("applications.costs", application_id=application_id, **request.args))
-    return render_template("applications/costs.html", form=form, application=application, question=page,
-                           continue_form=ContinueForm(prefix="done"), back_url=_back_url(application, page))
+    return render_template(
+        "applications/costs.html",
+        form=form,
+        application=application,
+        question=page,
+        continue_form=ContinueForm(prefix="done"),
+        back_url=_back_url(application, page),
+    )
 
 
 @bp.post("/ideas/<int:application_id>/costs/<int:cost_line_id>/remove")
@@ -152,8 +165,14 @@ def finish_costs(application_id: int) -> Any:
         form = CostLineForm(formdata=None)
         form.item.errors = []
         form.amount.errors = [PROBLEM_TEXT[problem.reason](problem.details)]
-        return render_template("applications/costs.html", form=form, application=application, question=page,
-                               continue_form=ContinueForm(prefix="done"), back_url=_back_url(application, page))
+        return render_template(
+            "applications/costs.html",
+            form=form,
+            application=application,
+            question=page,
+            continue_form=ContinueForm(prefix="done"),
+            back_url=_back_url(application, page),
+        )
     return redirect(_next_url(application, page))
 
 
@@ -171,9 +190,14 @@ def check_answers(application_id: int) -> Any:
             form.declaration.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
         else:
             return redirect(url_for("applications.application_sent", application_id=application_id))
-    return render_template("applications/check_answers.html", form=form, application=application,
-                           questions=[q for q in journey.QUESTIONS if q.applies(application)],
-                           missing=services.missing_answers(application), phone=services.contact_phone(application))
+    return render_template(
+        "applications/check_answers.html",
+        form=form,
+        application=application,
+        questions=[q for q in journey.QUESTIONS if q.applies(application)],
+        missing=services.missing_answers(application),
+        phone=services.contact_phone(application),
+    )
 
 
 @bp.get("/ideas/<int:application_id>/sent")

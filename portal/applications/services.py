@@ -25,11 +25,24 @@ from portal.programme.models import Neighbourhood, Pot
 MAX_COST_LINES = 20
 
 # The answers a resident may give on question pages; anything else is refused.
-ANSWER_FIELDS = frozenset({
-    "applicant_type", "group_name", "idea_name", "idea_description", "brings_together", "helps_area",
-    "bring_head", "bring_hands", "bring_heart", "help_from_others", "when_text", "where_text", "contact_name",
-    "contact_method",
-})
+ANSWER_FIELDS = frozenset(
+    {
+        "applicant_type",
+        "group_name",
+        "idea_name",
+        "idea_description",
+        "brings_together",
+        "helps_area",
+        "bring_head",
+        "bring_hands",
+        "bring_heart",
+        "help_from_others",
+        "when_text",
+        "where_text",
+        "contact_name",
+        "contact_method",
+    }
+)
 
 
 class ApplicationProblem(Exception):
@@ -43,7 +56,8 @@ class ApplicationProblem(Exception):
 
 def get_neighbourhood_by_slug(slug: str) -> Neighbourhood | None:
     return db.session.execute(
-        sa.select(Neighbourhood).where(Neighbourhood.slug == slug, Neighbourhood.is_active.is_(True))
+        sa.select(Neighbourhood)
+        .where(Neighbourhood.slug == slug, Neighbourhood.is_active.is_(True))
         .options(selectinload(Neighbourhood.pots))
     ).scalar_one_or_none()
 
@@ -59,12 +73,17 @@ def may_see_application(user: Any, application_id: int) -> bool:
 
 
 def list_applications_for(user: User) -> list[Application]:
-    return list(db.session.execute(
-        sa.select(Application).where(Application.applicant_id == user.id)
-        .where(Application.status != ApplicationStatus.EXPIRED.value)
-        .options(selectinload(Application.cost_lines), selectinload(Application.pot).selectinload(Pot.neighbourhood))
-        .order_by(Application.created_at.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Application)
+            .where(Application.applicant_id == user.id)
+            .where(Application.status != ApplicationStatus.EXPIRED.value)
+            .options(
+                selectinload(Application.cost_lines), selectinload(Application.pot).selectinload(Pot.neighbourhood)
+            )
+            .order_by(Application.created_at.desc())
+        ).scalars()
+    )
 
 
 def pot_is_taking_ideas(pot: Pot, today: date | None = None) -> bool:
@@ -77,14 +96,18 @@ def start_application(user: User, pot: Pot, language: str) -> Application:
     if not pot_is_taking_ideas(pot):
         raise ApplicationProblem("pot_closed")
     existing = db.session.execute(
-        sa.select(Application).where(Application.applicant_id == user.id, Application.pot_id == pot.id,
-                                     Application.status == ApplicationStatus.DRAFT.value)
-        .order_by(Application.id.desc()).limit(1)
+        sa.select(Application)
+        .where(
+            Application.applicant_id == user.id,
+            Application.pot_id == pot.id,
+            Application.status == ApplicationStatus.DRAFT.value,
+        )
+        .order_by(Application.id.desc())
+        .limit(1)
     ).scalar()
     if existing is not None:  # a double click, or coming back: carry on rather than start twice
         return existing
-    application = Application(pot_id=pot.id, applicant_id=user.id, language=language,
-                              contact_name=user.name or None)
+    application = Application(pot_id=pot.id, applicant_id=user.id, language=language, contact_name=user.name or None)
     db.session.add(application)
     db.session.flush()
     audit.record("application.started", actor_id=user.id, object_type="application", object_id=application.id)
@@ -173,8 +196,14 @@ def submit_application(application_id: int, actor: User) -> Application:
     application.status = move_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED).value
     application.submitted_at = utcnow()
     application.reference = _unused_reference()
-    audit.record("application.submitted", actor_id=actor.id, object_type="application", object_id=application.id,
-                 total_pence=application.total_pence, pot_id=application.pot_id)
+    audit.record(
+        "application.submitted",
+        actor_id=actor.id,
+        object_type="application",
+        object_id=application.id,
+        total_pence=application.total_pence,
+        pot_id=application.pot_id,
+    )
     _send_confirmation(application)
     return application
 
@@ -198,8 +227,11 @@ def _send_confirmation(application: Application) -> None:
     if application.contact_method == "phone" and application.assisted_by_id is None:
         pass  # they asked for a call; the email is still sent to the address they signed in with, as a record
     with force_locale(application.language):
-        body = render_template("applications/email/sent.txt", application=application,
-                               base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"))
+        body = render_template(
+            "applications/email/sent.txt",
+            application=application,
+            base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
+        )
         subject = render_template("applications/email/sent_subject.txt", application=application).strip()
     send_email(application.applicant.email, subject, body)
 

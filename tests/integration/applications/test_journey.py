@@ -114,19 +114,24 @@ def test_a_long_answer_over_the_limit_is_refused_and_kept(client):
     application, _ = start(client)
     text = "word " * 400
     html = post_form(client, f"/ideas/{application.id}/what-you-want-to-do", {"idea_description": text}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Write 1500 characters or fewer" in html
     assert text.strip()[:200] in html
 
 
 def test_a_phone_contact_needs_a_number_and_keeps_it_encrypted(client):
     application, _ = start(client)
-    html = post_form(client, f"/ideas/{application.id}/contact",
-                     {"contact_name": "Rosa", "contact_method": "phone"}).get_data(as_text=True)
+    html = post_form(
+        client, f"/ideas/{application.id}/contact", {"contact_name": "Rosa", "contact_method": "phone"}
+    ).get_data(as_text=True)
     assert "Enter a phone number so we can call you" in html
     assert 'value="Rosa"' in html
-    post_form(client, f"/ideas/{application.id}/contact",
-              {"contact_name": "Rosa", "contact_method": "phone", "contact_phone": "07700 900 982"})
+    post_form(
+        client,
+        f"/ideas/{application.id}/contact",
+        {"contact_name": "Rosa", "contact_method": "phone", "contact_phone": "07700 900 982"},
+    )
     db.session.refresh(application)
     assert application.contact_phone_encrypted and "07700" not in application.contact_phone_encrypted
 
@@ -179,8 +184,7 @@ def test_the_declaration_must_be_ticked(client):
 
 def test_an_unfinished_application_cannot_be_sent(client):
     application, _ = start(client)
-    html = post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"}).get_data(
-        as_text=True)
+    html = post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"}).get_data(as_text=True)
     assert "Answer all the questions before you send your idea" in html
 
 
@@ -188,8 +192,7 @@ def test_a_sent_application_cannot_be_changed(client):
     application, _ = start(client)
     answer_everything(client, application)
     post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
-    response = post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Changed"},
-                         token_from="/ideas")
+    response = post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Changed"}, token_from="/ideas")
     assert response.headers["Location"] == "/ideas"
     db.session.refresh(application)
     assert application.idea_name == "Saturday litter pick"
@@ -198,8 +201,11 @@ def test_a_sent_application_cannot_be_changed(client):
 def test_someone_elses_application_is_not_found(client):
     application, _ = start(client)
     login_as(client, UserFactory(roles=[Role.RESIDENT]))
-    for url in (f"/ideas/{application.id}/idea-name", f"/ideas/{application.id}/check-your-answers",
-                f"/ideas/{application.id}/costs"):
+    for url in (
+        f"/ideas/{application.id}/idea-name",
+        f"/ideas/{application.id}/check-your-answers",
+        f"/ideas/{application.id}/costs",
+    ):
         assert client.get(url).status_code == 404
 
 

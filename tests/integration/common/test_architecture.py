@@ -10,8 +10,8 @@ import pytest
 
 from portal.applications.models import Application, CostLine
 from portal.common.access import Access
-from portal.extensions import db
 from portal.domain.roles import Role
+from portal.extensions import db
 from tests.conftest import login_as
 from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_staff
 
@@ -101,8 +101,14 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
     idea = Application(pot_id=pot.id, applicant_id=owner.id, cost_lines=[CostLine(item="Tea", amount_pence=500)])
     db.session.add(idea)
     db.session.commit()
-    ids = {"neighbourhood_id": pot.neighbourhood_id, "pot_id": pot.id, "application_id": idea.id,
-           "cost_line_id": idea.cost_lines[0].id, "question": "idea-name", "slug": pot.neighbourhood.slug}
+    ids = {
+        "neighbourhood_id": pot.neighbourhood_id,
+        "pot_id": pot.id,
+        "application_id": idea.id,
+        "cost_line_id": idea.cost_lines[0].id,
+        "question": "idea-name",
+        "slug": pot.neighbourhood.slug,
+    }
     user = None
     if who != "anonymous":
         roles = PEOPLE[who]
