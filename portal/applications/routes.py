@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal.applications import journey, services
 from portal.applications.forms import ContinueForm, CostLineForm, DeclarationForm
 from portal.common.access import object_access, public, role_required
+from portal.common.pdf import pdf_response, render_pdf
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 
@@ -207,6 +208,16 @@ def application_sent(application_id: int) -> Any:
     if application.status == "draft":
         return redirect(url_for("applications.check_answers", application_id=application_id))
     return render_template("applications/sent.html", application=application)
+
+
+@bp.get("/ideas/<int:application_id>/receipt")
+@your_application
+def download_receipt(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if application.reference is None:
+        return redirect(url_for("applications.check_answers", application_id=application_id))
+    pdf = render_pdf("pdf/receipt.html", application=application)
+    return pdf_response(pdf, f"small-spark-receipt-{application.reference}.pdf")
 
 
 @bp.get("/ideas")

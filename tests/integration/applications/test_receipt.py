@@ -1,0 +1,63 @@
+"""The receipt is a PDF a resident can keep: tagged, titled, in their language, with the reference and costs."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from tests.conftest import login_as, post_form
+from tests.factories import UserFactory
+from tests.integration.applications.test_journey import answer_everything, start
+
+
+def send(client):
+    application, _ = start(client)
+    answer_everything(client, application)
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
+    return application
+
+
+def test_the_receipt_is_an_accessible_pdf_with_the_reference_and_costs(client):
+    application = send(client)
+    response = client.get(f"/ideas/{application.id}/receipt")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "rosa" not in response.headers["Content-Disposition"].lower()
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert application.reference in text
+    assert "Saturday litter pick" in text and "£52.50" in text and "£12.50" in text
+    assert reader.metadata.title == f"Receipt for your idea {application.reference}"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert "/StructTreeRoot" in catalog, "tagged PDF, so headings and tables reach screen readers"
+    assert catalog["/MarkInfo"]["/Marked"]
+
+
+def test_the_receipt_follows_the_residents_language(client):
+    application = send(client)
+    post_form(client, "/language", {"language": "cy", "next": "/"})
+    reader = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data))
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+
+
+def test_a_draft_has_no_receipt_yet(client):
+    application, _ = start(client)
+    response = client.get(f"/ideas/{application.id}/receipt")
+    assert response.headers["Location"] == f"/ideas/{application.id}/check-your-answers"
+
+
+def test_someone_else_cannot_download_the_receipt(client):
+    application = send(client)
+    login_as(client, UserFactory())
+    assert client.get(f"/ideas/{application.id}/receipt").status_code == 404
+
+
+def test_html_in_answers_is_printed_as_text_not_markup(client):
+    application, _ = start(client)
+    answer_everything(client, application)
+    post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "<b>Bold</b> & <script>x</script>"})
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
+    text = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data)).pages[0].extract_text()
+    assert "<b>Bold</b> & <script>x</script>" in text
