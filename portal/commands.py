@@ -127,6 +127,25 @@ def create_user_command(email: str, name: str, roles: tuple[str, ...], password:
         click.echo("At first sign-in they will set up an authenticator app.")
 
 
+@click.group("drafts")
+def drafts_cli() -> None:
+    """Unsent applications."""
+
+
+@drafts_cli.command("tidy")
+@with_appcontext
+def tidy_drafts_command() -> None:
+    """Remind residents about old drafts and remove drafts kept past DRAFT_KEEP_DAYS (run daily, e.g. from cron)."""
+    from flask import current_app
+
+    from portal.applications.services import tidy_drafts
+
+    # Emails are rendered as if for a request to the public site, so their links and language work.
+    with current_app.test_request_context(base_url=current_app.config["SERVER_BASE_URL"]):
+        reminded, removed = tidy_drafts()
+    click.echo(f"Reminded {reminded} draft(s); removed {removed} draft(s).")
+
+
 @click.group("audit")
 def audit_cli() -> None:
     """The audit log."""

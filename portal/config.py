@@ -48,6 +48,8 @@ class Config:
     SHOW_DEV_OUTBOX = _bool("SHOW_DEV_OUTBOX", True)
 
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "30"))
+    DRAFT_KEEP_DAYS = int(os.environ.get("DRAFT_KEEP_DAYS", "60"))
+    DRAFT_REMINDER_DAYS_BEFORE = int(os.environ.get("DRAFT_REMINDER_DAYS_BEFORE", "7"))
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
     SESSION_COOKIE_NAME = "sparks_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -276,8 +276,9 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import audit_cli, demo_data, users_cli
+    from portal.commands import audit_cli, demo_data, drafts_cli, users_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(users_cli)
+    app.cli.add_command(drafts_cli)
     app.cli.add_command(audit_cli)

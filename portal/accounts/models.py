@@ -96,3 +96,5 @@ class SignInToken(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Where to land after signing in, such as the draft a resident asked to come back to (a path, never personal).
+    next_path: Mapped[str | None] = mapped_column(sa.String(200))

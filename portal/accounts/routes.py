@@ -47,8 +47,8 @@ REFUSAL_TEXT = {
 }
 
 
-def _begin_session(user: User) -> Any:
-    next_url = safe_next(session.get("next"), url_for("accounts.account"))
+def _begin_session(user: User, next_path: str | None = None) -> Any:
+    next_url = safe_next(next_path or session.get("next"), url_for("accounts.account"))
     language = session.get("lang")
     session.clear()  # a new session at sign-in, so nothing from before carries over
     if language:
@@ -106,7 +106,7 @@ def confirm_sign_in_link(token: str) -> Any:
     form = ConfirmSignInForm()
     try:
         if form.validate_on_submit():
-            return _begin_session(services.sign_in_with_link(token))
+            return _begin_session(*services.sign_in_with_link(token))
         services.check_sign_in_link(token)
     except services.SignInRefused as refused:
         return render_template(

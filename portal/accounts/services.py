@@ -81,8 +81,8 @@ def remember_language(user: User, language: str) -> None:
 
 
 @transactional
-def send_sign_in_link(email: str) -> None:
-    """Email a single-use link and a 6-number code, both valid for SIGN_IN_LINK_MINUTES."""
+def send_sign_in_link(email: str, next_path: str | None = None) -> None:
+    """Email a single-use link and a 6-number code, both valid for SIGN_IN_LINK_MINUTES; next_path is where to land."""
     email = normalise_email(email)
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -92,6 +92,7 @@ def send_sign_in_link(email: str) -> None:
         token_hash=sha256_hex(token),
         code_hash=sha256_hex(f"{email}:{code}"),
         expires_at=utcnow() + timedelta(minutes=minutes),
+        next_path=next_path,
     )
     db.session.add(row)
     db.session.flush()
@@ -119,14 +120,14 @@ def check_sign_in_link(token: str) -> None:
 
 
 @transactional
-def sign_in_with_link(token: str) -> User:
+def sign_in_with_link(token: str) -> tuple[User, str | None]:
     """Use an emailed link once. Raises SignInRefused if it is unknown, used, expired or for a staff account."""
     row = _usable(
         db.session.execute(
             sa.select(SignInToken).where(SignInToken.token_hash == sha256_hex(token)).with_for_update()
         ).scalar()
     )
-    return _complete_resident_sign_in(row)
+    return _complete_resident_sign_in(row), row.next_path
 
 
 def sign_in_with_code(email: str, code: str) -> User:

@@ -45,6 +45,7 @@ class Application(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pot: Mapped[Pot] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])

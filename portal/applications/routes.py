@@ -220,6 +220,33 @@ def download_receipt(application_id: int) -> Any:
     return pdf_response(pdf, f"small-spark-receipt-{application.reference}.pdf")
 
 
+@bp.route("/ideas/<int:application_id>/save-and-come-back-later", methods=["GET", "POST"])
+@your_application
+def save_and_come_back(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    form = ContinueForm()
+    if form.validate_on_submit():
+        services.send_return_link(application, current_user)
+        flash(_("We have emailed you a link. Use it to come back to your idea."), "success")
+        return redirect(url_for("applications.save_and_come_back", application_id=application_id))
+    return render_template("applications/save_and_come_back.html", form=form, application=application)
+
+
+@bp.route("/ideas/<int:application_id>/withdraw", methods=["GET", "POST"])
+@your_application
+def withdraw(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if application.status not in ("draft", "submitted", "in_review", "question_asked"):
+        flash(_("This idea has been decided, so it cannot be withdrawn. Talk to your community builder."))
+        return redirect(url_for("applications.list_ideas"))
+    form = ContinueForm()
+    if form.validate_on_submit():
+        services.withdraw_application(application, current_user)
+        flash(_("You have withdrawn your idea."), "success")
+        return redirect(url_for("applications.list_ideas"))
+    return render_template("applications/withdraw.html", form=form, application=application)
+
+
 @bp.get("/ideas")
 @role_required(Role.RESIDENT)
 def list_ideas() -> str:

@@ -236,6 +236,51 @@ def _send_confirmation(application: Application) -> None:
     send_email(application.applicant.email, subject, body)
 
 
+def send_return_link(application: Application, user: User) -> None:
+    """Email the resident a sign-in link that brings them back to this draft."""
+    from flask import url_for
+
+    from portal.accounts.services import send_sign_in_link
+
+    send_sign_in_link(user.email, next_path=url_for("applications.check_answers", application_id=application.id))
+
+
+@transactional
+def tidy_drafts(now: Any = None) -> tuple[int, int]:
+    """Remind residents once about drafts nearing DRAFT_KEEP_DAYS untouched, and remove drafts past it.
+
+    Returns (reminded, removed). Safe to run as often as you like: each draft is reminded once.
+    """
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    now = now or utcnow()
+    keep = timedelta(days=current_app.config["DRAFT_KEEP_DAYS"])
+    remind_at = keep - timedelta(days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"])
+    drafts = sa.select(Application).where(Application.status == ApplicationStatus.DRAFT.value)
+    removed = 0
+    for application in db.session.execute(drafts.where(Application.updated_at < now - keep)).scalars():
+        audit.record("application.draft_removed", object_type="application", object_id=application.id)
+        db.session.delete(application)
+        removed += 1
+    reminded = 0
+    due = drafts.where(Application.updated_at < now - remind_at, Application.reminder_sent_at.is_(None))
+    for application in db.session.execute(due).scalars():
+        with force_locale(application.language):
+            body = render_template(
+                "applications/email/draft_reminder.txt",
+                application=application,
+                days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"],
+                base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
+            )
+            subject = render_template("applications/email/draft_reminder_subject.txt").strip()
+        send_email(application.applicant.email, subject, body)
+        application.reminder_sent_at = now
+        reminded += 1
+    return reminded, removed
+
+
 @transactional
 def withdraw_application(application: Application, actor: User) -> None:
     """The resident takes their idea back before a decision; raises InvalidTransition after one."""
