@@ -118,6 +118,9 @@ def service_navigation() -> list[dict[str, Any]]:
     items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
     if current_user.is_authenticated:
         items.append((_("Your ideas"), "applications.list_ideas", current_user.has_role(Role.RESIDENT)))
+        items.append(
+            (_("Ideas you helped with"), "applications.list_assisted", current_user.has_role(Role.COMMUNITY_BUILDER))
+        )
         items.append((_("Your panels"), "panels.list_panels", current_user.has_role(Role.PANEL_MEMBER)))
         items.append(
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))

@@ -22,7 +22,8 @@ class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    # A resident a community builder enters without an email address has none; the builder passes on updates.
+    email: Mapped[str | None] = mapped_column(sa.String(320), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
-from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.common.forms import MoneyField, TextField, strip, submit
+from portal.common.forms import DateInput, MoneyField, TextField, strip, submit
 
 LONG_ANSWER = 1500
 
@@ -199,3 +201,71 @@ class DeclarationForm(FlaskForm):
         validators=[DataRequired(message=_l("Tick the box to say this is your idea and what you said is true"))],
     )
     submit = submit(_l("Send your application"))
+
+
+class AssistedStartForm(FlaskForm):
+    """A community builder starts an idea with a resident."""
+
+    pot_id = RadioField(
+        _l("Which pot is the idea for?"),
+        widget=GovRadioInput(),
+        coerce=int,
+        validators=[InputRequired(message=_l("Select a pot"))],
+    )
+    resident_name = TextField(
+        _l("The resident's name"),
+        validators=[
+            DataRequired(message=_l("Enter the resident's name")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
+    )
+    resident_email = TextField(
+        _l("The resident's email address (optional)"),
+        description=_l("Leave this empty if they do not have one. You will then pass on our news to them."),
+        validators=[
+            Optional(),
+            Length(max=320, message=_l("Enter an email address in the correct format, like name@example.com")),
+            Email(
+                message=_l("Enter an email address in the correct format, like name@example.com"),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    submit = submit(_l("Start"))
+
+
+class ResidentAgreementForm(FlaskForm):
+    """How the resident agreed that an assisted application is their idea."""
+
+    consent_method = RadioField(
+        _l("How will the resident agree this is their idea?"),
+        choices=[
+            SelectChoice("email", _l("Email them a link to check and send it")),
+            SelectChoice("spoken", _l("They told me they agree, in person or by phone")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select how the resident agreed"))],
+    )
+    consent_given_on = DateField(
+        _l("When did they tell you? (if they told you)"),
+        widget=DateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description=_l("For example, 27 3 2026"),
+    )
+    submit = submit(_l("Continue"))
+
+    def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        if valid and self.consent_method.data == "spoken":
+            if self.consent_given_on.data is None:
+                self.consent_given_on.errors.append(_l("Enter the date they told you they agree"))
+                return False
+            if self.consent_given_on.data > date.today():
+                self.consent_given_on.errors.append(_l("The date they agreed must be today or in the past"))
+                return False
+        return valid
+
+
+class ConfirmIdeaForm(FlaskForm):
+    submit = submit(_l("Yes, this is my idea. Send it"))

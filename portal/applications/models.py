@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,9 +46,14 @@ class Application(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Assisted applications: how the resident agreed it is their idea ("email" link, or "spoken" to the builder).
+    consent_method: Mapped[str | None] = mapped_column(sa.String(10))
+    consent_given_on: Mapped[date | None] = mapped_column(sa.Date)
+    resident_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pot: Mapped[Pot] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    assisted_by: Mapped[User | None] = relationship(foreign_keys=[assisted_by_id])
     cost_lines: Mapped[list[CostLine]] = relationship(
         back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
     )
@@ -56,6 +61,10 @@ class Application(Model):
     @property
     def total_pence(self) -> int:
         return sum(line.amount_pence for line in self.cost_lines)
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.assisted_by_id is not None
 
     @property
     def status_enum(self) -> ApplicationStatus:

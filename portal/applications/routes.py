@@ -8,9 +8,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.applications import journey, services
-from portal.applications.forms import ContinueForm, CostLineForm, DeclarationForm
+from portal.applications.forms import (
+    AssistedStartForm,
+    ConfirmIdeaForm,
+    ContinueForm,
+    CostLineForm,
+    DeclarationForm,
+    ResidentAgreementForm,
+)
 from portal.common.access import object_access, public, role_required
 from portal.common.pdf import pdf_response, render_pdf
 from portal.domain.money import format_pence
@@ -33,6 +41,9 @@ PROBLEM_TEXT = {
     "over_max_award": lambda d: _("The total must be %(max)s or less", max=format_pence(d["max_award_pence"])),
     "no_costs": lambda d: _("Add at least one cost"),
     "missing_answers": lambda d: _("Answer all the questions before you send your idea"),
+    "no_agreement": lambda d: _("Record how the resident agreed this is their idea"),
+    "no_email": lambda d: _("This resident has no email address. Record that they told you they agree."),
+    "staff_email": lambda d: _("That email address belongs to a staff account. Enter the resident's own address."),
 }
 
 
@@ -183,6 +194,8 @@ def check_answers(application_id: int) -> Any:
     application = _application_or_404(application_id)
     if application.status != "draft":
         return redirect(url_for("applications.application_sent", application_id=application_id))
+    if current_user.id == application.assisted_by_id:
+        return _record_agreement(application)
     form = DeclarationForm()
     if form.validate_on_submit():
         try:
@@ -199,6 +212,84 @@ def check_answers(application_id: int) -> Any:
         missing=services.missing_answers(application),
         phone=services.contact_phone(application),
     )
+
+
+def _record_agreement(application: Any) -> Any:
+    form = ResidentAgreementForm(consent_method=application.consent_method)
+    if form.validate_on_submit():
+        try:
+            if form.consent_method.data == "email":
+                services.ask_resident_to_confirm(application, current_user)
+                flash(_("We have emailed the resident a link to check and send their idea."), "success")
+                return redirect(url_for("applications.list_assisted"))
+            services.submit_with_spoken_agreement(application, current_user, form.consent_given_on.data)
+        except services.ApplicationProblem as problem:
+            form.consent_method.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            return redirect(url_for("applications.application_sent", application_id=application.id))
+    return render_template(
+        "applications/check_answers.html",
+        form=form,
+        application=application,
+        assisted=True,
+        questions=[q for q in journey.QUESTIONS if q.applies(application)],
+        missing=services.missing_answers(application),
+        phone=services.contact_phone(application),
+    )
+
+
+@bp.route("/ideas/<int:application_id>/confirm", methods=["GET", "POST"])
+@your_application
+def confirm_idea(application_id: int) -> Any:
+    application = _application_or_404(application_id)
+    if current_user.id != application.applicant_id:
+        abort(404)
+    if application.status != "draft":
+        return redirect(url_for("applications.application_sent", application_id=application_id))
+    form = ConfirmIdeaForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_and_submit(application, current_user)
+        except services.ApplicationProblem as problem:
+            flash(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            return redirect(url_for("applications.application_sent", application_id=application_id))
+    return render_template(
+        "applications/confirm_idea.html",
+        form=form,
+        application=application,
+        questions=[q for q in journey.QUESTIONS if q.applies(application)],
+        phone=services.contact_phone(application),
+    )
+
+
+@bp.get("/assisted")
+@role_required(Role.COMMUNITY_BUILDER)
+def list_assisted() -> str:
+    return render_template("applications/list_assisted.html", applications=services.list_assisted_by(current_user))
+
+
+@bp.route("/assisted/new", methods=["GET", "POST"])
+@role_required(Role.COMMUNITY_BUILDER)
+def start_assisted() -> Any:
+    pots = services.list_open_pots()
+    form = AssistedStartForm()
+    form.pot_id.choices = [SelectChoice(pot.id, f"{pot.neighbourhood.name}: {pot.name}") for pot in pots]
+    if form.validate_on_submit():
+        pot = next(p for p in pots if p.id == form.pot_id.data)
+        try:
+            application = services.start_assisted_application(
+                current_user, pot, form.resident_name.data, form.resident_email.data or None, str(get_locale() or "en")
+            )
+        except services.ApplicationProblem as problem:
+            form.resident_email.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            return redirect(
+                url_for(
+                    "applications.answer_question", application_id=application.id, question=journey.QUESTIONS[0].slug
+                )
+            )
+    return render_template("applications/start_assisted.html", form=form, pots=pots)
 
 
 @bp.get("/ideas/<int:application_id>/sent")

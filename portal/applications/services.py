@@ -186,6 +186,8 @@ def submit_application(application_id: int, actor: User) -> Application:
     ).scalar_one()
     if application.status != ApplicationStatus.DRAFT.value:
         return application  # already sent: nothing to do twice
+    if application.is_assisted and application.consent_method is None and application.resident_confirmed_at is None:
+        raise ApplicationProblem("no_agreement")
     if missing_answers(application):
         raise ApplicationProblem("missing_answers")
     if not pot_is_taking_ideas(application.pot):
@@ -224,8 +226,8 @@ def _unused_reference() -> str:
 def _send_confirmation(application: Application) -> None:
     from flask_babel import force_locale
 
-    if application.contact_method == "phone" and application.assisted_by_id is None:
-        pass  # they asked for a call; the email is still sent to the address they signed in with, as a record
+    if not application.applicant.email:
+        return  # a resident without email: their community builder passes on the news
     with force_locale(application.language):
         body = render_template(
             "applications/email/sent.txt",
@@ -279,6 +281,132 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
         application.reminder_sent_at = now
         reminded += 1
     return reminded, removed
+
+
+# Assisted applications ---------------------------------------------------------------------------------------------
+
+
+def list_open_pots() -> list[Pot]:
+    pots = db.session.execute(
+        sa.select(Pot)
+        .join(Pot.neighbourhood)
+        .where(Neighbourhood.is_active.is_(True))
+        .options(selectinload(Pot.neighbourhood))
+        .order_by(Neighbourhood.name, Pot.name)
+    ).scalars()
+    return [pot for pot in pots if pot_is_taking_ideas(pot)]
+
+
+def list_assisted_by(builder: User) -> list[Application]:
+    """The ideas this community builder entered with residents, newest first; never anyone else's."""
+    return list(
+        db.session.execute(
+            sa.select(Application)
+            .where(Application.assisted_by_id == builder.id)
+            .options(
+                selectinload(Application.cost_lines),
+                selectinload(Application.applicant),
+                selectinload(Application.pot).selectinload(Pot.neighbourhood),
+            )
+            .order_by(Application.created_at.desc())
+        ).scalars()
+    )
+
+
+@transactional
+def start_assisted_application(
+    builder: User, pot: Pot, resident_name: str, resident_email: str | None, language: str
+) -> Application:
+    """A community builder starts an idea for a resident, who may have no email address.
+
+    Raises ApplicationProblem('pot_closed'), or ('staff_email') if the address belongs to a staff account.
+    """
+    from portal.accounts.models import UserRole
+    from portal.accounts.services import get_user_by_email, normalise_email
+    from portal.domain.roles import Role
+
+    if not pot_is_taking_ideas(pot):
+        raise ApplicationProblem("pot_closed")
+    resident = get_user_by_email(resident_email) if resident_email else None
+    if resident is not None and resident.is_staff:
+        raise ApplicationProblem("staff_email")
+    if resident is None:
+        resident = User(
+            email=normalise_email(resident_email) if resident_email else None,
+            name=resident_name,
+            role_rows=[UserRole(role=Role.RESIDENT)],
+        )
+        db.session.add(resident)
+        db.session.flush()
+        audit.record(
+            "user.created", actor_id=builder.id, object_type="user", object_id=resident.id, via="assisted_application"
+        )
+    application = Application(
+        pot_id=pot.id,
+        applicant_id=resident.id,
+        assisted_by_id=builder.id,
+        language=language,
+        contact_name=resident_name,
+        contact_method="email" if resident.email else "builder",
+    )
+    db.session.add(application)
+    db.session.flush()
+    audit.record(
+        "application.started", actor_id=builder.id, object_type="application", object_id=application.id, assisted=True
+    )
+    return application
+
+
+def ask_resident_to_confirm(application: Application, builder: User) -> None:
+    """Email the resident a link to check the idea the builder entered with them, and send it themselves."""
+    from flask import url_for
+
+    from portal.accounts.services import send_sign_in_link
+
+    if not application.applicant.email:
+        raise ApplicationProblem("no_email")
+    _set_consent(application, builder, "email", None)
+    send_sign_in_link(
+        application.applicant.email, next_path=url_for("applications.confirm_idea", application_id=application.id)
+    )
+
+
+@transactional
+def _set_consent(application: Application, builder: User, method: str, given_on: date | None) -> None:
+    _editable(application)
+    application.consent_method = method
+    application.consent_given_on = given_on
+    audit.record(
+        "application.consent_recorded",
+        actor_id=builder.id,
+        object_type="application",
+        object_id=application.id,
+        method=method,
+    )
+
+
+def submit_with_spoken_agreement(application: Application, builder: User, given_on: date) -> Application:
+    """The builder records that the resident agreed in person or by phone on given_on, then sends the idea."""
+    _set_consent(application, builder, "spoken", given_on)
+    return submit_application(application.id, builder)
+
+
+def confirm_and_submit(application: Application, resident: User) -> Application:
+    """The resident confirms an idea a builder entered with them is theirs, which sends it."""
+    return _confirm_and_submit(application.id, resident)
+
+
+@transactional
+def _confirm_and_submit(application_id: int, resident: User) -> Application:
+    application = db.session.execute(
+        sa.select(Application).where(Application.id == application_id).with_for_update()
+    ).scalar_one()
+    if application.status == ApplicationStatus.DRAFT.value and application.resident_confirmed_at is None:
+        application.resident_confirmed_at = utcnow()
+        audit.record(
+            "application.resident_confirmed", actor_id=resident.id, object_type="application", object_id=application.id
+        )
+    return submit_application(application.id, resident)
 
 
 @transactional

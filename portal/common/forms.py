@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import Field, StringField, SubmitField
 
 from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
@@ -57,6 +57,19 @@ class MoneyField(Field):
     def pre_validate(self, form: Any) -> None:
         if self.data is None and not self.process_errors and self.flags.required:
             raise ValueError(self.required_message)
+
+
+class DateInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, with their labels translated, and safe when a box is not sent at all
+    (the packaged widget fails unless exactly three values arrive)."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        params = super().map_gov_params(field, **kwargs)
+        for item, label in zip(params["items"], (_l("Day"), _l("Month"), _l("Year")), strict=True):
+            item["label"] = label
+        return params
 
 
 def submit(text: Any) -> SubmitField:

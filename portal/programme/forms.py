@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovDateInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea
 from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.common.forms import MoneyField, TextField, strip, submit
+from portal.common.forms import DateInput, MoneyField, TextField, strip, submit
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -76,14 +76,14 @@ class PotForm(FlaskForm):
     is_rolling = BooleanField(_l("This pot is rolling: it has no opening or closing date"), widget=GovCheckboxInput())
     opens_on = DateField(
         _l("Opens on"),
-        widget=GovDateInput(),
+        widget=DateInput(),
         format="%d %m %Y",
         validators=[Optional()],
         description=_l("For example, 1 4 2026"),
     )
     closes_on = DateField(
         _l("Closes on"),
-        widget=GovDateInput(),
+        widget=DateInput(),
         format="%d %m %Y",
         validators=[Optional()],
         description=_l("For example, 31 3 2027"),

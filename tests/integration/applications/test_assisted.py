@@ -1,0 +1,176 @@
+"""A community builder enters an idea with a resident; it stays the resident's idea, and they agree before it goes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.domain.roles import Role
+from portal.extensions import db
+from tests.conftest import csrf_token, login_as, outbox, post_form
+from tests.factories import PotFactory, UserFactory, make_staff
+from tests.integration.applications.test_journey import ANSWERS
+
+LINK_RE = re.compile(r"http://localhost(/sign-in/link/[\w-]+)")
+
+
+def builder_starts(client, pot, email=""):
+    builder, _ = make_staff(Role.COMMUNITY_BUILDER, name="Bea Builder")
+    login_as(client, builder)
+    response = post_form(
+        client, "/assisted/new", {"pot_id": pot.id, "resident_name": "Mo Resident", "resident_email": email}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    application = db.session.execute(
+        sa.select(Application).where(Application.assisted_by_id == builder.id)
+    ).scalar_one()
+    return builder, application
+
+
+def fill_in(client, application, contact="builder"):
+    base = f"/ideas/{application.id}"
+    for slug, data in ANSWERS:
+        post_form(client, f"{base}/{slug}", data)
+    post_form(client, f"{base}/costs", {"item": "Paint", "amount": "30"})
+    post_form(client, f"{base}/when-and-where", {"when_text": "May"})
+    post_form(client, f"{base}/contact", {"contact_name": "Mo Resident", "contact_method": contact})
+
+
+def test_a_builder_enters_an_idea_for_a_resident_without_email_and_records_spoken_agreement(client):
+    pot = PotFactory()
+    builder, application = builder_starts(client, pot)
+    assert application.applicant.email is None and application.applicant.roles == {Role.RESIDENT}
+    fill_in(client, application)
+    url = f"/ideas/{application.id}/check-your-answers"
+    page = client.get(url).get_data(as_text=True)
+    assert "How will the resident agree this is their idea?" in page
+    html = post_form(client, url, {"consent_method": "spoken"}).get_data(as_text=True)
+    assert "Enter the date they told you they agree" in html
+    today = date.today()
+    response = post_form(
+        client,
+        url,
+        {"consent_method": "spoken", "consent_given_on": [str(today.day), str(today.month), str(today.year)]},
+    )
+    assert response.headers["Location"] == f"/ideas/{application.id}/sent"
+    db.session.refresh(application)
+    assert (application.status, application.consent_method, application.consent_given_on) == (
+        "submitted",
+        "spoken",
+        today,
+    )
+    assert outbox() == [], "no email address: the builder passes on the news"
+    listing = client.get("/assisted").get_data(as_text=True)
+    assert "Assisted" in listing and "Mo Resident" in listing and "you pass on updates" in listing
+
+
+def test_a_future_agreement_date_is_refused(client):
+    pot = PotFactory()
+    _, application = builder_starts(client, pot)
+    fill_in(client, application)
+    tomorrow = date.today() + timedelta(days=1)
+    html = post_form(
+        client,
+        f"/ideas/{application.id}/check-your-answers",
+        {"consent_method": "spoken", "consent_given_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]},
+    ).get_data(as_text=True)
+    assert "must be today or in the past" in html
+
+
+def test_a_resident_with_email_confirms_by_link_and_that_sends_it(client, app):
+    pot = PotFactory()
+    _, application = builder_starts(client, pot, email="mo@example.org")
+    fill_in(client, application, contact="email")
+    response = post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"})
+    assert response.headers["Location"] == "/assisted"
+    db.session.refresh(application)
+    assert application.status == "draft"
+    link = LINK_RE.search(outbox("mo@example.org")[-1].body).group(1)
+    resident = app.test_client()
+    landed = resident.post(link, data={"csrf_token": csrf_token(resident, link)})
+    assert landed.headers["Location"] == f"/ideas/{application.id}/confirm"
+    page = resident.get(landed.headers["Location"]).get_data(as_text=True)
+    assert "Bea Builder wrote this down with you" in page and "Saturday litter pick" in page
+    sent = post_form(resident, f"/ideas/{application.id}/confirm", {})
+    assert sent.headers["Location"] == f"/ideas/{application.id}/sent"
+    db.session.refresh(application)
+    assert application.status == "submitted" and application.resident_confirmed_at is not None
+    assert any(application.reference in m.subject for m in outbox("mo@example.org"))
+
+
+def test_an_assisted_idea_cannot_be_sent_without_the_residents_agreement(client):
+    from portal.applications import services
+
+    pot = PotFactory()
+    builder, application = builder_starts(client, pot)
+    fill_in(client, application)
+    try:
+        services.submit_application(application.id, builder)
+    except services.ApplicationProblem as problem:
+        assert problem.reason == "no_agreement"
+    else:
+        raise AssertionError("sent without agreement")
+
+
+def test_a_resident_without_email_cannot_be_asked_by_email(client):
+    pot = PotFactory()
+    _, application = builder_starts(client, pot)
+    fill_in(client, application)
+    html = post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"}).get_data(
+        as_text=True
+    )
+    assert "This resident has no email address" in html
+
+
+def test_a_builder_sees_only_the_ideas_they_entered(client):
+    pot = PotFactory()
+    _, theirs = builder_starts(client, pot)
+    other, _ = make_staff(Role.COMMUNITY_BUILDER)
+    login_as(client, other)
+    assert client.get(f"/ideas/{theirs.id}/check-your-answers").status_code == 404
+    assert "Mo Resident" not in client.get("/assisted").get_data(as_text=True)
+    resident_idea = Application(pot_id=pot.id, applicant_id=UserFactory().id)
+    db.session.add(resident_idea)
+    db.session.commit()
+    assert client.get(f"/ideas/{resident_idea.id}/idea-name").status_code == 404
+
+
+def test_only_the_resident_confirms_their_idea(client):
+    pot = PotFactory()
+    _, application = builder_starts(client, pot, email="mo2@example.org")
+    assert client.get(f"/ideas/{application.id}/confirm").status_code == 404
+
+
+def test_a_staff_address_is_not_taken_for_a_resident(client):
+    make_staff(Role.FINANCE_OFFICER, email="money@example.org")
+    pot = PotFactory()
+    builder, _ = make_staff(Role.COMMUNITY_BUILDER)
+    login_as(client, builder)
+    html = post_form(
+        client, "/assisted/new", {"pot_id": pot.id, "resident_name": "X", "resident_email": "money@example.org"}
+    ).get_data(as_text=True)
+    assert "belongs to a staff account" in html
+    assert 'value="X"' in html
+
+
+def test_the_start_form_explains_each_missing_answer(client):
+    PotFactory()
+    builder, _ = make_staff(Role.COMMUNITY_BUILDER)
+    login_as(client, builder)
+    html = post_form(client, "/assisted/new", {"resident_email": "not-an-email"}).get_data(as_text=True)
+    assert "Select a pot" in html and "Enter the resident&#39;s name" in html.replace("'", "&#39;")
+    assert "Enter an email address in the correct format" in html and 'value="not-an-email"' in html
+
+
+def test_an_existing_resident_is_reused_not_duplicated(client):
+    UserFactory(email="known.resident@example.org")
+    pot = PotFactory()
+    builder_starts(client, pot, email="Known.Resident@example.org")
+    count = db.session.execute(
+        sa.select(sa.func.count(User.id)).where(User.email == "known.resident@example.org")
+    ).scalar()
+    assert count == 1
