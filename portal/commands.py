@@ -53,15 +53,17 @@ def demo_data() -> None:
                 None,
                 None,
                 name=name,
-                description=description,  # type: ignore[arg-type]
+                description=description,
                 host_organisation=host,
                 is_active=True,
+                builder_contact=f"Bea at {host}: 0113 496 0000, weekdays 10am to 4pm",
+                decision_weeks=2,
             )
             save_pot(
                 None,
                 existing,
                 None,
-                name="Small sparks " + str(today.year),  # type: ignore[arg-type]
+                name="Small sparks " + str(today.year),
                 limits=PotLimits(
                     budget_pence=500_000,
                     max_award_pence=50_000,

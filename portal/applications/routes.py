@@ -47,6 +47,11 @@ PROBLEM_TEXT = {
 }
 
 
+def _from_check() -> dict[str, Any]:
+    """Keep '?from=check' on the costs page's links, so Change from check-your-answers returns there."""
+    return {"from": "check"} if request.args.get("from") == "check" else {}
+
+
 def _application_or_404(application_id: int) -> Any:
     return services.get_application(application_id) or abort(404)
 
@@ -108,7 +113,7 @@ def answer_question(application_id: int, question: str) -> Any:
     application = _application_or_404(application_id)
     page = journey.find(question) or abort(404)
     if page.slug == "costs":
-        return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+        return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
     if (sent := _sent_already(application)) is not None:
         return sent
     form = page.form(obj=application)
@@ -139,11 +144,12 @@ def costs(application_id: int) -> Any:
     form = CostLineForm()
     if form.validate_on_submit():
         try:
+            assert form.amount.data is not None  # validated above
             services.add_cost_line(application, form.item.data, form.amount.data)
         except services.ApplicationProblem as problem:
             form.amount.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
         else:
-            return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+            return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
     return render_template(
         "applications/costs.html",
         form=form,
@@ -162,7 +168,7 @@ def remove_cost(application_id: int, cost_line_id: int) -> Any:
         return sent
     if ContinueForm(prefix="remove").validate_on_submit():
         services.remove_cost_line(application, cost_line_id)
-    return redirect(url_for("applications.costs", application_id=application_id, **request.args))
+    return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
 
 
 @bp.post("/ideas/<int:application_id>/costs/done")

@@ -244,6 +244,8 @@ def send_return_link(application: Application, user: User) -> None:
 
     from portal.accounts.services import send_sign_in_link
 
+    if not user.email:
+        raise ApplicationProblem("no_email")
     send_sign_in_link(user.email, next_path=url_for("applications.check_answers", application_id=application.id))
 
 
@@ -269,6 +271,8 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
     reminded = 0
     due = drafts.where(Application.updated_at < now - remind_at, Application.reminder_sent_at.is_(None))
     for application in db.session.execute(due).scalars():
+        if not application.applicant.email:
+            continue  # entered by a community builder for a resident without email: the builder follows up
         with force_locale(application.language):
             body = render_template(
                 "applications/email/draft_reminder.txt",

@@ -31,7 +31,7 @@ def normalise_reference(text: str) -> str:
     Raises NotAReference if it has the wrong length, a character we never use, or a wrong check character.
     """
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I"}))
+    cleaned = cleaned.translate(str.maketrans("01", "OI"))
     # People may type the look-alikes we never print; none of them can be meant, so refuse rather than guess.
     if len(cleaned) != _BODY_LENGTH + 1 or any(ch not in ALPHABET for ch in cleaned):
         raise NotAReference(text)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea
-from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.common.forms import DateInput, MoneyField, TextField, strip, submit
 from portal.domain.pots import PotLimits
@@ -43,6 +43,24 @@ class NeighbourhoodForm(FlaskForm):
         validators=[
             DataRequired(message=_l("Enter the host organisation")),
             Length(max=200, message=_l("Host organisation must be 200 characters or fewer")),
+        ],
+    )
+    builder_contact = TextAreaField(
+        _l("How residents can reach the community builder"),
+        widget=GovTextArea(),
+        filters=[strip],
+        description=_l("For example: Sam, 0113 496 0000, or at the library on Tuesday mornings"),
+        validators=[
+            DataRequired(message=_l("Enter how residents can reach the community builder")),
+            Length(max=500, message=_l("Write 500 characters or fewer")),
+        ],
+    )
+    decision_weeks = IntegerField(
+        _l("How many weeks does the panel usually take to decide?"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message=_l("Enter a number of weeks, like 2")),
+            NumberRange(min=1, max=26, message=_l("Enter a number of weeks between 1 and 26")),
         ],
     )
     is_active = BooleanField(_l("Show this neighbourhood to residents"), widget=GovCheckboxInput())

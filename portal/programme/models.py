@@ -21,6 +21,9 @@ class Neighbourhood(Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     host_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # How residents reach the neighbourhood's community builder, e.g. "Sam, 0113 496 0000, library on Tuesdays".
+    builder_contact: Mapped[str] = mapped_column(sa.Text, default="")
+    decision_weeks: Mapped[int] = mapped_column(sa.Integer, default=2)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")

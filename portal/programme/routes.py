@@ -48,7 +48,7 @@ def list_neighbourhoods() -> str:
 @bp.route("/neighbourhoods/new", methods=["GET", "POST"])
 @programme_officer
 def create_neighbourhood() -> Any:
-    form = NeighbourhoodForm(is_active=True)
+    form = NeighbourhoodForm(is_active=True, decision_weeks=2)
     return _save_neighbourhood(form, None)
 
 
@@ -69,6 +69,8 @@ def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
                 description=form.description.data,
                 host_organisation=form.host_organisation.data,
                 is_active=form.is_active.data,
+                builder_contact=form.builder_contact.data,
+                decision_weeks=form.decision_weeks.data,
             )
         except services.NameTaken:
             form.name.errors.append(_("There is already a neighbourhood with this name"))

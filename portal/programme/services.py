@@ -54,6 +54,8 @@ class _OpenNeighbourhood:
         self.slug = neighbourhood.slug
         self.description = neighbourhood.description
         self.host_organisation = neighbourhood.host_organisation
+        self.builder_contact = neighbourhood.builder_contact
+        self.decision_weeks = neighbourhood.decision_weeks
         self.pots = pots
 
 
@@ -77,13 +79,15 @@ def _name_taken(name: str, except_id: int | None) -> bool:
 
 @transactional
 def save_neighbourhood(
-    actor_id: int,
+    actor_id: int | None,
     neighbourhood: Neighbourhood | None,
     *,
     name: str,
     description: str,
     host_organisation: str,
     is_active: bool,
+    builder_contact: str = "",
+    decision_weeks: int = 2,
 ) -> Neighbourhood:
     """Create (neighbourhood=None) or change a neighbourhood; raises NameTaken."""
     if _name_taken(name, neighbourhood.id if neighbourhood else None):
@@ -97,6 +101,8 @@ def save_neighbourhood(
     neighbourhood.description = description
     neighbourhood.host_organisation = host_organisation
     neighbourhood.is_active = is_active
+    neighbourhood.builder_contact = builder_contact
+    neighbourhood.decision_weeks = decision_weeks
     db.session.flush()
     audit.record(
         "neighbourhood.created" if created else "neighbourhood.changed",
@@ -110,7 +116,7 @@ def save_neighbourhood(
 
 @transactional
 def save_pot(
-    actor_id: int,
+    actor_id: int | None,
     neighbourhood: Neighbourhood,
     pot: Pot | None,
     *,

@@ -32,11 +32,19 @@ def test_a_programme_officer_adds_a_neighbourhood(client):
     response = post_form(
         client,
         "/programme/neighbourhoods/new",
-        {"name": "Little London", "description": "Flats and a park.", "host_organisation": "LL Hub", "is_active": "y"},
+        {
+            "name": "Little London",
+            "description": "Flats and a park.",
+            "host_organisation": "LL Hub",
+            "builder_contact": "Sam, 0113 496 0000",
+            "decision_weeks": "3",
+            "is_active": "y",
+        },
     )
     assert response.headers["Location"] == "/programme/neighbourhoods"
     saved = db.session.execute(sa.select(Neighbourhood).where(Neighbourhood.name == "Little London")).scalar_one()
-    assert (saved.slug, saved.is_active) == ("little-london", True)
+    assert (saved.slug, saved.is_active, saved.decision_weeks) == ("little-london", True, 3)
+    assert saved.builder_contact == "Sam, 0113 496 0000"
     event = db.session.execute(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
     assert (event.action, event.actor_id, event.object_id) == ("neighbourhood.created", user.id, str(saved.id))
     assert "Little London has been saved." in client.get("/programme/neighbourhoods").get_data(as_text=True)
@@ -49,7 +57,29 @@ def test_an_empty_neighbourhood_form_explains_each_missing_answer(client):
     )
     assert "Enter the neighbourhood&#39;s name" in html or "Enter the neighbourhood's name" in html
     assert "Enter the host organisation" in html
+    assert "Enter how residents can reach the community builder" in html
     assert "Kept text" in html
+
+
+def test_the_decision_time_must_be_a_sensible_number_of_weeks(client):
+    officer(client)
+    for weeks, message in [
+        ("", "Enter a number of weeks, like 2"),
+        ("two", "Not a valid integer value."),
+        ("0", "Enter a number of weeks between 1 and 26"),
+    ]:
+        html = post_form(
+            client,
+            "/programme/neighbourhoods/new",
+            {
+                "name": "X",
+                "description": "y",
+                "host_organisation": "z",
+                "builder_contact": "c",
+                "decision_weeks": weeks,
+            },
+        ).get_data(as_text=True)
+        assert message in html, weeks
     assert html.count('class="govuk-error-summary"') == 1
 
 
@@ -57,7 +87,15 @@ def test_two_neighbourhoods_cannot_share_a_name(client):
     officer(client)
     NeighbourhoodFactory(name="Beeston", slug="beeston")
     html = post_form(
-        client, "/programme/neighbourhoods/new", {"name": "beeston", "description": "x", "host_organisation": "y"}
+        client,
+        "/programme/neighbourhoods/new",
+        {
+            "name": "beeston",
+            "description": "x",
+            "host_organisation": "y",
+            "builder_contact": "c",
+            "decision_weeks": "2",
+        },
     ).get_data(as_text=True)
     assert "There is already a neighbourhood with this name" in html
 
@@ -68,7 +106,13 @@ def test_a_programme_officer_edits_a_neighbourhood(client):
     post_form(
         client,
         f"/programme/neighbourhoods/{place.id}",
-        {"name": "Armley and Wortley", "description": "New words", "host_organisation": "Hub"},
+        {
+            "name": "Armley and Wortley",
+            "description": "New words",
+            "host_organisation": "Hub",
+            "builder_contact": "Jo at the hub",
+            "decision_weeks": "2",
+        },
     )
     db.session.refresh(place)
     assert (place.name, place.is_active, place.description) == ("Armley and Wortley", False, "New words")
