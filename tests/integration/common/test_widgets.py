@@ -95,3 +95,23 @@ def test_the_error_summary_links_to_each_field(app):
         )
     assert 'class="govuk-error-summary"' in html
     assert 'href="#text"' in html
+
+
+def test_our_date_boxes_survive_a_request_without_them_and_translate_their_labels(app):
+    from flask_babel import force_locale
+
+    from portal.common.forms import DateInput
+
+    class DateOnly(FlaskForm):
+        class Meta:
+            csrf = False
+
+        when = DateField("When", widget=DateInput(), format="%d %m %Y")
+
+    with app.test_request_context("/", method="POST", data={}):
+        form = DateOnly(formdata=MultiDict({"other": "x"}))
+        form.when.raw_data = []
+        html = str(form.when())
+        assert html.count("govuk-date-input__input") == 3
+        with force_locale("cy"):
+            assert "Diwrnod" in str(DateOnly(formdata=None).when())
