@@ -1,0 +1,428 @@
+"""The browser tier: Debian's Chromium, driven by Playwright, against the portal served on a real port.
+
+One live server (on its own database) and one Chromium serve the whole session; each test gets a fresh browser
+context sized like a phone, so no cookies carry over between tests. Pages keep the site's real
+Content-Security-Policy: axe is injected through Playwright's evaluate, which the policy does not govern, so a
+script the policy would block still fails the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from portal.config import PROJECT_ROOT
+from portal.domain.roles import PaymentMethod, Role
+from tests.conftest import make_test_app, migrate_to_head, reset_postgres_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = "Chromium is missing at /usr/bin/chromium: run `make chromium`"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE: dict[str, Any] = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
+AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+STAFF_PASSWORD = "browser tests staff password"
+TIMEOUT_MS = 10_000
+
+
+# The live server -------------------------------------------------------------------------------------------------
+
+
+def browser_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of the browser tier's own: `<name>_browser` beside TEST_DATABASE_URL's PostgreSQL, else SQLite."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        parsed = sa.make_url(url)
+        browser_url = parsed.set(database=f"{parsed.database}_browser").render_as_string(hide_password=False)
+        reset_postgres_database(browser_url)
+        return browser_url
+    return f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.db'}"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug logs every request to stderr; the tests record what they need themselves."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class ServerErrors(logging.Handler):
+    """Collects errors the portal logs (an unexpected exception becomes a 500 page and a log record)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def take(self) -> list[str]:
+        taken, self.records = self.records, []
+        return [self.format(record) for record in taken]
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    email: str
+    password: str
+    totp: pyotp.TOTP | None
+
+    def wrong_code(self) -> str:
+        assert self.totp is not None
+        return code_the_server_refuses(self.totp)
+
+
+def code_the_server_refuses(totp: pyotp.TOTP) -> str:
+    """A well-formed one-time code that matches none of the 30-second steps the server allows for clock drift."""
+    now = time.time()
+    allowed = {totp.at(now + 30 * step) for step in (-2, -1, 0, 1, 2)}
+    return next(code for code in ("000000", "111111", "222222", "333333", "444444", "555555") if code not in allowed)
+
+
+@dataclass(frozen=True)
+class SignInEmail:
+    subject: str
+    link: str
+    code: str
+
+
+class LiveServer:
+    """The portal on 127.0.0.1:<free port>, plus helpers that seed and read its database through portal's services."""
+
+    def __init__(self, app: Flask, server: BaseWSGIServer, errors: ServerErrors) -> None:
+        self.app = app
+        self.server = server
+        self.errors = errors
+        self.url = f"http://127.0.0.1:{server.server_port}"
+        self.host = urlsplit(self.url).netloc
+        self._numbers = itertools.count(1)
+        self._seeder_id: int | None = None
+
+    def unique(self, prefix: str) -> str:
+        """A name no other test in this session uses (the database lives for the whole session)."""
+        return f"{prefix} {next(self._numbers)} {uuid.uuid4().hex[:6]}"
+
+    def new_email(self, who: str = "person") -> str:
+        return f"{who}.{next(self._numbers)}.{uuid.uuid4().hex[:8]}@example.org"
+
+    # Seeding ------------------------------------------------------------------------------------------------------
+
+    def add_staff(self, *roles: Role, with_code: bool = True) -> StaffMember:
+        """A staff member with STAFF_PASSWORD and, unless with_code is False, a confirmed authenticator key.
+
+        A one-time code works once per 30-second step for each person, so every test needs its own staff member.
+        """
+        from portal.accounts.services import create_user
+        from portal.common.crypto import encrypt
+        from portal.common.time import utcnow
+        from portal.extensions import db
+
+        email = self.new_email("staff")
+        secret = pyotp.random_base32()
+        with self.app.app_context():
+            user = create_user(email, "Sam Staff", set(roles), password=STAFF_PASSWORD)
+            if with_code:
+                user.totp_secret_encrypted = encrypt(secret)
+                user.totp_confirmed_at = utcnow()
+                db.session.commit()
+        return StaffMember(email, STAFF_PASSWORD, pyotp.TOTP(secret) if with_code else None)
+
+    def add_resident(self) -> str:
+        from portal.accounts.services import create_user
+
+        email = self.new_email("resident")
+        with self.app.app_context():
+            create_user(email, "Rae Resident", {Role.RESIDENT})
+        return email
+
+    def add_neighbourhood(
+        self,
+        name: str,
+        *,
+        pot_name: str | None = None,
+        max_award_pence: int = 50_000,
+        opens_on: date | None = None,
+        closes_on: date | None = None,
+        is_active: bool = True,
+    ) -> int:
+        """A neighbourhood and, if pot_name is given, a pot (rolling unless dates are given); returns its id."""
+        from portal.domain.pots import PotLimits
+        from portal.programme.services import save_neighbourhood, save_pot
+
+        with self.app.app_context():
+            actor = self._seeder()
+            neighbourhood = save_neighbourhood(
+                actor,
+                None,
+                name=name,
+                description=f"{name} is a friendly place.",
+                host_organisation="Community Hub",
+                is_active=is_active,
+            )
+            if pot_name:
+                rolling = opens_on is None and closes_on is None
+                limits = PotLimits(
+                    budget_pence=500_000,
+                    max_award_pence=max_award_pence,
+                    fast_track_limit_pence=0,
+                    opens_on=opens_on,
+                    closes_on=closes_on,
+                    is_rolling=rolling,
+                )
+                save_pot(actor, neighbourhood, None, name=pot_name, limits=limits, payment_methods=list(PaymentMethod))
+            return neighbourhood.id
+
+    def _seeder(self) -> int:
+        """The programme officer the audit log names for seeded data."""
+        from portal.accounts.services import create_user
+
+        if self._seeder_id is None:
+            self._seeder_id = create_user(self.new_email("seeder"), "Seeder", {Role.PROGRAMME_OFFICER}).id
+        return self._seeder_id
+
+    # Reading the outbox --------------------------------------------------------------------------------------------
+
+    def emails_to(self, address: str) -> list[tuple[str, str]]:
+        """(subject, body) of every email sent to address, oldest first."""
+        from portal.common.email import OutboxMessage
+        from portal.extensions import db
+
+        with self.app.app_context():
+            rows = db.session.execute(
+                sa.select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
+            ).scalars()
+            return [(row.subject, row.body) for row in rows]
+
+    def sign_in_email(self, address: str) -> SignInEmail:
+        """The newest sign-in email to address, with its link (which must point at this server) and code."""
+        emails = self.emails_to(address)
+        assert emails, f"no email was sent to {address}"
+        subject, body = emails[-1]
+        link = re.search(re.escape(self.url) + r"/sign-in/link/[A-Za-z0-9_-]+", body)
+        assert link, f"the sign-in email has no link to {self.url} (is SERVER_BASE_URL set?):\n{body}"
+        code = re.search(r"(?<![\w-])\d{6}(?![\w-])", body.replace(link.group(0), ""))
+        assert code, f"the sign-in email has no 6-number code:\n{body}"
+        return SignInEmail(subject, link.group(0), code.group(0))
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from portal.extensions import db, limiter
+
+    # Flask-Limiter keeps `enabled` on the one shared Limiter, so building an app with RATELIMIT_ENABLED=False
+    # turns limits off for every app in this process. Put the flag back at once for the tiers that test the
+    # limits; rate_limits_off below turns it off only while a browser test runs.
+    limiter_was_enabled = limiter.enabled
+    app = make_test_app(browser_database_url(tmp_path_factory), RATELIMIT_ENABLED=False)
+    limiter.enabled = limiter_was_enabled
+    migrate_to_head(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    errors = ServerErrors()
+    portal_logger = logging.getLogger("portal")
+    portal_logger.addHandler(errors)
+    live = LiveServer(app, server, errors)
+    app.config["SERVER_BASE_URL"] = live.url  # links in emails lead back to this server
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        portal_logger.removeHandler(errors)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_off(live_server: LiveServer) -> Iterator[None]:
+    """Keep the shared limiter off while a browser test runs (sign-in pages allow 10 tries a minute from one
+    address, and every test signs in from 127.0.0.1), then put it back as it was."""
+    from portal.extensions import limiter
+
+    was = limiter.enabled
+    limiter.enabled = False
+    yield
+    limiter.enabled = was
+
+
+# The browser ------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(CHROMIUM_MISSING, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class PageWatch:
+    """What a page did that no test expects: requests to other hosts, script errors, blocked scripts, 500s."""
+
+    def __init__(self, live: LiveServer) -> None:
+        self.live = live
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.failed_resources: list[str] = []
+
+    def attach(self, page: Any) -> None:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        # A page answered with 4xx (a deliberate 404 or 403) is reported by Chromium as a failed load: not a fault.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if response.request.resource_type != "document" and response.status >= 400:
+            self.failed_resources.append(f"{response.status} {response.url}")
+
+    def other_hosts(self) -> list[str]:
+        return [url for url in self.requests if urlsplit(url).scheme not in {"data", "blob"} and not self.ours(url)]
+
+    def ours(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.netloc == self.live.host
+
+    def problems(self) -> list[str]:
+        found = [f"request to another host: {url}" for url in self.other_hosts()]
+        found += [f"console error: {text}" for text in self.console_errors]
+        found += [f"failed to load: {text}" for text in self.failed_resources]
+        found += [f"server error: {text}" for text in self.live.errors.take()]
+        return found
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh phone-sized context: new_page(java_script_enabled=False) for a browser without JS.
+
+    After the test, fails if any page asked another host for anything, logged a script error (a script the
+    Content-Security-Policy blocked included), failed to load a file, or made the server log an error.
+    """
+    contexts: list[Any] = []
+    watches: list[PageWatch] = []
+    live_server.errors.take()
+
+    def open_page(**options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **{**PHONE, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        watch = PageWatch(live_server)
+        watch.attach(page)
+        watches.append(watch)
+        page.watch = watch  # the home-page test reads the requests
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    problems = [problem for watch in watches for problem in watch.problems()]
+    if problems:
+        pytest.fail("The browser saw problems:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """A page in a fresh phone-sized browser context (375×667, touch), JavaScript on."""
+    return new_page()
+
+
+# Accessibility ----------------------------------------------------------------------------------------------------
+
+_axe_source: str | None = None
+
+
+def _axe() -> str:
+    global _axe_source
+    if _axe_source is None:
+        _axe_source = AXE_JS.read_text(encoding="utf-8")
+    return _axe_source
+
+
+def assert_accessible(page: Any, state: str) -> None:
+    """Run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA) on the page as it is now; fail listing every violation."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe())
+    results = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+        " return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html)})),"
+        " passes: r.passes.length}; }",
+        AXE_TAGS,
+    )
+    assert results["passes"] > 0, f"axe checked nothing on {state}"
+    violations = results["violations"]
+    if violations:
+        lines = [f"axe found {len(violations)} accessibility problem(s) on {state} ({page.url}):"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            for target, html in zip(violation["targets"], violation["html"], strict=True):
+                lines.append(f"    {target}    {html[:160]}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+# Journeys shared by several tests ------------------------------------------------------------------------------
+
+
+def sign_in_staff(page: Any, staff: StaffMember) -> None:
+    """Sign a staff member in with password and one-time code, ending on their account page."""
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(staff.email)
+    page.get_by_label("Password", exact=True).fill(staff.password)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/enter-code")
+    assert staff.totp is not None
+    page.get_by_label("Enter the 6-number code from your authenticator app").fill(staff.totp.now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/account")
+
+
+def sign_in_resident(page: Any, live: LiveServer, email: str) -> None:
+    """Sign a resident in by the emailed link, ending on their account page."""
+    page.goto("/sign-in")
+    page.get_by_label("What is your email address?").fill(email)
+    page.get_by_role("button", name="Send me a link").click()
+    page.wait_for_url("**/sign-in/check-your-email")
+    page.goto(live.sign_in_email(email).link)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account")
+
+
+def today_plus(days: int) -> date:
+    return date.today() + timedelta(days=days)

@@ -1,0 +1,40 @@
+"""The checks this tier relies on can fail: axe reports a real problem, and the page watch sees a blocked script."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import PageWatch, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_accessibility_check_fails_on_an_inaccessible_page(page):
+    page.goto("/sign-in")
+    page.evaluate("() => { document.querySelector('label[for=email]').remove(); document.documentElement.lang = ''; }")
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_accessible(page, "a sign-in page broken on purpose")
+
+    message = str(failure.value)
+    assert "html-has-lang" in message
+    assert "label" in message and "#email" in message
+
+
+def test_the_page_watch_sees_a_script_the_content_security_policy_blocks(browser, live_server):
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        watch = PageWatch(live_server)
+        watch.attach(page)
+        page.goto("/")
+        assert "js-enabled" in page.locator("body").get_attribute("class"), "the page's own nonce'd script runs"
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.sneaked = 1';"
+            " document.body.append(s); }"
+        )
+        page.wait_for_timeout(100)
+        assert page.evaluate("() => window.sneaked") is None
+        assert any("Content Security Policy" in text for text in watch.console_errors), watch.console_errors
+    finally:
+        context.close()
