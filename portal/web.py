@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from portal.common.time import utcnow
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,20 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     WTFormsHelpers(app)
+    # Flask-Compress's streaming path does not close the file behind a static asset, so it is switched off and
+    # assets (a few small files) are read into memory first, where the ordinary path compresses them.
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    compress.init_app(app)
+
+    @app.after_request  # registered after Compress, so it runs before Compress's own hook
+    def read_static_files_for_compression(response: Any) -> Any:
+        if request.endpoint == "static" and response.direct_passthrough and response.status_code == 200:
+            response.direct_passthrough = False
+            data = response.get_data()
+            response.close()
+            response.set_data(data)
+        return response
+
     app.permanent_session_lifetime = timedelta(minutes=app.config["IDLE_TIMEOUT_MINUTES"])
 
 

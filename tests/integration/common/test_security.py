@@ -88,3 +88,13 @@ def test_no_personal_data_is_logged(client, caplog):
     post_form(client, "/sign-in", {"email": "logged.person@example.org"})
     PotFactory()
     assert "logged.person" not in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/", "/static/css/app.css", "/static/js/govuk-frontend.min.js"])
+def test_pages_and_assets_are_sent_compressed(client, path):
+    # Closing the response as a WSGI server does must release the file behind a streamed asset (warnings are errors).
+    with client.get(path, headers={"Accept-Encoding": "br, gzip"}) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Encoding"] in ("br", "gzip")
+        assert "Accept-Encoding" in response.headers.get("Vary", "")
+        assert len(response.get_data()) > 0
