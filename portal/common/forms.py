@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import Field, StringField, SubmitField
+from wtforms import Field, IntegerField, StringField, SubmitField
+from wtforms.validators import StopValidation
 
 from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
 
@@ -23,6 +24,28 @@ class TextField(StringField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("filters", []).append(strip)
         super().__init__(*args, **kwargs)
+
+
+class WholeNumberField(IntegerField):
+    """A small whole number. Very long input is refused before conversion, so no validator meets a giant int."""
+
+    widget = GovTextInput()
+
+    def __init__(self, *args: Any, max_digits: int = 6, invalid_message: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_digits = max_digits
+        self.invalid_message = invalid_message or _l("Enter a whole number, like 2")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            self.data = None
+            return
+        if not text.isascii() or not text.isdigit() or len(text) > self.max_digits:
+            self.data = None
+            raise ValueError(self.invalid_message)
+        self.data = int(text)
 
 
 class MoneyField(Field):
@@ -56,7 +79,7 @@ class MoneyField(Field):
 
     def pre_validate(self, form: Any) -> None:
         if self.data is None and not self.process_errors and self.flags.required:
-            raise ValueError(self.required_message)
+            raise StopValidation(self.required_message)
 
 
 class DateInput(GovDateInput):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectMultipleField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea
+from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.common.forms import DateInput, MoneyField, TextField, strip, submit
+from portal.common.forms import DateInput, MoneyField, TextField, WholeNumberField, strip, submit
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -55,9 +55,10 @@ class NeighbourhoodForm(FlaskForm):
             Length(max=500, message=_l("Write 500 characters or fewer")),
         ],
     )
-    decision_weeks = IntegerField(
+    decision_weeks = WholeNumberField(
         _l("How many weeks does the panel usually take to decide?"),
-        widget=GovTextInput(),
+        max_digits=2,
+        invalid_message=_l("Enter a number of weeks between 1 and 26"),
         validators=[
             InputRequired(message=_l("Enter a number of weeks, like 2")),
             NumberRange(min=1, max=26, message=_l("Enter a number of weeks between 1 and 26")),

@@ -153,3 +153,21 @@ def test_every_user_facing_string_in_templates_is_marked_for_translation(templat
 @pytest.mark.parametrize("language", ["cy", "ar"])
 def test_catalogues_are_compiled(language):
     assert (ROOT / f"translations/{language}/LC_MESSAGES/messages.mo").exists()
+
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_every_string_is_translated_with_the_same_placeholders(language):
+    with open(ROOT / "translations/messages.pot", "rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    catalogue = {m.id: m for m in _catalogue(language) if m.id}
+    assert template <= set(catalogue), f"run make extract-messages: {sorted(template - set(catalogue))[:5]}"
+    for message in catalogue.values():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: not translated: {ids[0]!r}"
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == expected, f"{language}: placeholders differ in {ids[0]!r}"

@@ -65,7 +65,7 @@ def test_the_decision_time_must_be_a_sensible_number_of_weeks(client):
     officer(client)
     for weeks, message in [
         ("", "Enter a number of weeks, like 2"),
-        ("two", "Not a valid integer value."),
+        ("two", "Enter a number of weeks between 1 and 26"),
         ("0", "Enter a number of weeks between 1 and 26"),
     ]:
         html = post_form(
@@ -207,3 +207,12 @@ def test_the_neighbourhood_list_uses_the_same_queries_for_3_or_30_neighbourhoods
     for _ in range(27):
         PotFactory()
     assert queries() == few
+
+
+def test_a_blank_amount_asks_for_the_amount(client):
+    officer(client)
+    place = NeighbourhoodFactory()
+    html = post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new", {**POT, "budget": "   "}).get_data(
+        as_text=True
+    )
+    assert "Enter the budget" in html
