@@ -52,6 +52,15 @@ def _from_check() -> dict[str, Any]:
     return {"from": "check"} if request.args.get("from") == "check" else {}
 
 
+def _summary(application: Any) -> dict[str, Any]:
+    """What the answers summary needs: the questions that apply, those still to answer, and the phone number."""
+    return {
+        "questions": [q for q in journey.QUESTIONS if q.applies(application)],
+        "missing": services.missing_answers(application),
+        "phone": services.contact_phone(application),
+    }
+
+
 def _application_or_404(application_id: int) -> Any:
     return services.get_application(application_id) or abort(404)
 
@@ -214,9 +223,7 @@ def check_answers(application_id: int) -> Any:
         "applications/check_answers.html",
         form=form,
         application=application,
-        questions=[q for q in journey.QUESTIONS if q.applies(application)],
-        missing=services.missing_answers(application),
-        phone=services.contact_phone(application),
+        **_summary(application),
     )
 
 
@@ -238,9 +245,7 @@ def _record_agreement(application: Any) -> Any:
         form=form,
         application=application,
         assisted=True,
-        questions=[q for q in journey.QUESTIONS if q.applies(application)],
-        missing=services.missing_answers(application),
-        phone=services.contact_phone(application),
+        **_summary(application),
     )
 
 
@@ -264,8 +269,7 @@ def confirm_idea(application_id: int) -> Any:
         "applications/confirm_idea.html",
         form=form,
         application=application,
-        questions=[q for q in journey.QUESTIONS if q.applies(application)],
-        phone=services.contact_phone(application),
+        **_summary(application),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 import textstat
 import textstat.backend.counts._count_syllables as syllables
 
+from portal.applications.journey import QUESTIONS
 from tests.conftest import post_form
 from tests.factories import PotFactory
 from tests.integration.applications.test_journey import answer_everything, start
@@ -60,19 +61,7 @@ def resident_pages(client) -> dict[str, str]:
     }
     application, _ = start(client, pot)
     base = f"/ideas/{application.id}"
-    for slug in (
-        "who-is-applying",
-        "idea-name",
-        "what-you-want-to-do",
-        "who-it-brings-together",
-        "how-it-helps",
-        "what-you-bring",
-        "help-from-others",
-        "costs",
-        "when-and-where",
-        "contact",
-        "save-and-come-back-later",
-    ):
+    for slug in [q.slug for q in QUESTIONS if q.slug != "group-name"] + ["save-and-come-back-later"]:
         pages[slug] = client.get(f"{base}/{slug}").get_data(as_text=True)
     answer_everything(client, application)
     pages["check your answers"] = client.get(f"{base}/check-your-answers").get_data(as_text=True)

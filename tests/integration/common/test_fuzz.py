@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from portal.applications.journey import QUESTIONS
 from portal.domain.roles import Role
 from tests.conftest import CSRF_RE, login_as
 from tests.factories import PotFactory, UserFactory, make_staff
@@ -73,22 +74,7 @@ def test_programme_forms_survive_fuzzing(client):
         fuzz(client, url)
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "who-is-applying",
-        "group-name",
-        "idea-name",
-        "what-you-want-to-do",
-        "who-it-brings-together",
-        "how-it-helps",
-        "what-you-bring",
-        "help-from-others",
-        "costs",
-        "when-and-where",
-        "contact",
-    ],
-)
+@pytest.mark.parametrize("question", [q.slug for q in QUESTIONS])
 def test_every_question_page_survives_fuzzing(client, question):
     from tests.integration.applications.test_journey import start
 
