@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -37,19 +37,14 @@ CSP = {
 
 
 def select_locale() -> str:
-    languages = current_app_languages()
+    """The language chosen with the switch, else the signed-in person's, else the browser's, else English."""
+    languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return request.accept_languages.best_match(list(languages)) or "en"
-
-
-def current_app_languages() -> dict[str, str]:
-    from flask import current_app
-
-    return current_app.config["LANGUAGES"]
 
 
 def register_extensions(app: Flask) -> None:
@@ -184,8 +179,6 @@ def role_names() -> dict[Role, str]:
 
 
 def app_shows_outbox() -> bool:
-    from flask import current_app
-
     return bool(current_app.config["SHOW_DEV_OUTBOX"]) and current_app.config["MAIL_BACKEND"] == "outbox"
 
 
@@ -211,10 +204,6 @@ def register_request_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
-
-    @app.teardown_request
-    def keep_no_state(exc: BaseException | None) -> None:
-        g.pop("_unused", None)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -104,6 +104,31 @@ def code_the_server_refuses(totp: pyotp.TOTP) -> str:
 
 
 @dataclass(frozen=True)
+class OpenPot:
+    """A neighbourhood taking ideas, with its one pot."""
+
+    neighbourhood: str
+    slug: str
+    pot_id: int
+    name: str
+    max_award_pence: int
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    """An application as the live server's database holds it."""
+
+    id: int
+    status: str
+    reference: str | None
+    idea_name: str | None
+    total_pence: int
+    consent_method: str | None
+    consent_given_on: date | None
+    resident_confirmed: bool
+
+
+@dataclass(frozen=True)
 class SignInEmail:
     subject: str
     link: str
@@ -195,6 +220,79 @@ class LiveServer:
                 )
                 save_pot(actor, neighbourhood, None, name=pot_name, limits=limits, payment_methods=list(PaymentMethod))
             return neighbourhood.id
+
+    def add_open_pot(self, *, max_award_pence: int = 50_000) -> OpenPot:
+        """A neighbourhood shown to residents with one rolling pot taking ideas now."""
+        from portal.extensions import db
+        from portal.programme.models import Neighbourhood
+
+        name = self.unique("Chapeltown")
+        pot_name = self.unique("Summer sparks")
+        neighbourhood_id = self.add_neighbourhood(name, pot_name=pot_name, max_award_pence=max_award_pence)
+        with self.app.app_context():
+            neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
+            assert neighbourhood is not None
+            (pot,) = neighbourhood.pots
+            return OpenPot(name, neighbourhood.slug, pot.id, pot_name, max_award_pence)
+
+    def add_draft(self, email: str, pot: OpenPot, answers: dict[str, str], costs: dict[str, int]) -> int:
+        """A draft idea for the resident with this email, answered and costed through the portal's services."""
+        from portal.accounts.services import get_user_by_email
+        from portal.applications import services
+        from portal.extensions import db
+        from portal.programme.models import Pot
+
+        with self.app.app_context():
+            user = get_user_by_email(email)
+            assert user is not None, f"no account for {email}"
+            pot_row = db.session.get(Pot, pot.pot_id)
+            application = services.start_application(user, pot_row, "en")
+            services.save_answers(application, answers)
+            for item, pence in costs.items():
+                services.add_cost_line(application, item, pence)
+            return application.id
+
+    def applications_of(self, email: str) -> list[IdeaRow]:
+        """Every application of the resident with this email, oldest first, as the database holds it now."""
+        from portal.accounts.models import User
+        from portal.applications.models import Application
+
+        return self._ideas(
+            sa.select(Application)
+            .join(User, Application.applicant_id == User.id)
+            .where(User.email == email.strip().lower())
+        )
+
+    def applications_assisted_by(self, staff_email: str) -> list[IdeaRow]:
+        """Every application a community builder entered with residents, oldest first."""
+        from portal.accounts.models import User
+        from portal.applications.models import Application
+
+        return self._ideas(
+            sa.select(Application)
+            .join(User, Application.assisted_by_id == User.id)
+            .where(User.email == staff_email.strip().lower())
+        )
+
+    def _ideas(self, query: Any) -> list[IdeaRow]:
+        from portal.applications.models import Application
+        from portal.extensions import db
+
+        with self.app.app_context():
+            rows = db.session.execute(query.order_by(Application.id)).scalars()
+            return [
+                IdeaRow(
+                    id=row.id,
+                    status=row.status,
+                    reference=row.reference,
+                    idea_name=row.idea_name,
+                    total_pence=row.total_pence,
+                    consent_method=row.consent_method,
+                    consent_given_on=row.consent_given_on,
+                    resident_confirmed=row.resident_confirmed_at is not None,
+                )
+                for row in rows
+            ]
 
     def _seeder(self) -> int:
         """The programme officer the audit log names for seeded data."""
@@ -426,3 +524,9 @@ def sign_in_resident(page: Any, live: LiveServer, email: str) -> None:
 
 def today_plus(days: int) -> date:
     return date.today() + timedelta(days=days)
+
+
+def follow_sign_in_link(page: Any, link: str) -> None:
+    """Open an emailed sign-in link and press its one button, as a resident does (the link itself changes nothing)."""
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
