@@ -40,7 +40,7 @@ def select_locale() -> str:
     """The language chosen with the switch, else the signed-in person's, else the browser's, else English."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language

@@ -70,7 +70,7 @@ def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
                 host_organisation=form.host_organisation.data,
                 is_active=form.is_active.data,
                 builder_contact=form.builder_contact.data,
-                decision_weeks=form.decision_weeks.data,
+                decision_weeks=form.decision_weeks.data or 2,  # required and 1-26 once validated
             )
         except services.NameTaken:
             form.name.errors.append(_("There is already a neighbourhood with this name"))
