@@ -16,6 +16,7 @@ from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
+from portal.domain.budget import BudgetExceeded, check_award_fits
 from portal.domain.pots import is_open
 from portal.domain.references import new_reference
 from portal.domain.states import ApplicationStatus, move_application
@@ -193,8 +194,10 @@ def submit_application(application_id: int, actor: User) -> Application:
     if not pot_is_taking_ideas(application.pot):
         raise ApplicationProblem("pot_closed")
     check_costs(application)
-    if application.pot.budget_pence - awarded_pence(application.pot) < application.total_pence:
-        raise ApplicationProblem("pot_empty")
+    try:
+        check_award_fits(application.pot.budget_pence, awarded_pence(application.pot), application.total_pence)
+    except BudgetExceeded as error:
+        raise ApplicationProblem("pot_empty") from error
     application.status = move_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED).value
     application.submitted_at = utcnow()
     application.reference = _unused_reference()
