@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install python-deps node-deps assets translations chromium database demo-data lint typecheck \
+.PHONY: run test install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
         test-unit test-integration test-browser extract-messages clean
 
 run: install database demo-data
@@ -47,6 +47,14 @@ chromium:
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "Chromium is missing: install it with 'sudo apt-get install -y chromium' (the browser tests need it)."; exit 1; fi; \
 	fi
+
+# Benchmarks need wrk (Debian package); see benchmarks/README.md.
+bench-deps:
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = "0" ]; then apt-get update -q && apt-get install -y -q wrk; \
+	  else echo "wrk is missing: install it with 'sudo apt-get install -y wrk'."; exit 1; fi; }
+
+bench: install bench-deps
+	$(BIN)/python benchmarks/pages.py
 
 instance:
 	mkdir -p instance
