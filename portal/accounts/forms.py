@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
-from portal.common.forms import TextField, strip, submit
+from portal.common.forms import Form, TextField, strip, submit
 
 EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
 
@@ -26,7 +25,7 @@ class EmailField(TextField):
         )
 
 
-class SignInEmailForm(FlaskForm):
+class SignInEmailForm(Form):
     email = EmailField(
         _l("What is your email address?"),
         description=_l("We will email you a link to sign in. You do not need a password."),
@@ -38,7 +37,7 @@ def _code_filter(value: object) -> object:
     return value.replace(" ", "").replace("-", "").strip() if isinstance(value, str) else value
 
 
-class SignInCodeForm(FlaskForm):
+class SignInCodeForm(Form):
     code = StringField(
         _l("Enter the code from the email"),
         description=_l("It is 6 numbers, for example 123456"),
@@ -52,11 +51,11 @@ class SignInCodeForm(FlaskForm):
     submit = submit(_l("Sign in"))
 
 
-class ConfirmSignInForm(FlaskForm):
+class ConfirmSignInForm(Form):
     submit = submit(_l("Sign in"))
 
 
-class StaffSignInForm(FlaskForm):
+class StaffSignInForm(Form):
     email = EmailField(_l("Email address"))
     password = PasswordField(
         _l("Password"),
@@ -69,7 +68,7 @@ class StaffSignInForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class OneTimeCodeForm(FlaskForm):
+class OneTimeCodeForm(Form):
     code = StringField(
         _l("Enter the 6-number code from your authenticator app"),
         widget=GovTextInput(),
@@ -82,5 +81,5 @@ class OneTimeCodeForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(Form):
     pass

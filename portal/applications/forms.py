@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.common.forms import DateInput, MoneyField, TextField, strip, submit
+from portal.common.forms import DateInput, Form, MoneyField, TextField, strip, submit
 
 LONG_ANSWER = 1500
 
@@ -23,7 +22,7 @@ def long_answer(label, required_message=None, description=None, optional=False):
     )
 
 
-class WhoIsApplyingForm(FlaskForm):
+class WhoIsApplyingForm(Form):
     applicant_type = RadioField(
         _l("Who is applying?"),
         choices=[
@@ -38,7 +37,7 @@ class WhoIsApplyingForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class GroupNameForm(FlaskForm):
+class GroupNameForm(Form):
     group_name = TextField(
         _l("What is your group called?"),
         description=_l("If you do not have a name yet, make one up. You can change it later."),
@@ -50,7 +49,7 @@ class GroupNameForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class IdeaNameForm(FlaskForm):
+class IdeaNameForm(Form):
     idea_name = TextField(
         _l("What do you call your idea?"),
         description=_l("A few words, like 'Saturday litter pick' or 'Coffee morning at the library'"),
@@ -62,7 +61,7 @@ class IdeaNameForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class IdeaDescriptionForm(FlaskForm):
+class IdeaDescriptionForm(Form):
     idea_description = long_answer(
         _l("What do you want to do?"),
         _l("Tell us what you want to do"),
@@ -71,7 +70,7 @@ class IdeaDescriptionForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class BringsTogetherForm(FlaskForm):
+class BringsTogetherForm(Form):
     brings_together = long_answer(
         _l("Who will it bring together?"),
         _l("Tell us who it will bring together"),
@@ -80,7 +79,7 @@ class BringsTogetherForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class HelpsAreaForm(FlaskForm):
+class HelpsAreaForm(Form):
     helps_area = long_answer(
         _l("How will it help your area?"),
         _l("Tell us how it will help your area"),
@@ -89,7 +88,7 @@ class HelpsAreaForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class WhatYouBringForm(FlaskForm):
+class WhatYouBringForm(Form):
     bring_head = long_answer(
         _l("What you know (optional)"), optional=True, description=_l("For example, I know how to cook for a crowd")
     )
@@ -106,7 +105,7 @@ class WhatYouBringForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class HelpFromOthersForm(FlaskForm):
+class HelpFromOthersForm(Form):
     help_from_others = long_answer(
         _l("Will anyone else help? (optional)"),
         optional=True,
@@ -115,7 +114,7 @@ class HelpFromOthersForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class CostLineForm(FlaskForm):
+class CostLineForm(Form):
     item = TextField(
         _l("What is it for?"),
         description=_l("For example, tea and biscuits"),
@@ -135,11 +134,11 @@ class CostLineForm(FlaskForm):
     add = submit(_l("Add this cost"))
 
 
-class ContinueForm(FlaskForm):
+class ContinueForm(Form):
     submit = submit(_l("Continue"))
 
 
-class WhenAndWhereForm(FlaskForm):
+class WhenAndWhereForm(Form):
     when_text = TextField(
         _l("Roughly when will it happen?"),
         description=_l("A month is enough, for example June or the summer holidays"),
@@ -156,7 +155,7 @@ class WhenAndWhereForm(FlaskForm):
     submit = submit(_l("Continue"))
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     contact_name = TextField(
         _l("Your name"),
         validators=[
@@ -191,7 +190,7 @@ class ContactForm(FlaskForm):
         return valid
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(Form):
     declaration = BooleanField(
         _l(
             "This is my idea. What I have told you is true. I will use any money for this idea, and tell you if "
@@ -203,7 +202,7 @@ class DeclarationForm(FlaskForm):
     submit = submit(_l("Send your application"))
 
 
-class AssistedStartForm(FlaskForm):
+class AssistedStartForm(Form):
     """A community builder starts an idea with a resident."""
 
     pot_id = RadioField(
@@ -234,7 +233,7 @@ class AssistedStartForm(FlaskForm):
     submit = submit(_l("Start"))
 
 
-class ResidentAgreementForm(FlaskForm):
+class ResidentAgreementForm(Form):
     """How the resident agreed that an assisted application is their idea."""
 
     consent_method = RadioField(
@@ -267,5 +266,5 @@ class ResidentAgreementForm(FlaskForm):
         return valid
 
 
-class ConfirmIdeaForm(FlaskForm):
+class ConfirmIdeaForm(Form):
     submit = submit(_l("Yes, this is my idea. Send it"))

@@ -5,11 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, StringField, SubmitField
 from wtforms.validators import StopValidation
 
 from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
+
+# C0 control characters other than tab, newline and carriage return: never meaningful in an answer, and
+# PostgreSQL refuses NUL in text, so they are removed from everything a form receives.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+class Form(FlaskForm):
+    """Every portal form: submitted text is cleaned of control characters before any field sees it."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)
+            if data is None:
+                return None
+            cleaned: MultiDict[str, Any] = MultiDict()
+            for key, value in data.items(multi=True):
+                cleaned.add(key, value.translate(_CONTROL) if isinstance(value, str) else value)
+            return cleaned
 
 
 def strip(value: Any) -> Any:

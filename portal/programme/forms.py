@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea
 from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.common.forms import DateInput, MoneyField, TextField, WholeNumberField, strip, submit
+from portal.common.forms import DateInput, Form, MoneyField, TextField, WholeNumberField, strip, submit
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -20,7 +19,7 @@ PAYMENT_METHOD_CHOICES = [
 ]
 
 
-class NeighbourhoodForm(FlaskForm):
+class NeighbourhoodForm(Form):
     name = TextField(
         _l("Name"),
         validators=[
@@ -68,7 +67,7 @@ class NeighbourhoodForm(FlaskForm):
     submit = submit(_l("Save"))
 
 
-class PotForm(FlaskForm):
+class PotForm(Form):
     name = TextField(
         _l("Name of the pot"),
         validators=[

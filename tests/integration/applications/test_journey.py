@@ -220,3 +220,10 @@ def test_a_change_link_returns_to_check_your_answers(client):
     application, _ = start(client)
     response = post_form(client, f"/ideas/{application.id}/idea-name?from=check", {"idea_name": "New name"})
     assert response.headers["Location"] == f"/ideas/{application.id}/check-your-answers"
+
+
+def test_control_characters_are_removed_from_answers(client):
+    application, _ = start(client)
+    post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Tea\x00 party\x07"})
+    db.session.refresh(application)
+    assert application.idea_name == "Tea party"
