@@ -4,14 +4,19 @@ from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
+from portal.panels.models import Award, Decision, Interest, PanelView
 from portal.programme.models import Neighbourhood, Pot
 
 __all__ = [
     "Application",
+    "Award",
     "AuditEvent",
     "CostLine",
+    "Decision",
+    "Interest",
     "Neighbourhood",
     "OutboxMessage",
+    "PanelView",
     "PanelMembership",
     "Pot",
     "SignInToken",

@@ -214,8 +214,10 @@ def submit_application(application_id: int, actor: User) -> Application:
 
 
 def awarded_pence(pot: Pot) -> int:
-    """Money already promised from this pot. Awards arrive with the panels capability; until then, none."""
-    return 0
+    """Money already promised from this pot."""
+    from portal.panels.services import awarded_pence as promised
+
+    return promised(pot.id)
 
 
 def _unused_reference() -> str:

@@ -1,0 +1,1 @@
+"""Neighbourhood panels: interests, views, decisions and awards."""

@@ -24,6 +24,9 @@ class Neighbourhood(Model):
     # How residents reach the neighbourhood's community builder, e.g. "Sam, 0113 496 0000, library on Tuesdays".
     builder_contact: Mapped[str] = mapped_column(sa.Text, default="")
     decision_weeks: Mapped[int] = mapped_column(sa.Integer, default=2)
+    # The panel's rules: how many views before a decision, and who records decisions ("chair" or "programme_officer").
+    views_needed: Mapped[int] = mapped_column(sa.Integer, default=3)
+    decisions_by: Mapped[str] = mapped_column(sa.String(20), default="chair")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")

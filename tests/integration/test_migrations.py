@@ -17,9 +17,13 @@ def _differences(url: str) -> list:
 
     app = make_test_app(url)
     migrate_to_head(app)
-    with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                return compare_metadata(context, db.metadata)
+        finally:
+            db.engine.dispose()  # close pooled connections now, not whenever they are collected
 
 
 def test_migrations_match_the_models_on_sqlite(tmp_path):

@@ -1,0 +1,77 @@
+"""What panel members declare and say about an idea, the decisions recorded, and the awards they make."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.states import AwardStatus
+from portal.extensions import Model
+
+# Awards that still hold money in their pot; declined or cancelled ones give it back.
+MONEY_HOLDING_AWARD_STATUSES = tuple(
+    s.value for s in AwardStatus if s not in (AwardStatus.DECLINED, AwardStatus.CANCELLED)
+)
+
+
+class Interest(Model):
+    """A panel member's declaration on one idea: no interest, or an interest with a short note."""
+
+    __tablename__ = "interests"
+    __table_args__ = (sa.UniqueConstraint("application_id", "user_id", name="uq_interests_application_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    has_interest: Mapped[bool] = mapped_column(sa.Boolean)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PanelView(Model):
+    """A panel member's view on one idea, changeable until the idea is decided."""
+
+    __tablename__ = "panel_views"
+    __table_args__ = (sa.UniqueConstraint("application_id", "user_id", name="uq_panel_views_application_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    view: Mapped[str] = mapped_column(sa.String(12))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Decision(Model):
+    """A decision recorded on an idea; an idea may have several over time (a question, then a yes)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    amount_pence: Mapped[int | None] = mapped_column(sa.BigInteger)
+    condition: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    fast_track: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Award(Model):
+    """Money promised to an idea from its pot. One per application, ever: the database refuses a second."""
+
+    __tablename__ = "awards"
+    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(20), default=AwardStatus.OFFERED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

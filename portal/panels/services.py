@@ -1,0 +1,182 @@
+"""Interests, views and decisions on ideas; awards made so that a pot is never overspent, even at the same moment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.common import audit
+from portal.common.transactions import transactional
+from portal.domain.budget import BudgetExceeded, check_award_fits
+from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decide, may_fast_track
+from portal.domain.roles import Role
+from portal.domain.states import ApplicationStatus, InvalidTransition, move_application
+from portal.extensions import db
+from portal.panels.models import MONEY_HOLDING_AWARD_STATUSES, Award, Decision, Interest, PanelView
+from portal.programme.models import Pot
+
+DECIDABLE = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value)
+
+
+def awarded_pence(pot_id: int) -> int:
+    """Money promised from this pot: every award still holding money, each counted once."""
+    total = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)).where(
+            Award.pot_id == pot_id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
+        )
+    ).scalar_one()
+    return int(total)
+
+
+def remaining_pence(pot: Pot) -> int:
+    return pot.budget_pence - awarded_pence(pot.id)
+
+
+def _interest_of(application_id: int, user_id: int) -> Interest | None:
+    return db.session.execute(
+        sa.select(Interest).where(Interest.application_id == application_id, Interest.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+@transactional
+def declare_interest(application: Application, member: User, *, has_interest: bool, note: str) -> Interest:
+    """Record (or change) a panel member's declaration on an idea; audited."""
+    if has_interest and not note.strip():
+        raise DecisionRefused("interest_note_needed")
+    interest = _interest_of(application.id, member.id) or Interest(application_id=application.id, user_id=member.id)
+    interest.has_interest = has_interest
+    interest.note = note.strip() if has_interest else ""
+    db.session.add(interest)
+    db.session.flush()
+    audit.record(
+        "panel.interest_declared",
+        actor_id=member.id,
+        object_type="application",
+        object_id=application.id,
+        has_interest=has_interest,
+    )
+    return interest
+
+
+def _must_be_free_of_interest(application: Application, member: User) -> None:
+    interest = _interest_of(application.id, member.id)
+    if interest is None:
+        raise DecisionRefused("declare_first")
+    if interest.has_interest:
+        raise DecisionRefused("has_interest")
+
+
+@transactional
+def give_view(application: Application, member: User, *, view: ViewKind, comment: str) -> PanelView:
+    """A member without an interest gives or changes their view, until the idea is decided."""
+    _must_be_free_of_interest(application, member)
+    if application.status not in DECIDABLE:
+        raise DecisionRefused("already_decided")
+    existing = db.session.execute(
+        sa.select(PanelView).where(PanelView.application_id == application.id, PanelView.user_id == member.id)
+    ).scalar_one_or_none()
+    panel_view = existing or PanelView(application_id=application.id, user_id=member.id)
+    panel_view.view = view.value
+    panel_view.comment = comment.strip()
+    db.session.add(panel_view)
+    if application.status == ApplicationStatus.SUBMITTED.value:
+        application.status = move_application(ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW).value
+    db.session.flush()
+    audit.record(
+        "panel.view_given", actor_id=member.id, object_type="application", object_id=application.id, view=view.value
+    )
+    return panel_view
+
+
+@transactional
+def record_decision(
+    application_id: int,
+    decider: User,
+    *,
+    kind: DecisionKind,
+    reason: str,
+    amount_pence: int | None = None,
+    condition: str = "",
+    fast_track: bool = False,
+) -> Decision:
+    """Record a decision; a yes makes an award only if the pot has the money left.
+
+    The pot's row is locked (SELECT … FOR UPDATE) while the money left is worked out and the award written, so
+    decisions at the same moment are made one after another and the pot is never overspent. Raises
+    DecisionRefused (a rule, such as an interest or a missing reason), BudgetExceeded, or InvalidTransition.
+    """
+    application = db.session.execute(
+        sa.select(Application).where(Application.id == application_id).with_for_update()
+    ).scalar_one()
+    if application.status not in DECIDABLE:
+        raise InvalidTransition(application.status_enum, ApplicationStatus.APPROVED)
+    if fast_track:
+        if not decider.has_role(Role.PROGRAMME_OFFICER):
+            raise DecisionRefused("fast_track_programme_officer_only")
+    else:
+        _must_be_free_of_interest(application, decider)
+    outcome = decide(kind, application.total_pence, amount_pence=amount_pence, condition=condition, reason=reason)
+    pot = db.session.execute(sa.select(Pot).where(Pot.id == application.pot_id).with_for_update()).scalar_one()
+    if fast_track and (
+        outcome.award_pence is None or not may_fast_track(outcome.award_pence, pot.fast_track_limit_pence)
+    ):
+        raise DecisionRefused("over_fast_track_limit")
+    if outcome.award_pence is not None:
+        check_award_fits(pot.budget_pence, awarded_pence(pot.id), outcome.award_pence)
+    application.status = move_application(application.status_enum, outcome.status).value
+    decision = Decision(
+        application_id=application.id,
+        kind=kind.value,
+        amount_pence=outcome.award_pence,
+        condition=condition.strip(),
+        reason=reason.strip(),
+        decided_by_id=decider.id,
+        fast_track=fast_track,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    if outcome.award_pence is not None:
+        db.session.add(
+            Award(
+                application_id=application.id, pot_id=pot.id, decision_id=decision.id, amount_pence=outcome.award_pence
+            )
+        )
+        db.session.flush()
+    audit.record(
+        "panel.decision_recorded",
+        actor_id=decider.id,
+        object_type="application",
+        object_id=application.id,
+        kind=kind.value,
+        award_pence=outcome.award_pence,
+        fast_track=fast_track,
+    )
+    return decision
+
+
+def tally(application_id: int) -> dict[str, Any]:
+    """How many members gave each view, for the chair."""
+    rows = db.session.execute(
+        sa.select(PanelView.view, sa.func.count())
+        .where(PanelView.application_id == application_id)
+        .group_by(PanelView.view)
+    ).all()
+    counts = {kind.value: 0 for kind in ViewKind}
+    counts.update({view: count for view, count in rows})
+    return counts
+
+
+__all__ = [
+    "BudgetExceeded",
+    "DecisionRefused",
+    "InvalidTransition",
+    "awarded_pence",
+    "declare_interest",
+    "give_view",
+    "record_decision",
+    "remaining_pence",
+    "tally",
+]

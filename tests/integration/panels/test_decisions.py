@@ -1,0 +1,128 @@
+"""Interests, views and decisions through the services, on the suite's database."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from portal.applications.models import Application, CostLine
+from portal.common.audit import AuditEvent
+from portal.domain.budget import BudgetExceeded
+from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind
+from portal.domain.roles import Role
+from portal.domain.states import InvalidTransition
+from portal.extensions import db
+from portal.panels import services
+from portal.panels.models import Award
+from tests.factories import PotFactory, UserFactory, make_staff
+
+
+def submitted_idea(pot, pence=10_000):
+    resident = UserFactory()
+    application = Application(
+        pot_id=pot.id,
+        applicant_id=resident.id,
+        status="submitted",
+        reference=None,
+        cost_lines=[CostLine(item="Things", amount_pence=pence)],
+    )
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def member_for(pot):
+    return UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER], panels=[pot.neighbourhood])
+
+
+def test_a_member_with_an_interest_cannot_give_a_view_or_decide(db_session):
+    pot = PotFactory()
+    idea = submitted_idea(pot)
+    member = member_for(pot)
+    services.declare_interest(idea, member, has_interest=True, note="She is my sister")
+    with pytest.raises(DecisionRefused) as refused:
+        services.give_view(idea, member, view=ViewKind.SUPPORT, comment="")
+    assert refused.value.rule == "has_interest"
+    with pytest.raises(DecisionRefused):
+        services.record_decision(idea.id, member, kind=DecisionKind.YES, reason="Good")
+    assert db.session.execute(
+        sa.select(AuditEvent.action).where(AuditEvent.action == "panel.interest_declared")
+    ).first()
+
+
+def test_an_interest_needs_a_note_and_a_view_needs_a_declaration_first(db_session):
+    pot = PotFactory()
+    idea = submitted_idea(pot)
+    member = member_for(pot)
+    with pytest.raises(DecisionRefused) as refused:
+        services.give_view(idea, member, view=ViewKind.SUPPORT, comment="")
+    assert refused.value.rule == "declare_first"
+    with pytest.raises(DecisionRefused) as refused:
+        services.declare_interest(idea, member, has_interest=True, note=" ")
+    assert refused.value.rule == "interest_note_needed"
+
+
+def test_views_can_change_until_the_decision_and_the_chair_sees_the_tally(db_session):
+    pot = PotFactory()
+    idea = submitted_idea(pot)
+    members = [member_for(pot) for _ in range(3)]
+    for member, view in zip(members, [ViewKind.SUPPORT, ViewKind.SUPPORT, ViewKind.QUESTION], strict=True):
+        services.declare_interest(idea, member, has_interest=False, note="")
+        services.give_view(idea, member, view=view, comment="")
+    services.give_view(idea, members[2], view=ViewKind.SUPPORT, comment="Changed my mind")
+    assert services.tally(idea.id) == {"support": 3, "not_yet": 0, "question": 0}
+    assert idea.status == "in_review"
+    services.record_decision(idea.id, members[0], kind=DecisionKind.YES, reason="Everyone likes it")
+    with pytest.raises(DecisionRefused) as refused:
+        services.give_view(idea, members[1], view=ViewKind.NOT_YET, comment="")
+    assert refused.value.rule == "already_decided"
+
+
+def test_a_yes_makes_one_award_and_the_pot_has_that_much_less(db_session):
+    pot = PotFactory(budget_pence=50_000, max_award_pence=20_000)
+    idea = submitted_idea(pot, 15_000)
+    chair = member_for(pot)
+    services.declare_interest(idea, chair, has_interest=False, note="")
+    services.record_decision(
+        idea.id,
+        chair,
+        kind=DecisionKind.YES_WITH_CHANGE,
+        amount_pence=12_000,
+        reason="A bit less for the hall",
+        condition="",
+    )
+    [award] = db.session.execute(sa.select(Award)).scalars().all()
+    assert (award.amount_pence, award.status) == (12_000, "offered")
+    assert services.remaining_pence(pot) == 38_000
+    with pytest.raises(InvalidTransition):
+        services.record_decision(idea.id, chair, kind=DecisionKind.YES, reason="Again")
+
+
+def test_a_decision_that_would_overspend_is_refused(db_session):
+    pot = PotFactory(budget_pence=20_000, max_award_pence=15_000)
+    first, second = submitted_idea(pot, 15_000), submitted_idea(pot, 10_000)
+    chair = member_for(pot)
+    for idea in (first, second):
+        services.declare_interest(idea, chair, has_interest=False, note="")
+    services.record_decision(first.id, chair, kind=DecisionKind.YES, reason="Yes")
+    with pytest.raises(BudgetExceeded) as refused:
+        services.record_decision(second.id, chair, kind=DecisionKind.YES, reason="Yes")
+    assert refused.value.remaining_pence == 5_000
+    db.session.refresh(second)
+    assert second.status == "submitted"
+
+
+def test_fast_track_is_for_programme_officers_within_the_limit(db_session):
+    pot = PotFactory(fast_track_limit_pence=5_000)
+    small, large = submitted_idea(pot, 5_000), submitted_idea(pot, 5_001)
+    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    decision = services.record_decision(
+        small.id, officer, kind=DecisionKind.YES, reason="Small and clear", fast_track=True
+    )
+    assert decision.fast_track
+    with pytest.raises(DecisionRefused) as refused:
+        services.record_decision(large.id, officer, kind=DecisionKind.YES, reason="Too big", fast_track=True)
+    assert refused.value.rule == "over_fast_track_limit"
+    member = member_for(pot)
+    with pytest.raises(DecisionRefused):
+        services.record_decision(large.id, member, kind=DecisionKind.YES, reason="x", fast_track=True)
