@@ -119,6 +119,7 @@ def register_templates(app: Flask) -> None:
             "service_navigation": service_navigation(),
             "role_names": role_names(),
             "field_labels": field_labels(),
+            "now": utcnow(),
         }
 
 

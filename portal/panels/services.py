@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.common import audit
 from portal.common.transactions import transactional
-from portal.domain.budget import BudgetExceeded, check_award_fits
+from portal.domain.budget import check_award_fits
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decide, may_fast_track
 from portal.domain.roles import Role
 from portal.domain.states import ApplicationStatus, InvalidTransition, move_application
@@ -157,6 +157,78 @@ def record_decision(
     return decision
 
 
+WAITING = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value, ApplicationStatus.QUESTION_ASKED.value)
+DECIDED = (ApplicationStatus.APPROVED.value, ApplicationStatus.NOT_YET.value)
+PER_PAGE = 25
+
+
+def pots_with_money_left(neighbourhood_id: int) -> list[tuple[Pot, int]]:
+    """Each pot of the neighbourhood with the money left in it, in one query."""
+    promised = sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)
+    rows = db.session.execute(
+        sa.select(Pot, Pot.budget_pence - promised)
+        .outerjoin(Award, sa.and_(Award.pot_id == Pot.id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)))
+        .where(Pot.neighbourhood_id == neighbourhood_id)
+        .group_by(Pot.id)
+        .order_by(Pot.name)
+    ).all()
+    return [(pot, int(left)) for pot, left in rows]
+
+
+def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, oldest_first: bool) -> Any:
+    """One page of the neighbourhood's ideas in these statuses, with their costs; a fixed number of queries."""
+    from sqlalchemy.orm import selectinload
+
+    order = Application.submitted_at.asc() if oldest_first else Application.submitted_at.desc()
+    query = (
+        sa.select(Application)
+        .join(Pot, Application.pot_id == Pot.id)
+        .where(Pot.neighbourhood_id == neighbourhood_id, Application.status.in_(statuses))
+        .options(selectinload(Application.cost_lines), selectinload(Application.pot))
+        .order_by(order, Application.id)
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def get_idea_on_panel(neighbourhood_id: int, application_id: int) -> Application | None:
+    """A sent idea in one of this neighbourhood's pots, or None (drafts are never shown to panels)."""
+    application = db.session.get(Application, application_id)
+    if application is None or application.pot.neighbourhood_id != neighbourhood_id:
+        return None
+    if application.status in (
+        ApplicationStatus.DRAFT.value,
+        ApplicationStatus.WITHDRAWN.value,
+        ApplicationStatus.EXPIRED.value,
+    ):
+        return None
+    return application
+
+
+def interest_of(application_id: int, user_id: int) -> Interest | None:
+    return _interest_of(application_id, user_id)
+
+
+def view_of(application_id: int, user_id: int) -> PanelView | None:
+    return db.session.execute(
+        sa.select(PanelView).where(PanelView.application_id == application_id, PanelView.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def decisions_on(application_id: int) -> list[Decision]:
+    return list(
+        db.session.execute(
+            sa.select(Decision).where(Decision.application_id == application_id).order_by(Decision.decided_at)
+        ).scalars()
+    )
+
+
+def may_record_decisions(user: User, neighbourhood: Any) -> bool:
+    """The panel's rule says who records decisions: its chair, or a programme officer."""
+    if neighbourhood.decisions_by == "programme_officer":
+        return user.has_role(Role.PROGRAMME_OFFICER)
+    return any(m.neighbourhood_id == neighbourhood.id and m.is_chair for m in user.panel_memberships)
+
+
 def tally(application_id: int) -> dict[str, Any]:
     """How many members gave each view, for the chair."""
     rows = db.session.execute(
@@ -167,16 +239,3 @@ def tally(application_id: int) -> dict[str, Any]:
     counts = {kind.value: 0 for kind in ViewKind}
     counts.update({view: count for view, count in rows})
     return counts
-
-
-__all__ = [
-    "BudgetExceeded",
-    "DecisionRefused",
-    "InvalidTransition",
-    "awarded_pence",
-    "declare_interest",
-    "give_view",
-    "record_decision",
-    "remaining_pence",
-    "tally",
-]
