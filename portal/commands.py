@@ -93,7 +93,57 @@ def demo_data() -> None:
             user.totp_confirmed_at = utcnow()
             db.session.commit()
         click.echo(f"Added {email}")
+    _demo_ideas(neighbourhood_ids[0])
     click.echo("Demo data is ready.")
+
+
+DEMO_IDEAS = [
+    (
+        "Saturday litter pick",
+        "Pick up litter in the park every Saturday morning, then tea at the hub.",
+        [("Litter pickers and bags", 6_000), ("Tea and biscuits", 2_500)],
+    ),
+    (
+        "Syrian kitchen night",
+        "Cook food from home once a month and share it with neighbours.",
+        [("Ingredients for three nights", 18_000), ("Hall hire", 7_500)],
+    ),
+]
+
+
+def _demo_ideas(neighbourhood_id: int) -> None:
+    """Two sent ideas from the demo resident, so the demo panel has something to decide."""
+    from portal.applications.models import Application, CostLine
+    from portal.common.time import utcnow
+    from portal.domain.references import new_reference
+    from portal.programme.models import Pot
+
+    resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
+    if db.session.execute(sa.select(Application.id).where(Application.applicant_id == resident.id)).first():
+        return
+    pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_id)).scalars().first()
+    for name, description, costs in DEMO_IDEAS:
+        db.session.add(
+            Application(
+                pot_id=pot.id,
+                applicant_id=resident.id,
+                status="submitted",
+                reference=new_reference(),
+                submitted_at=utcnow(),
+                applicant_type="informal_group",
+                group_name="Friends of the park",
+                idea_name=name,
+                idea_description=description,
+                brings_together="Neighbours of all ages",
+                helps_area="People get to know each other",
+                when_text="Next month",
+                contact_name="Rosa",
+                contact_method="email",
+                cost_lines=[CostLine(item=item, amount_pence=pence) for item, pence in costs],
+            )
+        )
+    db.session.commit()
+    click.echo("Added two demo ideas")
 
 
 @click.group("users")
