@@ -122,6 +122,8 @@ def _demo_ideas(neighbourhood_id: int) -> None:
     if db.session.execute(sa.select(Application.id).where(Application.applicant_id == resident.id)).first():
         return
     pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_id)).scalars().first()
+    if pot is None:
+        return
     for name, description, costs in DEMO_IDEAS:
         db.session.add(
             Application(

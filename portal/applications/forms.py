@@ -268,3 +268,12 @@ class ResidentAgreementForm(Form):
 
 class ConfirmIdeaForm(Form):
     submit = submit(_l("Yes, this is my idea. Send it"))
+
+
+class AnswerForm(Form):
+    answer = long_answer(
+        _l("Your answer"),
+        _l("Write your answer to the panel's question"),
+        _l("Write in your own words, in any language."),
+    )
+    submit = submit(_l("Send your answer"))

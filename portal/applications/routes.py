@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from portal.applications import journey, services
 from portal.applications.forms import (
+    AnswerForm,
     AssistedStartForm,
     ConfirmIdeaForm,
     ContinueForm,
@@ -351,4 +352,73 @@ def withdraw(application_id: int) -> Any:
 @bp.get("/ideas")
 @role_required(Role.RESIDENT)
 def list_ideas() -> str:
-    return render_template("applications/list_ideas.html", applications=services.list_applications_for(current_user))
+    from portal.panels.services import award_for, latest_decision
+
+    applications = services.list_applications_for(current_user)
+    return render_template(
+        "applications/list_ideas.html",
+        applications=applications,
+        decisions={a.id: latest_decision(a.id) for a in applications if a.status not in ("draft", "withdrawn")},
+        awards={a.id: award_for(a.id) for a in applications if a.status == "approved"},
+    )
+
+
+def _yours_only(application: Any) -> None:
+    # The resident's own decisions: a community builder who helped does not accept or answer for them.
+    if current_user.id != application.applicant_id:
+        abort(404)
+
+
+@bp.route("/ideas/<int:application_id>/award", methods=["GET", "POST"])
+@your_application
+def accept_award(application_id: int) -> Any:
+    from portal.panels.services import accept_award as accept
+    from portal.panels.services import award_for, latest_decision
+
+    application = _application_or_404(application_id)
+    _yours_only(application)
+    award = award_for(application_id) or abort(404)
+    form = ContinueForm()
+    if form.validate_on_submit():
+        accept(application, current_user)
+        flash(_("You have accepted your award. Thank you."), "success")
+        return redirect(url_for("applications.list_ideas"))
+    return render_template(
+        "applications/award.html",
+        form=form,
+        application=application,
+        award=award,
+        decision=latest_decision(application_id),
+    )
+
+
+@bp.get("/ideas/<int:application_id>/award-letter")
+@your_application
+def download_award_letter(application_id: int) -> Any:
+    from portal.panels.services import award_for, latest_decision
+
+    application = _application_or_404(application_id)
+    award = award_for(application_id) or abort(404)
+    pdf = render_pdf(
+        "pdf/award_letter.html", application=application, award=award, decision=latest_decision(application_id)
+    )
+    return pdf_response(pdf, f"small-spark-award-{application.reference}.pdf")
+
+
+@bp.route("/ideas/<int:application_id>/answer", methods=["GET", "POST"])
+@your_application
+def answer_panel_question(application_id: int) -> Any:
+    from portal.panels.services import answer_question as answer
+    from portal.panels.services import latest_decision
+
+    application = _application_or_404(application_id)
+    _yours_only(application)
+    question = latest_decision(application_id)
+    if application.status != "question_asked" or question is None:
+        return redirect(url_for("applications.list_ideas"))
+    form = AnswerForm()
+    if form.validate_on_submit():
+        answer(application, current_user, form.answer.data)
+        flash(_("Thank you. Your answer has gone to the panel."), "success")
+        return redirect(url_for("applications.list_ideas"))
+    return render_template("applications/answer.html", form=form, application=application, question=question)

@@ -59,6 +59,9 @@ class Decision(Model):
     decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     fast_track: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # For a question: the resident's answer, which puts the idea back in the queue.
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Award(Model):

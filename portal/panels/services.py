@@ -154,6 +154,7 @@ def record_decision(
         award_pence=outcome.award_pence,
         fast_track=fast_track,
     )
+    _tell_the_resident(application, decision)
     return decision
 
 
@@ -239,3 +240,72 @@ def tally(application_id: int) -> dict[str, Any]:
     counts = {kind.value: 0 for kind in ViewKind}
     counts.update({view: count for view, count in rows})
     return counts
+
+
+def _tell_the_resident(application: Application, decision: Decision) -> None:
+    """Email the decision and its reason in the resident's language (a builder passes it on if they have no email)."""
+    from flask import current_app, render_template
+    from flask_babel import force_locale
+
+    from portal.common.email import rendering_context, send_email
+
+    if not application.applicant.email:
+        return
+    with rendering_context(), force_locale(application.language):
+        subject = render_template("panels/email/decision_subject.txt", application=application).strip()
+        body = render_template(
+            "panels/email/decision.txt",
+            application=application,
+            decision=decision,
+            base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
+        )
+    send_email(application.applicant.email, subject, body)
+
+
+def latest_decision(application_id: int) -> Decision | None:
+    return db.session.execute(
+        sa.select(Decision)
+        .where(Decision.application_id == application_id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def award_for(application_id: int) -> Award | None:
+    return db.session.execute(sa.select(Award).where(Award.application_id == application_id)).scalar_one_or_none()
+
+
+@transactional
+def accept_award(application: Application, resident: User) -> Award:
+    """The resident accepts the offer, which moves the award on to payment; accepting twice changes nothing."""
+    from portal.common.time import utcnow
+    from portal.domain.states import AwardStatus, move_award
+
+    award = db.session.execute(
+        sa.select(Award).where(Award.application_id == application.id).with_for_update()
+    ).scalar_one()
+    if award.status == AwardStatus.ACCEPTED.value:
+        return award
+    award.status = move_award(AwardStatus(award.status), AwardStatus.ACCEPTED).value
+    award.accepted_at = utcnow()
+    audit.record("award.accepted", actor_id=resident.id, object_type="award", object_id=award.id)
+    return award
+
+
+@transactional
+def answer_question(application: Application, resident: User, answer: str) -> None:
+    """The resident answers the panel's question; the idea goes back to the panel's queue."""
+    from portal.common.time import utcnow
+
+    locked = db.session.execute(
+        sa.select(Application).where(Application.id == application.id).with_for_update()
+    ).scalar_one()
+    if locked.status != ApplicationStatus.QUESTION_ASKED.value:
+        return  # answered already (a double click) or no longer waiting
+    question = latest_decision(locked.id)
+    if question is None or question.kind != DecisionKind.QUESTION.value:
+        raise DecisionRefused("no_question")
+    question.answer = answer.strip()
+    question.answered_at = utcnow()
+    locked.status = move_application(ApplicationStatus.QUESTION_ASKED, ApplicationStatus.SUBMITTED).value
+    audit.record("application.question_answered", actor_id=resident.id, object_type="application", object_id=locked.id)

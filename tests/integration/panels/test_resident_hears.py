@@ -1,0 +1,106 @@
+"""The resident hears the decision in plain words, accepts an award, keeps a letter, and answers a question."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from portal.applications.models import Application, CostLine
+from portal.common.time import utcnow
+from portal.domain.decisions import DecisionKind
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.panels import services
+from portal.panels.models import Award
+from tests.conftest import login_as, outbox, post_form
+from tests.factories import PotFactory, UserFactory
+
+
+def decided(kind, *, language="en", **extra):
+    pot = PotFactory()
+    resident = UserFactory(email="rosa@example.org")
+    idea = Application(
+        pot_id=pot.id,
+        applicant_id=resident.id,
+        status="submitted",
+        idea_name="Street party",
+        reference="ABCD-EFGH",
+        submitted_at=utcnow(),
+        contact_name="Rosa",
+        language=language,
+        cost_lines=[CostLine(item="Food", amount_pence=20_000)],
+    )
+    db.session.add(idea)
+    db.session.commit()
+    chair = UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER], panels=[pot.neighbourhood])
+    services.declare_interest(idea, chair, has_interest=False, note="")
+    services.record_decision(idea.id, chair, kind=kind, reason="It brings the street together.", **extra)
+    return idea, resident
+
+
+def test_a_yes_is_emailed_with_the_reason_and_shown_on_your_ideas(client):
+    idea, resident = decided(DecisionKind.YES)
+    [email] = outbox("rosa@example.org")
+    assert "Street party" in email.subject
+    assert "the panel said yes" in email.body and "£200" in email.body
+    assert "It brings the street together." in email.body
+    login_as(client, resident)
+    html = client.get("/ideas").get_data(as_text=True)
+    assert "Decided: yes" in html and "It brings the street together." in html and "Accept your award of £200" in html
+
+
+def test_the_decision_email_is_in_the_residents_language(client):
+    decided(DecisionKind.YES, language="cy")
+    [email] = outbox("rosa@example.org")
+    assert "the panel said yes" not in email.body
+    assert "It brings the street together." in email.body
+
+
+def test_accepting_the_award_moves_it_on_to_payment_once(client):
+    idea, resident = decided(DecisionKind.YES_WITH_CHANGE, amount_pence=15_000, condition="Invite the school")
+    login_as(client, resident)
+    url = f"/ideas/{idea.id}/award"
+    page = client.get(url).get_data(as_text=True)
+    assert "You can have £150" in page and "Invite the school" in page
+    assert post_form(client, url, {}).headers["Location"] == "/ideas"
+    assert post_form(client, url, {}).status_code in (200, 302)
+    award = db.session.execute(sa.select(Award)).scalar_one()
+    assert award.status == "accepted" and award.accepted_at is not None
+
+
+def test_the_award_letter_is_a_pdf_to_keep(client):
+    idea, resident = decided(DecisionKind.YES)
+    login_as(client, resident)
+    response = client.get(f"/ideas/{idea.id}/award-letter")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = reader.pages[0].extract_text()
+    assert "ABCD-EFGH" in text and "£200.00" in text
+    assert reader.metadata.title == "Award letter for ABCD-EFGH"
+
+
+def test_someone_else_cannot_accept_or_see_the_award(client):
+    idea, _ = decided(DecisionKind.YES)
+    login_as(client, UserFactory())
+    assert client.get(f"/ideas/{idea.id}/award").status_code == 404
+    assert client.get(f"/ideas/{idea.id}/award-letter").status_code == 404
+
+
+def test_not_yet_offers_a_talk_with_the_community_builder(client):
+    idea, resident = decided(DecisionKind.NOT_YET)
+    [email] = outbox("rosa@example.org")
+    assert "not yet" in email.body and "community builder" in email.body
+
+
+def test_answering_a_question_puts_the_idea_back_in_the_queue(client):
+    idea, resident = decided(DecisionKind.QUESTION)
+    login_as(client, resident)
+    assert f'href="/ideas/{idea.id}/answer"' in client.get("/ideas").get_data(as_text=True)
+    url = f"/ideas/{idea.id}/answer"
+    html = post_form(client, url, {"answer": " "}).get_data(as_text=True)
+    assert "Write your answer to the panel" in html
+    assert post_form(client, url, {"answer": "We will use the church hall."}).headers["Location"] == "/ideas"
+    db.session.refresh(idea)
+    assert idea.status == "submitted"
+    assert services.latest_decision(idea.id).answer == "We will use the church hall."
