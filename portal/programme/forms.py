@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovTextArea
-from wtforms import BooleanField, DateField, SelectChoice, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.common.forms import DateInput, Form, MoneyField, TextField, WholeNumberField, strip, submit
 from portal.domain.pots import PotLimits
@@ -126,3 +126,49 @@ class PotForm(Form):
             closes_on=self.closes_on.data,
             is_rolling=bool(self.is_rolling.data),
         )
+
+
+class PanelRulesForm(Form):
+    views_needed = WholeNumberField(
+        _l("How many views are needed before a decision?"),
+        max_digits=2,
+        invalid_message=_l("Enter a number of views between 1 and 20"),
+        validators=[
+            InputRequired(message=_l("Enter how many views are needed")),
+            NumberRange(min=1, max=20, message=_l("Enter a number of views between 1 and 20")),
+        ],
+    )
+    decisions_by = RadioField(
+        _l("Who records the panel's decisions?"),
+        choices=[
+            SelectChoice("chair", _l("The panel's chair")),
+            SelectChoice("programme_officer", _l("A programme officer")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select who records the panel's decisions"))],
+    )
+    submit = submit(_l("Save the panel's rules"))
+
+
+class PanelMemberForm(Form):
+    email = TextField(
+        _l("Email address of the new panel member"),
+        description=_l("They sign in with this address. If they are new, we make them an account."),
+        validators=[
+            DataRequired(message=_l("Enter their email address")),
+            Length(max=320, message=_l("Enter an email address in the correct format, like name@example.com")),
+            Email(
+                message=_l("Enter an email address in the correct format, like name@example.com"),
+                check_deliverability=False,
+            ),
+        ],
+    )
+    name = TextField(
+        _l("Their name"),
+        validators=[
+            DataRequired(message=_l("Enter their name")),
+            Length(max=200, message=_l("Write 200 characters or fewer")),
+        ],
+    )
+    is_chair = BooleanField(_l("They chair the panel"), widget=GovCheckboxInput())
+    add = submit(_l("Add to the panel"))

@@ -12,7 +12,7 @@ from portal.common.access import role_required
 from portal.domain.pots import PotRuleBroken
 from portal.domain.roles import Role
 from portal.programme import services
-from portal.programme.forms import NeighbourhoodForm, PotForm
+from portal.programme.forms import NeighbourhoodForm, PanelMemberForm, PanelRulesForm, PotForm
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
@@ -119,3 +119,50 @@ def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
             flash(_("%(name)s has been saved.", name=saved.name), "success")
             return redirect(url_for("programme.list_neighbourhoods"))
     return render_template("programme/pot_form.html", form=form, neighbourhood=neighbourhood, pot=pot)
+
+
+@bp.route("/neighbourhoods/<int:neighbourhood_id>/panel", methods=["GET", "POST"])
+@programme_officer_any_neighbourhood
+def manage_panel(neighbourhood_id: int) -> Any:
+    neighbourhood = _neighbourhood_or_404(neighbourhood_id)
+    rules = PanelRulesForm(
+        prefix="rules", views_needed=neighbourhood.views_needed, decisions_by=neighbourhood.decisions_by
+    )
+    member = PanelMemberForm(prefix="member")
+    if rules.submit.data and rules.validate_on_submit():
+        services.save_panel_rules(
+            current_user.id,
+            neighbourhood,
+            views_needed=rules.views_needed.data or 3,
+            decisions_by=rules.decisions_by.data,
+        )
+        flash(_("The panel's rules have been saved."), "success")
+        return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
+    if member.add.data and member.validate_on_submit():
+        services.add_panel_member(
+            current_user.id,
+            neighbourhood,
+            email=member.email.data,
+            name=member.name.data,
+            is_chair=member.is_chair.data,
+        )
+        flash(_("%(name)s is on the panel.", name=member.name.data), "success")
+        return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
+    form = member if member.errors else rules if rules.errors else None
+    return render_template(
+        "programme/manage_panel.html",
+        neighbourhood=neighbourhood,
+        rules=rules,
+        member=member,
+        members=services.list_panel_members(neighbourhood_id),
+        form=form,
+    )
+
+
+@bp.post("/neighbourhoods/<int:neighbourhood_id>/panel/members/<int:user_id>/remove")
+@programme_officer_any_neighbourhood
+def remove_panel_member(neighbourhood_id: int, user_id: int) -> Any:
+    neighbourhood = _neighbourhood_or_404(neighbourhood_id)
+    services.remove_panel_member(current_user.id, neighbourhood, user_id)
+    flash(_("They are no longer on the panel."), "success")
+    return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -158,3 +159,92 @@ def save_pot(
         fast_track_limit_pence=pot.fast_track_limit_pence,
     )
     return pot
+
+
+# Panels: members and rules --------------------------------------------------------------------------------------------
+
+
+def list_panel_members(neighbourhood_id: int) -> list[Any]:
+    from portal.accounts.models import PanelMembership, User
+
+    return list(
+        db.session.execute(
+            sa.select(User, PanelMembership.is_chair)
+            .join(PanelMembership, PanelMembership.user_id == User.id)
+            .where(PanelMembership.neighbourhood_id == neighbourhood_id)
+            .order_by(User.name)
+        ).all()
+    )
+
+
+@transactional
+def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str, name: str, is_chair: bool) -> None:
+    """Put a person on the neighbourhood's panel (making a resident account if they are new); idempotent."""
+    from portal.accounts.models import PanelMembership, User, UserRole
+    from portal.accounts.services import get_user_by_email, normalise_email
+    from portal.domain.roles import Role
+
+    user = get_user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=name, role_rows=[UserRole(role=Role.RESIDENT)])
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user.created", actor_id=actor_id, object_type="user", object_id=user.id, via="panel")
+    if not user.has_role(Role.PANEL_MEMBER):
+        user.role_rows.append(UserRole(role=Role.PANEL_MEMBER))
+    membership = db.session.get(PanelMembership, (user.id, neighbourhood.id))
+    if membership is None:
+        membership = PanelMembership(user_id=user.id, neighbourhood_id=neighbourhood.id)
+        db.session.add(membership)
+    membership.is_chair = is_chair
+    db.session.flush()
+    audit.record(
+        "panel.member_added",
+        actor_id=actor_id,
+        object_type="neighbourhood",
+        object_id=neighbourhood.id,
+        user_id=user.id,
+        is_chair=is_chair,
+    )
+
+
+@transactional
+def remove_panel_member(actor_id: int, neighbourhood: Neighbourhood, user_id: int) -> None:
+    from portal.accounts.models import PanelMembership, UserRole
+    from portal.domain.roles import Role
+
+    membership = db.session.get(PanelMembership, (user_id, neighbourhood.id))
+    if membership is None:
+        return
+    db.session.delete(membership)
+    db.session.flush()
+    still_on_a_panel = db.session.execute(
+        sa.select(PanelMembership.user_id).where(PanelMembership.user_id == user_id)
+    ).first()
+    if not still_on_a_panel:
+        db.session.execute(
+            sa.delete(UserRole).where(UserRole.user_id == user_id, UserRole.role == Role.PANEL_MEMBER.value)
+        )
+    audit.record(
+        "panel.member_removed",
+        actor_id=actor_id,
+        object_type="neighbourhood",
+        object_id=neighbourhood.id,
+        user_id=user_id,
+    )
+
+
+@transactional
+def save_panel_rules(actor_id: int, neighbourhood: Neighbourhood, *, views_needed: int, decisions_by: str) -> None:
+    if decisions_by not in ("chair", "programme_officer") or not 1 <= views_needed <= 20:
+        raise ValueError("not a panel rule")
+    neighbourhood.views_needed = views_needed
+    neighbourhood.decisions_by = decisions_by
+    audit.record(
+        "panel.rules_changed",
+        actor_id=actor_id,
+        object_type="neighbourhood",
+        object_id=neighbourhood.id,
+        views_needed=views_needed,
+        decisions_by=decisions_by,
+    )

@@ -70,6 +70,7 @@ def test_programme_forms_survive_fuzzing(client):
         f"/programme/neighbourhoods/{pot.neighbourhood_id}",
         f"/programme/neighbourhoods/{pot.neighbourhood_id}/pots/new",
         f"/programme/neighbourhoods/{pot.neighbourhood_id}/pots/{pot.id}",
+        f"/programme/neighbourhoods/{pot.neighbourhood_id}/panel",
     ):
         fuzz(client, url)
 
