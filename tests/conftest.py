@@ -41,6 +41,27 @@ def reset_postgres_database(url: str) -> None:
         engine.dispose()
 
 
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards; fails (never skips) without PostgreSQL."""
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(sa.make_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:  # pragma: no cover - CI must have PostgreSQL
+        admin.dispose()
+        pytest.fail(f"PostgreSQL is needed at {POSTGRES_ADMIN_URL} for this test and was not reachable: {error}")
+    try:
+        yield sa.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def make_test_app(database_url: str, **overrides: Any) -> Flask:
     from portal import create_app
 

@@ -5,29 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Length, Regexp
 
-from portal.common.forms import Form, TextField, strip, submit
-
-EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
-
-
-class EmailField(TextField):
-    def __init__(self, label: object, **kwargs: object) -> None:
-        super().__init__(
-            label,
-            validators=[
-                DataRequired(message=_l("Enter your email address")),
-                Length(max=320, message=EMAIL_FORMAT),
-                Email(message=EMAIL_FORMAT, check_deliverability=False),
-            ],
-            **kwargs,  # type: ignore[arg-type]
-        )
+from portal.common.forms import EmailField, Form, strip, submit
 
 
 class SignInEmailForm(Form):
     email = EmailField(
         _l("What is your email address?"),
+        required_message=_l("Enter your email address"),
         description=_l("We will email you a link to sign in. You do not need a password."),
     )
     submit = submit(_l("Send me a link"))
@@ -56,7 +42,7 @@ class ConfirmSignInForm(Form):
 
 
 class StaffSignInForm(Form):
-    email = EmailField(_l("Email address"))
+    email = EmailField(_l("Email address"), required_message=_l("Enter your email address"))
     password = PasswordField(
         _l("Password"),
         widget=GovPasswordInput(),

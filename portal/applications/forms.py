@@ -7,9 +7,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.common.forms import DateInput, Form, MoneyField, TextField, strip, submit
+from portal.common.forms import DateInput, EmailField, Form, MoneyField, TextField, strip, submit
 
 LONG_ANSWER = 1500
 
@@ -218,17 +218,9 @@ class AssistedStartForm(Form):
             Length(max=200, message=_l("Write 200 characters or fewer")),
         ],
     )
-    resident_email = TextField(
+    resident_email = EmailField(
         _l("The resident's email address (optional)"),
         description=_l("Leave this empty if they do not have one. You will then pass on our news to them."),
-        validators=[
-            Optional(),
-            Length(max=320, message=_l("Enter an email address in the correct format, like name@example.com")),
-            Email(
-                message=_l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-        ],
     )
     submit = submit(_l("Start"))
 

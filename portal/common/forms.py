@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, StringField, SubmitField
-from wtforms.validators import StopValidation
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
 
@@ -44,6 +44,22 @@ class TextField(StringField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("filters", []).append(strip)
         super().__init__(*args, **kwargs)
+
+
+EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
+
+
+class EmailField(TextField):
+    """An email address, trimmed and checked for format; required unless required_message is None."""
+
+    def __init__(self, label: Any, required_message: Any = None, **kwargs: Any) -> None:
+        first = DataRequired(message=required_message) if required_message else Optional()
+        validators = [
+            first,
+            Length(max=320, message=EMAIL_FORMAT),
+            Email(message=EMAIL_FORMAT, check_deliverability=False),
+        ]
+        super().__init__(label, validators=validators, **kwargs)
 
 
 class WholeNumberField(IntegerField):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.common.forms import DateInput, Form, MoneyField, TextField, WholeNumberField, strip, submit
+from portal.common.forms import DateInput, EmailField, Form, MoneyField, TextField, WholeNumberField, strip, submit
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -151,17 +151,10 @@ class PanelRulesForm(Form):
 
 
 class PanelMemberForm(Form):
-    email = TextField(
+    email = EmailField(
         _l("Email address of the new panel member"),
+        required_message=_l("Enter their email address"),
         description=_l("They sign in with this address. If they are new, we make them an account."),
-        validators=[
-            DataRequired(message=_l("Enter their email address")),
-            Length(max=320, message=_l("Enter an email address in the correct format, like name@example.com")),
-            Email(
-                message=_l("Enter an email address in the correct format, like name@example.com"),
-                check_deliverability=False,
-            ),
-        ],
     )
     name = TextField(
         _l("Their name"),

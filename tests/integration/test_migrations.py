@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tests.conftest import POSTGRES_ADMIN_URL, make_test_app, migrate_to_head
+from tests.conftest import fresh_postgres_database, make_test_app, migrate_to_head
 
 
 def _differences(url: str) -> list:
@@ -31,22 +28,8 @@ def test_migrations_match_the_models_on_sqlite(tmp_path):
 
 
 def test_migrations_match_the_models_on_postgresql():
-    name = f"sparks_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:  # pragma: no cover - CI must have PostgreSQL
-        pytest.fail(f"PostgreSQL is needed at {POSTGRES_ADMIN_URL} for this test and was not reachable: {error}")
-    url = sa.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_postgres_database("sparks_migrations") as url:
         assert _differences(url) == []
-    finally:
-        from portal.extensions import db  # noqa: F401
-
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_a_fresh_database_has_only_the_migrated_tables(app, db_session):

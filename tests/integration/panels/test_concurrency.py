@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_ADMIN_URL, make_test_app, migrate_to_head
+from tests.conftest import fresh_postgres_database, make_test_app, migrate_to_head
 
 DECISIONS = 20
 ROOM_FOR = 5
@@ -17,24 +16,14 @@ AWARD = 10_000
 
 @pytest.fixture
 def postgres_app():
-    name = f"sparks_r1_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:  # pragma: no cover - CI must have PostgreSQL
-        pytest.fail(f"PostgreSQL is needed at {POSTGRES_ADMIN_URL} for this test and was not reachable: {error}")
-    url = sa.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    app = make_test_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": DECISIONS + 2, "max_overflow": 0})
-    migrate_to_head(app)
-    yield app
     from portal.extensions import db
 
-    with app.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("sparks_r1") as url:
+        app = make_test_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": DECISIONS + 2, "max_overflow": 0})
+        migrate_to_head(app)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 def set_up(app, ideas):
