@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 run: install database demo-data
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install chromium
+test: install chromium lint typecheck
 	$(BIN)/pytest
 
 install: python-deps node-deps assets translations
