@@ -22,6 +22,7 @@ from portal.applications.forms import (
 )
 from portal.common.access import object_access, public, role_required
 from portal.common.pdf import pdf_response, render_pdf
+from portal.domain.decisions import DecisionRefused
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 
@@ -395,6 +396,7 @@ def accept_award(application_id: int) -> Any:
 @bp.get("/ideas/<int:application_id>/award-letter")
 @your_application
 def download_award_letter(application_id: int) -> Any:
+    # The community builder may download it too: for a resident without email, they pass the letter on.
     from portal.panels.services import award_for, latest_decision
 
     application = _application_or_404(application_id)
@@ -418,7 +420,11 @@ def answer_panel_question(application_id: int) -> Any:
         return redirect(url_for("applications.list_ideas"))
     form = AnswerForm()
     if form.validate_on_submit():
-        answer(application, current_user, form.answer.data)
-        flash(_("Thank you. Your answer has gone to the panel."), "success")
+        try:
+            answer(application, current_user, form.answer.data)
+        except DecisionRefused:
+            flash(_("There is no question waiting for an answer on this idea."))
+        else:
+            flash(_("Thank you. Your answer has gone to the panel."), "success")
         return redirect(url_for("applications.list_ideas"))
     return render_template("applications/answer.html", form=form, application=application, question=question)

@@ -175,3 +175,18 @@ def test_a_panel_of_another_neighbourhood_cannot_see_the_idea(client):
     member(client, other)
     assert client.get(f"/panels/{pot.neighbourhood_id}/ideas/{application.id}").status_code == 404
     assert client.get(f"/panels/{other.neighbourhood_id}/ideas/{application.id}").status_code == 404
+
+
+def test_the_idea_page_has_no_repeated_ids(client):
+    import collections
+    import re
+
+    pot = PotFactory()
+    application = idea(pot)
+    member(client, pot, chair=True)
+    url = f"/panels/{pot.neighbourhood_id}/ideas/{application.id}"
+    post_form(client, f"{url}/interest", {"has_interest": "no"}, token_from=url)
+    html = client.get(url).get_data(as_text=True)
+    counts = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, n in counts.items() if n > 1] == []
+    assert "save-view" in counts and "record-decision" in counts
