@@ -20,7 +20,7 @@ from portal.common import audit
 from portal.common.crypto import decrypt, encrypt, sha256_hex
 from portal.common.email import send_email
 from portal.common.time import utcnow
-from portal.common.transactions import transactional
+from portal.common.transactions import locked, transactional
 from portal.domain.roles import Role
 from portal.extensions import db
 
@@ -123,9 +123,7 @@ def check_sign_in_link(token: str) -> None:
 def sign_in_with_link(token: str) -> tuple[User, str | None]:
     """Use an emailed link once. Raises SignInRefused if it is unknown, used, expired or for a staff account."""
     row = _usable(
-        db.session.execute(
-            sa.select(SignInToken).where(SignInToken.token_hash == sha256_hex(token)).with_for_update()
-        ).scalar()
+        db.session.execute(locked(sa.select(SignInToken).where(SignInToken.token_hash == sha256_hex(token)))).scalar()
     )
     return _complete_resident_sign_in(row), row.next_path
 
@@ -142,11 +140,12 @@ def sign_in_with_code(email: str, code: str) -> User:
 def _try_code(email: str, code: str) -> User | Refusal:
     # Returns the refusal rather than raising it, so the count of wrong tries is committed.
     row = db.session.execute(
-        sa.select(SignInToken)
-        .where(SignInToken.email == email, SignInToken.used_at.is_(None))
-        .order_by(SignInToken.id.desc())
-        .limit(1)
-        .with_for_update()
+        locked(
+            sa.select(SignInToken)
+            .where(SignInToken.email == email, SignInToken.used_at.is_(None))
+            .order_by(SignInToken.id.desc())
+            .limit(1)
+        )
     ).scalar()
     try:
         row = _usable(row)

@@ -15,7 +15,7 @@ from portal.common import audit
 from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
 from portal.common.time import utcnow
-from portal.common.transactions import transactional
+from portal.common.transactions import locked, transactional
 from portal.domain.budget import BudgetExceeded, check_award_fits
 from portal.domain.pots import is_open
 from portal.domain.references import new_reference
@@ -183,7 +183,7 @@ def submit_application(application_id: int, actor: User) -> Application:
     Raises ApplicationProblem for missing answers, a closed pot, costs out of bounds or a pot with no money left.
     """
     application = db.session.execute(
-        sa.select(Application).where(Application.id == application_id).with_for_update()
+        locked(sa.select(Application).where(Application.id == application_id))
     ).scalar_one()
     if application.status != ApplicationStatus.DRAFT.value:
         return application  # already sent: nothing to do twice
@@ -408,7 +408,7 @@ def confirm_and_submit(application: Application, resident: User) -> Application:
 @transactional
 def _confirm_and_submit(application_id: int, resident: User) -> Application:
     application = db.session.execute(
-        sa.select(Application).where(Application.id == application_id).with_for_update()
+        locked(sa.select(Application).where(Application.id == application_id))
     ).scalar_one()
     if application.status == ApplicationStatus.DRAFT.value and application.resident_confirmed_at is None:
         application.resident_confirmed_at = utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -23,4 +24,11 @@ def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 @event.listens_for(Engine, "begin")
 def _on_begin(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+
+
+def _is_write_request() -> bool:
+    """SQLite has no row locks and refuses (rather than waits for) a reader that later wants to write while another
+    request writes. So a request that may write takes the database's write lock when its transaction begins, and
+    requests that arrive together wait their turn (busy_timeout) instead of failing."""
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy.sql import Select
 
 from portal.extensions import db
 
@@ -32,3 +34,12 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             info["in_unit_of_work"] = False
 
     return wrapper
+
+
+def locked(statement: Select[Any]) -> Select[Any]:
+    """SELECT … FOR UPDATE, refreshing any copy of the rows the session already holds.
+
+    Without the refresh, a request that read a row before asking for its lock would, after waiting for another
+    request to commit, go on with its stale copy: a double click would send an idea twice.
+    """
+    return statement.with_for_update().execution_options(populate_existing=True)

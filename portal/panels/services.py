@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.common import audit
-from portal.common.transactions import transactional
+from portal.common.transactions import locked, transactional
 from portal.domain.budget import check_award_fits
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decide, may_fast_track
 from portal.domain.roles import Role
@@ -109,7 +109,7 @@ def record_decision(
     DecisionRefused (a rule, such as an interest or a missing reason), BudgetExceeded, or InvalidTransition.
     """
     application = db.session.execute(
-        sa.select(Application).where(Application.id == application_id).with_for_update()
+        locked(sa.select(Application).where(Application.id == application_id))
     ).scalar_one()
     if application.status not in DECIDABLE:
         raise InvalidTransition(application.status_enum, ApplicationStatus.APPROVED)
@@ -119,7 +119,7 @@ def record_decision(
     else:
         _must_be_free_of_interest(application, decider)
     outcome = decide(kind, application.total_pence, amount_pence=amount_pence, condition=condition, reason=reason)
-    pot = db.session.execute(sa.select(Pot).where(Pot.id == application.pot_id).with_for_update()).scalar_one()
+    pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == application.pot_id))).scalar_one()
     if fast_track and (
         outcome.award_pence is None or not may_fast_track(outcome.award_pence, pot.fast_track_limit_pence)
     ):
@@ -281,9 +281,7 @@ def accept_award(application: Application, resident: User) -> Award:
     from portal.common.time import utcnow
     from portal.domain.states import AwardStatus, move_award
 
-    award = db.session.execute(
-        sa.select(Award).where(Award.application_id == application.id).with_for_update()
-    ).scalar_one()
+    award = db.session.execute(locked(sa.select(Award).where(Award.application_id == application.id))).scalar_one()
     if award.status == AwardStatus.ACCEPTED.value:
         return award
     award.status = move_award(AwardStatus(award.status), AwardStatus.ACCEPTED).value
@@ -297,15 +295,13 @@ def answer_question(application: Application, resident: User, answer: str) -> No
     """The resident answers the panel's question; the idea goes back to the panel's queue."""
     from portal.common.time import utcnow
 
-    locked = db.session.execute(
-        sa.select(Application).where(Application.id == application.id).with_for_update()
-    ).scalar_one()
-    if locked.status != ApplicationStatus.QUESTION_ASKED.value:
+    current = db.session.execute(locked(sa.select(Application).where(Application.id == application.id))).scalar_one()
+    if current.status != ApplicationStatus.QUESTION_ASKED.value:
         return  # answered already (a double click) or no longer waiting
-    question = latest_decision(locked.id)
+    question = latest_decision(current.id)
     if question is None or question.kind != DecisionKind.QUESTION.value:
         raise DecisionRefused("no_question")
     question.answer = answer.strip()
     question.answered_at = utcnow()
-    locked.status = move_application(ApplicationStatus.QUESTION_ASKED, ApplicationStatus.SUBMITTED).value
-    audit.record("application.question_answered", actor_id=resident.id, object_type="application", object_id=locked.id)
+    current.status = move_application(ApplicationStatus.QUESTION_ASKED, ApplicationStatus.SUBMITTED).value
+    audit.record("application.question_answered", actor_id=resident.id, object_type="application", object_id=current.id)
