@@ -38,3 +38,16 @@ def test_the_page_watch_sees_a_script_the_content_security_policy_blocks(browser
         assert any("Content Security Policy" in text for text in watch.console_errors), watch.console_errors
     finally:
         context.close()
+
+
+def test_the_accessibility_check_runs_without_javascript_and_still_finds_problems(new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto("/sign-in")
+    assert "js-enabled" not in (page.locator("body").get_attribute("class") or ""), "the page's scripts did not run"
+    assert_accessible(page, "the sign-in page without JavaScript")
+
+    page.evaluate("() => { document.querySelector('label[for=email]').remove(); }")
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_accessible(page, "a sign-in page without JavaScript, broken on purpose")
+
+    assert "label" in str(failure.value) and "#email" in str(failure.value)
