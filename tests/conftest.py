@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -171,6 +172,20 @@ def post_form(
     """Post a form the way a browser would: with the CSRF token from the page."""
     payload = {"csrf_token": csrf_token(client, token_from or url), **data}
     return client.post(url, data=payload, **kwargs)
+
+
+def explained(response, message, kept=()):
+    """The page came back with the message in the error summary and by its field, and the typed values kept."""
+    assert response.status_code == 200, response.status_code
+    page = html.unescape(response.get_data(as_text=True))
+    assert "There is a problem" in page
+    summary = page.split('class="govuk-error-summary"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert message in summary, f"{message!r} is not in the error summary"
+    assert page.count(message) >= 2, f"{message!r} is not shown beside its field as well"
+    assert 'class="govuk-error-message"' in page
+    for value in kept:
+        assert value in page, f"what was typed ({value[:40]!r}) was lost"
+    return page
 
 
 @contextmanager

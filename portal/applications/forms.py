@@ -6,10 +6,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, TextAreaField
+from wtforms import BooleanField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.common.forms import DateInput, EmailField, Form, MoneyField, TextField, strip, submit
+from portal.common.forms import DateField, EmailField, Form, MoneyField, RadioField, TextField, strip, submit
 
 LONG_ANSWER = 1500
 
@@ -239,8 +239,6 @@ class ResidentAgreementForm(Form):
     )
     consent_given_on = DateField(
         _l("When did they tell you? (if they told you)"),
-        widget=DateInput(),
-        format="%d %m %Y",
         validators=[Optional()],
         description=_l("For example, 27 3 2026"),
     )

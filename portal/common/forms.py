@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from portal.domain.money import AmountTooLarge, MoneyError, NegativeAmount, parse_pounds, pence_to_input
 
@@ -30,6 +31,18 @@ class Form(FlaskForm):
             for key, value in data.items(multi=True):
                 cleaned.add(key, value.translate(_CONTROL) if isinstance(value, str) else value)
             return cleaned
+
+
+class RadioField(wtforms.RadioField):
+    """Radios. An answer that is not one of the choices (an old page, a tampered form) is explained in the field's own
+    words, as if nothing were chosen, rather than with WTForms' "Not a valid choice."."""
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            required = (v for v in self.validators if isinstance(v, DataRequired | InputRequired) and v.message)
+            raise StopValidation(next((v.message for v in required), _l("Select an answer"))) from error
 
 
 def strip(value: Any) -> Any:
@@ -116,6 +129,21 @@ class MoneyField(Field):
     def pre_validate(self, form: Any) -> None:
         if self.data is None and not self.process_errors and self.flags.required:
             raise StopValidation(self.required_message)
+
+
+class DateField(wtforms.DateField):
+    """A date typed as day, month and year (GOV.UK's three boxes). A date that does not exist is explained plainly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateInput())
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a real date, like 27 3 2026")) from error
 
 
 class DateInput(GovDateInput):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.common.forms import Form, MoneyField, strip, submit
+from portal.common.forms import Form, MoneyField, RadioField, strip, submit
 
 
 class InterestForm(Form):

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.common.forms import DateInput, EmailField, Form, MoneyField, TextField, WholeNumberField, strip, submit
+from portal.common.forms import (
+    DateField,
+    EmailField,
+    Form,
+    MoneyField,
+    RadioField,
+    TextField,
+    WholeNumberField,
+    strip,
+    submit,
+)
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -94,15 +104,11 @@ class PotForm(Form):
     is_rolling = BooleanField(_l("This pot is rolling: it has no opening or closing date"), widget=GovCheckboxInput())
     opens_on = DateField(
         _l("Opens on"),
-        widget=DateInput(),
-        format="%d %m %Y",
         validators=[Optional()],
         description=_l("For example, 1 4 2026"),
     )
     closes_on = DateField(
         _l("Closes on"),
-        widget=DateInput(),
-        format="%d %m %Y",
         validators=[Optional()],
         description=_l("For example, 31 3 2027"),
     )
