@@ -10,10 +10,12 @@ import pyotp
 
 from portal.accounts.models import PanelMembership, User, UserRole
 from portal.accounts.services import password_hasher
+from portal.applications.models import Application
 from portal.common.crypto import encrypt
 from portal.common.time import utcnow
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
+from portal.panels.models import Award, Decision
 from portal.programme.models import Neighbourhood, Pot
 
 STAFF_PASSWORD = "correct horse battery staple"
@@ -90,3 +92,17 @@ def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[Use
         db.session.commit()
         return user, pyotp.TOTP(secret)
     return user, None
+
+
+def make_award(pot: Pot, pence: int, status: str = "offered") -> Award:
+    """An award already made from the pot to someone else's idea, with the decision behind it."""
+    idea = Application(pot_id=pot.id, applicant_id=UserFactory().id, status="approved")
+    db.session.add(idea)
+    db.session.flush()
+    decision = Decision(application_id=idea.id, decided_by_id=idea.applicant_id, kind="yes", reason="Lovely idea")
+    db.session.add(decision)
+    db.session.flush()
+    award = Award(application_id=idea.id, pot_id=pot.id, decision_id=decision.id, amount_pence=pence, status=status)
+    db.session.add(award)
+    db.session.commit()
+    return award

@@ -78,8 +78,12 @@ def _sent_already(application: Any) -> Any:
 @public
 def show_neighbourhood(slug: str) -> str:
     neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
+    from portal.panels.services import funded_in
+
     pots = [pot for pot in neighbourhood.pots if services.pot_is_taking_ideas(pot)]
-    return render_template("applications/neighbourhood.html", neighbourhood=neighbourhood, pots=pots)
+    return render_template(
+        "applications/neighbourhood.html", neighbourhood=neighbourhood, pots=pots, funded=funded_in(neighbourhood.id)
+    )
 
 
 @bp.route("/neighbourhoods/<string:slug>/pots/<int:pot_id>/start", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,6 +30,24 @@ def awarded_pence(pot_id: int) -> int:
         )
     ).scalar_one()
     return int(total)
+
+
+@dataclass(frozen=True)
+class Funded:
+    """What a neighbourhood has funded so far, in numbers only: ideas are not public until their story is."""
+
+    ideas: int
+    smallest_pence: int
+    largest_pence: int
+
+
+def funded_in(neighbourhood_id: int) -> Funded:
+    count, smallest, largest = db.session.execute(
+        sa.select(sa.func.count(Award.id), sa.func.min(Award.amount_pence), sa.func.max(Award.amount_pence))
+        .join(Pot, Pot.id == Award.pot_id)
+        .where(Pot.neighbourhood_id == neighbourhood_id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES))
+    ).one()
+    return Funded(int(count), int(smallest or 0), int(largest or 0))
 
 
 def remaining_pence(pot: Pot) -> int:

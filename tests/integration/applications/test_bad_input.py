@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from portal.applications.models import Application
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.panels.models import Award, Decision
+from portal.panels.models import Decision
 from tests.conftest import explained, login_as, post_form
-from tests.factories import PotFactory, UserFactory
+from tests.factories import PotFactory, UserFactory, make_award
 from tests.integration.applications.test_journey import answer_everything, start
 
 TOO_LONG = "x" * 1_501
@@ -97,7 +97,7 @@ def test_check_your_answers_asks_for_the_tick(client):
 
 def test_a_pot_with_no_money_left_is_explained_when_sending(client):
     pot = PotFactory(budget_pence=6_000, max_award_pence=6_000, fast_track_limit_pence=1_000)
-    _promise(pot, 5_000)
+    make_award(pot, 5_000)
     application, _ = start(client, pot)
     answer_everything(client, application)  # asks for £52.50: more than the £10 left
     page = explained(
@@ -107,18 +107,6 @@ def test_a_pot_with_no_money_left_is_explained_when_sending(client):
     assert "Saturday litter pick" in page  # the answers are still there to read
     db.session.refresh(application)
     assert (application.status, application.reference) == ("draft", None)
-
-
-def _promise(pot, pence):
-    """An award already made from the pot to someone else's idea."""
-    other = Application(pot_id=pot.id, applicant_id=UserFactory().id, status="approved")
-    db.session.add(other)
-    db.session.flush()
-    decision = Decision(application_id=other.id, decided_by_id=other.applicant_id, kind="yes", reason="Lovely")
-    db.session.add(decision)
-    db.session.flush()
-    db.session.add(Award(application_id=other.id, pot_id=pot.id, decision_id=decision.id, amount_pence=pence))
-    db.session.commit()
 
 
 def test_an_empty_answer_to_the_panels_question_is_explained(client):

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from portal.domain.roles import Role
 from tests.conftest import login_as, post_form
-from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_staff
+from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_award, make_staff
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -171,3 +171,18 @@ def test_every_string_is_translated_with_the_same_placeholders(language):
         expected = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == expected, f"{language}: placeholders differ in {ids[0]!r}"
+
+
+def test_the_neighbourhood_page_says_what_has_been_funded_in_numbers_only(client):
+    pot = PotFactory()
+    page = client.get(f"/neighbourhoods/{pot.neighbourhood.slug}").get_data(as_text=True)
+    assert "No ideas have been funded here yet" in page
+    make_award(pot, 12_500)
+    page = client.get(f"/neighbourhoods/{pot.neighbourhood.slug}").get_data(as_text=True)
+    assert "The panel has funded 1 idea here so far, for £125." in page
+    make_award(pot, 4_050, status="accepted")
+    make_award(pot, 30_000, status="declined")  # the resident said no thanks: not funded
+    make_award(PotFactory(), 99_900)  # another neighbourhood's
+    page = client.get(f"/neighbourhoods/{pot.neighbourhood.slug}").get_data(as_text=True)
+    assert "The panel has funded 2 ideas here so far, from £40.50 to £125." in page
+    assert "Lovely idea" not in page  # what the panel wrote stays private
