@@ -94,11 +94,12 @@ def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[Use
     return user, None
 
 
-def make_award(pot: Pot, pence: int, status: str = "offered") -> Award:
-    """An award already made from the pot to someone else's idea, with the decision behind it."""
-    idea = Application(pot_id=pot.id, applicant_id=UserFactory().id, status="approved")
-    db.session.add(idea)
-    db.session.flush()
+def make_award(pot: Pot, pence: int, status: str = "offered", idea: Application | None = None) -> Award:
+    """An award made from the pot, with the decision behind it: to the given idea, or to someone else's."""
+    if idea is None:
+        idea = Application(pot_id=pot.id, applicant_id=UserFactory().id, status="approved")
+        db.session.add(idea)
+        db.session.flush()
     decision = Decision(application_id=idea.id, decided_by_id=idea.applicant_id, kind="yes", reason="Lovely idea")
     db.session.add(decision)
     db.session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from portal.applications.models import Application
@@ -12,7 +13,7 @@ from portal.domain.references import normalise_reference
 from portal.domain.roles import Role
 from portal.extensions import db
 from tests.conftest import login_as, outbox, post_form
-from tests.factories import PotFactory, UserFactory
+from tests.factories import PotFactory, UserFactory, make_award
 
 ANSWERS = [
     ("who-is-applying", {"applicant_type": "informal_group"}),
@@ -214,6 +215,31 @@ def test_your_ideas_shows_each_idea_with_its_status_in_plain_words(client):
     post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Street party"})
     html = client.get("/ideas").get_data(as_text=True)
     assert "Street party" in html and "Not sent yet" in html
+
+
+@pytest.mark.parametrize(
+    ("status", "award_status", "shown"),
+    [
+        ("submitted", None, "Sent"),
+        ("in_review", None, "Being looked at"),
+        ("question_asked", None, "Question for you"),
+        ("not_yet", None, "Decided: not yet"),
+        ("withdrawn", None, "Withdrawn"),
+        ("approved", "offered", "Decided: yes"),
+        ("approved", "paid", "Paid"),
+    ],
+)
+def test_your_ideas_names_every_status_in_plain_words(client, status, award_status, shown):
+    resident = login_as(client, UserFactory())
+    pot = PotFactory()
+    application = Application(pot_id=pot.id, applicant_id=resident.id, status=status, idea_name="Pop-up cinema")
+    db.session.add(application)
+    db.session.commit()
+    if award_status:
+        make_award(pot, 5_000, status=award_status, idea=application)
+    page = client.get("/ideas").get_data(as_text=True)
+    tag = page.split("govuk-summary-card__title-wrapper", 1)[1].split("</strong>", 1)[0].strip()
+    assert tag.endswith(f">{shown}"), tag
 
 
 def test_a_change_link_returns_to_check_your_answers(client):
