@@ -187,6 +187,11 @@ def test_an_unfinished_application_cannot_be_sent(client):
     application, _ = start(client)
     html = post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"}).get_data(as_text=True)
     assert "Answer all the questions before you send your idea" in html
+    assert "8 questions still need an answer." in html  # the 2 optional ones do not; no group name asked for yet
+    post_form(client, f"/ideas/{application.id}/who-is-applying", {"applicant_type": "organised_group"})
+    post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Repair cafe"})
+    html = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
+    assert "7 questions still need an answer." in html  # group name now asked, and 2 more answered
 
 
 def test_a_sent_application_cannot_be_changed(client):
