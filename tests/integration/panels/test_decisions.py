@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.models import User
 from portal.applications.models import Application, CostLine
 from portal.common.audit import AuditEvent
 from portal.domain.budget import BudgetExceeded
@@ -126,3 +127,44 @@ def test_fast_track_is_for_programme_officers_within_the_limit(db_session):
     member = member_for(pot)
     with pytest.raises(DecisionRefused):
         services.record_decision(large.id, member, kind=DecisionKind.YES, reason="x", fast_track=True)
+
+
+def test_every_step_of_a_panels_work_is_in_the_audit_log_and_the_chain_holds(db_session):
+    from portal.common import audit
+    from portal.programme import services as programme
+
+    pot = PotFactory()
+    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    programme.add_panel_member(officer.id, pot.neighbourhood, email="chair@example.org", name="Chair", is_chair=True)
+    programme.add_panel_member(officer.id, pot.neighbourhood, email="gone@example.org", name="Gone", is_chair=False)
+    gone = db.session.execute(sa.select(User).where(User.email == "gone@example.org")).scalar_one()
+    programme.remove_panel_member(officer.id, pot.neighbourhood, gone.id)
+    programme.save_panel_rules(officer.id, pot.neighbourhood, views_needed=1, decisions_by="chair")
+    chair = db.session.execute(sa.select(User).where(User.email == "chair@example.org")).scalar_one()
+    idea = submitted_idea(pot)
+    services.declare_interest(idea, chair, has_interest=False, note="")
+    services.give_view(idea, chair, view=ViewKind.QUESTION, comment="Where?")
+    services.record_decision(idea.id, chair, kind=DecisionKind.QUESTION, reason="Where will it happen?")
+    services.answer_question(idea, idea.applicant, "In the park")
+    services.record_decision(idea.id, chair, kind=DecisionKind.YES, reason="Lovely")
+    services.accept_award(idea, idea.applicant)
+
+    events = db.session.execute(sa.select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    actions = [event.action for event in events if event.action.startswith(("panel.", "application.", "award."))]
+    assert actions == [
+        "panel.member_added",
+        "panel.member_added",
+        "panel.member_removed",
+        "panel.rules_changed",
+        "panel.interest_declared",
+        "panel.view_given",
+        "panel.decision_recorded",
+        "application.question_answered",
+        "panel.decision_recorded",
+        "award.accepted",
+    ]
+    by_action = {event.action: event for event in events}
+    assert by_action["award.accepted"].actor_id == idea.applicant_id
+    assert by_action["panel.view_given"].actor_id == chair.id
+    assert audit.verify() == []
+    assert "Where will it happen" not in str([event.details for event in events])  # no free text in the log
