@@ -78,6 +78,26 @@ def test_resident_pages_never_use_the_words_we_avoid(client):
             assert not re.search(rf"\b{re.escape(word)}\b", text), f"'{word}' on the {name} page"
 
 
+# Words our house style keeps out of every message, resident-facing or not, and the asterisk of a required field.
+NEVER_IN_ANY_MESSAGE = ["please", "invalid", "*"]
+
+
+def test_no_message_in_the_catalogue_says_please_invalid_or_has_an_asterisk():
+    """Covers every state of every page, including ones the page scan above does not reach (a closed pot …)."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    with open(Path(__file__).parents[3] / "translations" / "messages.pot", "rb") as handle:
+        messages = [m.id for m in read_po(handle) if m.id]
+    texts = [text for message in messages for text in (message if isinstance(message, tuple) else (message,))]
+    assert len(texts) > 500
+    for word in NEVER_IN_ANY_MESSAGE:
+        pattern = re.escape(word) if word == "*" else rf"\b{word}\b"
+        found = [text for text in texts if re.search(pattern, text, re.IGNORECASE)]
+        assert not found, f"{word!r} in {found}"
+
+
 MAIN_PAGES = ["home", "neighbourhood", "sign in", "who-is-applying", "what-you-want-to-do", "costs", "contact", "sent"]
 
 
