@@ -649,3 +649,17 @@ def answer_every_question(page: Any, idea: IdeaAnswers, on_page: Callable[[str],
     page.get_by_label("Phone number (if you chose phone)").fill(idea.phone)
     page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your idea")
+
+
+def download_pdf(page: Any, link_name: str) -> tuple[str, str]:
+    """Follow a download link; return the file's suggested name and the text of the PDF (which must be one)."""
+    import io
+
+    from pypdf import PdfReader
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link_name).click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF"), pdf[:20]
+    text = "".join(pdf_page.extract_text() for pdf_page in PdfReader(io.BytesIO(pdf)).pages)
+    return download.value.suggested_filename, text

@@ -3,15 +3,13 @@ with a required answer is first sent wrong, so the resident sees what to put rig
 
 from __future__ import annotations
 
-import io
 import re
 import time
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
-from tests.browser.conftest import PHONE, assert_accessible, sign_in_resident
+from tests.browser.conftest import PHONE, assert_accessible, download_pdf, sign_in_resident
 
 pytestmark = pytest.mark.browser
 
@@ -263,12 +261,8 @@ def test_a_resident_sends_an_idea_from_a_phone(new_page, live_server, javascript
     (sent,) = live_server.applications_of(email)
     assert (sent.id, sent.status, sent.reference, sent.total_pence) == (application_id, "submitted", reference, 18_000)
 
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download a receipt to keep (PDF)").click()
-    assert download.value.suggested_filename == f"small-spark-receipt-{reference}.pdf"
-    pdf = download.value.path().read_bytes()
-    assert pdf.startswith(b"%PDF"), pdf[:20]
-    text = "".join(pdf_page.extract_text() for pdf_page in PdfReader(io.BytesIO(pdf)).pages)
+    filename, text = download_pdf(page, "Download a receipt to keep (PDF)")
+    assert filename == f"small-spark-receipt-{reference}.pdf"
     assert reference in text
     assert "Saturday litter pick and picnic" in text and "£180.00" in text
 

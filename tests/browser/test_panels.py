@@ -3,14 +3,11 @@ residents accept awards and answer questions, and programme officers fast-track 
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from portal.domain.roles import Role
-from tests.browser.conftest import assert_accessible, sign_in_resident, sign_in_staff
+from tests.browser.conftest import assert_accessible, download_pdf, sign_in_resident, sign_in_staff
 from tests.browser.panel_helpers import (
     add_member,
     add_panel,
@@ -258,12 +255,8 @@ def test_the_chair_records_each_kind_of_decision_and_residents_act_on_them(new_p
     expect(resident.locator("main")).to_contain_text("What the panel said: A fridge everyone can share")
     assert_accessible(resident, "the award page")
 
-    with resident.expect_download() as download:
-        resident.get_by_role("link", name="Download your award letter (PDF)").click()
-    assert download.value.suggested_filename == f"small-spark-award-{fridge.reference}.pdf"
-    pdf = download.value.path().read_bytes()
-    assert pdf.startswith(b"%PDF"), pdf[:20]
-    text = "".join(pdf_page.extract_text() for pdf_page in PdfReader(io.BytesIO(pdf)).pages)
+    filename, text = download_pdf(resident, "Download your award letter (PDF)")
+    assert filename == f"small-spark-award-{fridge.reference}.pdf"
     assert fridge.reference in text and "£120.00" in text, text
 
     resident.get_by_role("button", name="Accept the award").click()
