@@ -6,11 +6,18 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
+.PHONY: run worker test install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
         test-unit test-integration test-browser extract-messages clean
 
+# The server, and beside it a worker for background jobs (mail); Ctrl-C stops both.
 run: install database demo-data
+	@$(FLASK) jobs work --workers 1 & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# A worker on its own (production runs one or more, with REDIS_URL set).
+worker: python-deps
+	$(FLASK) jobs work
 
 test: install chromium lint typecheck
 	$(BIN)/pytest

@@ -189,15 +189,78 @@ def drafts_cli() -> None:
 @drafts_cli.command("tidy")
 @with_appcontext
 def tidy_drafts_command() -> None:
-    """Remind residents about old drafts and remove drafts kept past DRAFT_KEEP_DAYS (run daily, e.g. from cron)."""
-    from flask import current_app
+    """Remind residents about old drafts and remove drafts kept past DRAFT_KEEP_DAYS now (the worker also does it
+    every night)."""
+    from portal.applications.jobs import tidy_drafts_daily
 
-    from portal.applications.services import tidy_drafts
-
-    # Emails are rendered as if for a request to the public site, so their links and language work.
-    with current_app.test_request_context(base_url=current_app.config["SERVER_BASE_URL"]):
-        reminded, removed = tidy_drafts()
+    reminded, removed = tidy_drafts_daily()
     click.echo(f"Reminded {reminded} draft(s); removed {removed} draft(s).")
+
+
+@click.group("jobs")
+def jobs_cli() -> None:
+    """Background jobs: the worker, and jobs that failed."""
+
+
+@jobs_cli.command("work")
+@click.option("--workers", default=2, show_default=True, help="How many jobs to run at once.")
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Also run the timetabled jobs (the nightly draft tidy, the outbox sweep). Safe on several workers.",
+)
+@with_appcontext
+def work_command(workers: int, periodic: bool) -> None:
+    """Run a worker: take jobs from the queue (Redis when REDIS_URL is set) until stopped with Ctrl-C or SIGTERM."""
+    import logging
+
+    from portal.common.jobs import jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    queue = jobs()
+    if queue.huey.immediate:
+        raise click.UsageError("JOBS_BACKEND is 'immediate': jobs run inside the web process, so no worker is needed.")
+    click.echo(f"Worker started on the {type(queue.huey.storage).__name__} queue '{queue.huey.name}'.")
+    queue.worker(workers=workers, periodic=periodic).run()
+
+
+@jobs_cli.command("failures")
+@with_appcontext
+def failures_command() -> None:
+    """List jobs that failed on their last try, newest first, with the reason."""
+    from portal.common.jobs import list_failures
+
+    failures = list_failures()
+    if not failures:
+        click.echo("No jobs have failed.")
+        return
+    for failure in failures:
+        when = failure.failed_at.strftime("%Y-%m-%d %H:%M UTC")
+        click.echo(f"{failure.id}  {when}  {failure.job}{failure.arguments}  after {failure.attempts} tries")
+        click.echo(f"    {failure.error}")
+    click.echo(f"{len(failures)} failed job(s). Run `flask jobs retry ID` to try one again.")
+
+
+@jobs_cli.command("retry")
+@click.argument("failure_id", type=int)
+@with_appcontext
+def retry_command(failure_id: int) -> None:
+    """Queue a failed job again, and take it off the list of failures."""
+    import json
+
+    from portal.common.jobs import FailedJob, forget_failure, jobs
+
+    failure = db.session.get(FailedJob, failure_id)
+    if failure is None:
+        raise click.UsageError(f"There is no failed job {failure_id}.")
+    if failure.job == "portal.common.email.deliver_email":
+        from portal.common.email import requeue_failed_message
+
+        requeue_failed_message(*json.loads(failure.arguments))
+    jobs().enqueue(failure.job, *json.loads(failure.arguments))
+    forget_failure(failure_id)
+    click.echo(f"Queued {failure.job} again.")
 
 
 @click.group("audit")

@@ -45,7 +45,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Small Sparks <hello@smallsparks.example>")
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
     SHOW_DEV_OUTBOX = _bool("SHOW_DEV_OUTBOX", True)
+
+    # Background jobs: "redis" when REDIS_URL is set, else "sqlite" (a queue file beside the database, worked by
+    # the worker `make run` starts); tests use "immediate" (a job runs as soon as its transaction commits).
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "")
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "small-sparks")
 
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "30"))
     DRAFT_KEEP_DAYS = int(os.environ.get("DRAFT_KEEP_DAYS", "60"))
@@ -78,6 +85,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "outbox"
+    JOBS_BACKEND = "immediate"
     SERVER_BASE_URL = "http://localhost"
 
 

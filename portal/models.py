@@ -4,6 +4,7 @@ from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
+from portal.common.jobs import FailedJob
 from portal.panels.models import Award, Decision, Interest, PanelView
 from portal.programme.models import Neighbourhood, Pot
 
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEvent",
     "CostLine",
     "Decision",
+    "FailedJob",
     "Interest",
     "Neighbourhood",
     "OutboxMessage",

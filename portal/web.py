@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
     import portal.models  # noqa: F401 - registers every table
     from portal.accounts.services import load_user_from_session
+    from portal.common.jobs import init_jobs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     WTFormsHelpers(app)
+    init_jobs(app)
     # Flask-Compress's streaming path does not close the file behind a static asset, so it is switched off and
     # assets (a few small files) are read into memory first, where the ordinary path compresses them.
     app.config.setdefault("COMPRESS_STREAMS", False)
@@ -283,9 +285,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import audit_cli, demo_data, drafts_cli, users_cli
+    from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, users_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(users_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(jobs_cli)

@@ -258,7 +258,8 @@ def send_return_link(application: Application, user: User) -> None:
 def tidy_drafts(now: Any = None) -> tuple[int, int]:
     """Remind residents once about drafts nearing DRAFT_KEEP_DAYS untouched, and remove drafts past it.
 
-    Returns (reminded, removed). Safe to run as often as you like: each draft is reminded once.
+    Returns (reminded, removed). Safe to run twice, even at the same moment: each removal and each reminder is a
+    compare-and-set on the draft (still a draft, still untouched, not yet reminded), so only one run acts on it.
     """
     from datetime import timedelta
 
@@ -267,17 +268,34 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
     now = now or utcnow()
     keep = timedelta(days=current_app.config["DRAFT_KEEP_DAYS"])
     remind_at = keep - timedelta(days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"])
-    drafts = sa.select(Application).where(Application.status == ApplicationStatus.DRAFT.value)
+    is_draft = Application.status == ApplicationStatus.DRAFT.value
     removed = 0
-    for application in db.session.execute(drafts.where(Application.updated_at < now - keep)).scalars():
-        audit.record("application.draft_removed", object_type="application", object_id=application.id)
-        db.session.delete(application)
-        removed += 1
+    for application_id in db.session.execute(
+        sa.select(Application.id).where(is_draft, Application.updated_at < now - keep)
+    ).scalars():
+        gone = db.session.execute(
+            sa.delete(Application)
+            .where(Application.id == application_id, is_draft, Application.updated_at < now - keep)
+            .execution_options(synchronize_session=False)
+        )
+        if gone.rowcount == 1:  # type: ignore[attr-defined]
+            audit.record("application.draft_removed", object_type="application", object_id=application_id)
+            removed += 1
     reminded = 0
-    due = drafts.where(Application.updated_at < now - remind_at, Application.reminder_sent_at.is_(None))
-    for application in db.session.execute(due).scalars():
+    due = sa.select(Application).where(
+        is_draft, Application.updated_at < now - remind_at, Application.reminder_sent_at.is_(None)
+    )
+    for application in db.session.execute(due.options(selectinload(Application.applicant))).scalars().all():
         if not application.applicant.email:
             continue  # entered by a community builder for a resident without email: the builder follows up
+        claimed = db.session.execute(
+            sa.update(Application)
+            .where(Application.id == application.id, is_draft, Application.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # another run reminded them a moment ago
         with force_locale(application.language):
             body = render_template(
                 "applications/email/draft_reminder.txt",
@@ -287,7 +305,6 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
             )
             subject = render_template("applications/email/draft_reminder_subject.txt").strip()
         send_email(application.applicant.email, subject, body)
-        application.reminder_sent_at = now
         reminded += 1
     return reminded, removed
 

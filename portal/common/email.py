@@ -1,4 +1,10 @@
-"""Sending email through one small interface: SMTP in production, a database outbox in development and tests."""
+"""Email through an outbox: a message is written in the caller's transaction, and a job delivers it after commit.
+
+So a slow mail server never holds up a request or a lock, and a change that is rolled back sends nothing. Delivery
+goes to SMTP (production) or nowhere further (development and tests, where /dev/outbox shows the messages); each
+message records whether it was sent or why it failed. Delivery is safe to run twice: a message is claimed before
+it is sent, and a sent message is never sent again.
+"""
 
 from __future__ import annotations
 
@@ -6,72 +12,179 @@ import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Protocol
+from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.time import UTCDateTime, utcnow
+from portal.common.transactions import transactional
 from portal.extensions import Model, db
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"  # waiting for delivery (or for its next try)
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # every try failed; `last_error` says why
 
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'failed')",
+            name="status_known",
+        ),
+        sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(sa.String(320), index=True)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(10), default=MailStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+def send_email(to: str, subject: str, body: str) -> OutboxMessage:
+    """Queue one plain-text email in the current unit of work; it is delivered after commit, never before."""
+    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    enqueue_after_commit(deliver_email, message.id)
+    return message
+
+
+def _smtp_send(to: str, subject: str, body: str) -> None:
+    config = current_app.config
+    mail = EmailMessage()
+    mail["From"] = config["MAIL_SENDER"]
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(mail)
 
 
 @dataclass(frozen=True)
-class Email:
+class _Claimed:
     to: str
     subject: str
     body: str
+    attempts: int
 
 
-class Sender(Protocol):
-    def send(self, message: Email) -> None: ...
+@transactional
+def _claim(message_id: int) -> _Claimed | None:
+    """Compare-and-set queued → sending, so two workers given the same message never both send it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value)
+        .values(status=MailStatus.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = db.session.execute(
+        sa.select(OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts).where(
+            OutboxMessage.id == message_id
+        )
+    ).one()
+    # Plain values, read inside the transaction: nothing is loaded (or held open) while the mail server is called.
+    return _Claimed(*row)
 
 
-class OutboxSender:
-    """Keeps messages in the database (in the caller's transaction) for the development outbox page and tests."""
-
-    def send(self, message: Email) -> None:
-        db.session.add(OutboxMessage(to_address=message.to, subject=message.subject, body=message.body))
-        db.session.flush()
-
-
-class SMTPSender:
-    """Sends through the SMTP server named by the MAIL_* settings."""
-
-    def send(self, message: Email) -> None:
-        config = current_app.config
-        mail = EmailMessage()
-        mail["From"] = config["MAIL_SENDER"]
-        mail["To"] = message.to
-        mail["Subject"] = message.subject
-        mail.set_content(message.body)
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(mail)
+@transactional
+def _finish(message_id: int, status: MailStatus, error: str | None = None, retry_in: float = 0) -> None:
+    values: dict[str, Any] = {"status": status.value, "last_error": error}
+    if status is MailStatus.SENT:
+        values["sent_at"] = utcnow()
+    if status is MailStatus.QUEUED:
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.SENDING.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
-def sender() -> Sender:
-    return SMTPSender() if current_app.config["MAIL_BACKEND"] == "smtp" else OutboxSender()
+DELIVERY_RETRIES = 5
 
 
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send one plain-text email with the configured sender."""
-    sender().send(Email(to=to, subject=subject, body=body))
+@job(retries=DELIVERY_RETRIES, retry_delay=30, retry_backoff=3.0)
+def deliver_email(message_id: int) -> None:
+    """Send one queued message; a message already sent, or being sent by another worker, is left alone.
+
+    The mail server is called outside any transaction and holds no lock. A failure is recorded on the message and
+    raised, so the queue tries again later; after the last try the message is marked failed.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return
+    if current_app.config["MAIL_BACKEND"] != "smtp":
+        _finish(message_id, MailStatus.SENT)  # development and tests: the outbox page is the mailbox
+        return
+    try:
+        _smtp_send(message.to, message.subject, message.body)
+    except Exception as error:
+        last_try = message.attempts > DELIVERY_RETRIES
+        _finish(
+            message_id,
+            MailStatus.FAILED if last_try else MailStatus.QUEUED,
+            describe(error),
+            retry_in=30 * 3 ** (message.attempts - 1),
+        )
+        raise
+    _finish(message_id, MailStatus.SENT)
+
+
+STUCK_AFTER = timedelta(minutes=15)
+
+
+@job(retries=0, schedule={"minute": "*/5"})
+def sweep_outbox() -> int:
+    """Every five minutes, queue again mail whose job was lost: a queue that was down at commit, or a worker that
+    stopped while sending. Returns how many messages were queued again."""
+    return _sweep(utcnow())
+
+
+@transactional
+def _sweep(now: datetime) -> int:
+    stale = now - STUCK_AFTER
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == MailStatus.SENDING.value, OutboxMessage.claimed_at < stale)
+        .values(status=MailStatus.QUEUED.value, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    due = list(
+        db.session.execute(
+            sa.select(OutboxMessage.id)
+            .where(OutboxMessage.status == MailStatus.QUEUED.value, OutboxMessage.next_attempt_at < stale)
+            .order_by(OutboxMessage.id)
+            .limit(500)
+        ).scalars()
+    )
+    for message_id in due:
+        enqueue_after_commit(deliver_email, message_id)
+    return len(due)
 
 
 def list_outbox(limit: int = 20) -> list[OutboxMessage]:
@@ -81,9 +194,20 @@ def list_outbox(limit: int = 20) -> list[OutboxMessage]:
 
 @contextmanager
 def rendering_context() -> Iterator[None]:
-    """Render emails the same in a request, a command or a background thread: as for the public site's address."""
+    """Render emails the same in a request, a command or a background job: as for the public site's address."""
     if has_request_context():
         yield
         return
     with current_app.test_request_context(base_url=current_app.config["SERVER_BASE_URL"]):
         yield
+
+
+@transactional
+def requeue_failed_message(message_id: int) -> None:
+    """Give a message that failed every try another round of tries (after the mail server is fixed)."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.FAILED.value)
+        .values(status=MailStatus.QUEUED.value, attempts=0, next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -12,10 +13,14 @@ from portal.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 def transactional(func: Callable[P, R]) -> Callable[P, R]:
-    """Run a service function as one unit of work. Nested calls join the outer unit and do not commit."""
+    """Run a service function as one unit of work. Nested calls join the outer unit and do not commit.
+
+    Work registered with after_commit runs once the outermost unit has committed, and is dropped if it rolls back.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -23,17 +28,38 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
         if info.get("in_unit_of_work"):
             return func(*args, **kwargs)
         info["in_unit_of_work"] = True
+        info["after_commit"] = []
         try:
             result = func(*args, **kwargs)
             db.session.commit()
-            return result
         except BaseException:
             db.session.rollback()
+            info.pop("after_commit", None)
             raise
         finally:
             info["in_unit_of_work"] = False
+        _run_after_commit(info.pop("after_commit", []))
+        return result
 
     return wrapper
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run callback when the current unit of work commits (never if it rolls back). Raises outside one."""
+    info = db.session.info
+    if not info.get("in_unit_of_work"):
+        raise RuntimeError("after_commit needs a unit of work: call it from a @transactional service")
+    info["after_commit"].append(callback)
+
+
+def _run_after_commit(callbacks: list[Callable[[], Any]]) -> None:
+    # The data is committed whatever happens here; a callback that fails (a queue that is down) is logged, and
+    # what it would have done is picked up later (the outbox sweep re-queues unsent mail).
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("work after commit failed")
 
 
 def locked(statement: Select[Any]) -> Select[Any]:
