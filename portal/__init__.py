@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from portal.config import PROJECT_ROOT, config_from_environment
-from portal.web import (
-    register_blueprints,
-    register_commands,
-    register_error_handlers,
-    register_extensions,
-    register_request_hooks,
-    register_templates,
-)
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Any = None) -> Flask:
     """Build the portal with `config` (a class or mapping), or from the environment."""
+    # Imported here, so `import portal.domain` stays free of Flask and the database (tests/unit check it).
+    from flask import Flask
+
+    from portal.config import PROJECT_ROOT, config_from_environment
+    from portal.web import (
+        register_blueprints,
+        register_commands,
+        register_error_handlers,
+        register_extensions,
+        register_request_hooks,
+        register_templates,
+    )
+
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),

@@ -2,10 +2,11 @@
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine
+from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
-from portal.panels.models import Award, Decision, Interest, PanelView
+from portal.panels.models import Decision, Interest, PanelView
 from portal.programme.models import Neighbourhood, Pot
 
 __all__ = [

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from portal.common.time import utcnow
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
+from portal.domain.states import InvalidTransition
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
 
 log = logging.getLogger(__name__)
@@ -212,8 +213,10 @@ def register_request_hooks(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
     from portal.applications.routes import bp as applications_bp
+    from portal.awards.routes import bp as awards_bp
     from portal.common.dev import bp as dev_bp
     from portal.pages.routes import bp as pages_bp
+    from portal.panels.routes import answers as answers_bp
     from portal.panels.routes import bp as panels_bp
     from portal.programme.routes import bp as programme_bp
 
@@ -222,6 +225,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(panels_bp)
+    app.register_blueprint(awards_bp)
+    app.register_blueprint(answers_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 
@@ -245,6 +250,10 @@ ERROR_TEXT = {
     405: (
         _l("Sorry, you cannot do that here"),
         _l("This page does not accept that kind of request. Go back and use the buttons on the page."),
+    ),
+    409: (
+        _l("This changed while you were looking at it"),
+        _l("Someone else changed this at the same moment. Go back, refresh the page and try again."),
     ),
     413: (_l("That file is too big"), _l("What you sent was larger than we can take. Go back and try a smaller file.")),
     429: (
@@ -276,6 +285,12 @@ def register_error_handlers(app: Flask) -> None:
         if code not in ERROR_TEXT:
             return error
         return render_error(code)
+
+    @app.errorhandler(InvalidTransition)
+    def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
+        # A view that does not expect a status to have moved on meanwhile still gets a plain page, never a 500.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[str, int]:

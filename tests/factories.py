@@ -11,11 +11,12 @@ import pyotp
 from portal.accounts.models import PanelMembership, User, UserRole
 from portal.accounts.services import password_hasher
 from portal.applications.models import Application
+from portal.awards.models import Award
 from portal.common.crypto import encrypt
 from portal.common.time import utcnow
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
-from portal.panels.models import Award, Decision
+from portal.panels.models import Decision
 from portal.programme.models import Neighbourhood, Pot
 
 STAFF_PASSWORD = "correct horse battery staple"
@@ -80,6 +81,18 @@ class UserFactory(Base):
         for neighbourhood in extracted or []:
             self.panel_memberships.append(PanelMembership(neighbourhood_id=neighbourhood.id))
         db.session.commit()
+
+    @factory.post_generation
+    def chairs(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Neighbourhoods whose panel this person sits on as its chair."""
+        for neighbourhood in extracted or []:
+            self.panel_memberships.append(PanelMembership(neighbourhood_id=neighbourhood.id, is_chair=True))
+        db.session.commit()
+
+
+def make_chair(pot: Pot) -> User:
+    """A resident who chairs the panel of the pot's neighbourhood."""
+    return UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER], chairs=[pot.neighbourhood])
 
 
 def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[User, pyotp.TOTP | None]:

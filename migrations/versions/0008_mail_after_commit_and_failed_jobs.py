@@ -46,7 +46,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_outbox_messages_status_known', type_='check')
+        batch_op.drop_constraint(op.f('ck_outbox_messages_status_known'), type_='check')
         batch_op.drop_index('ix_outbox_messages_status_next_attempt_at')
         batch_op.drop_column('last_error')
         batch_op.drop_column('sent_at')

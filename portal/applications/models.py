@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.states import ApplicationStatus
 from portal.extensions import Model
 from portal.programme.models import Pot
 
+if TYPE_CHECKING:  # read through relationships by name: applications never import panels or awards
+    from portal.awards.models import Award
+    from portal.panels.models import Decision
+
 
 class Application(Model):
     __tablename__ = "applications"
-    __table_args__ = (sa.Index("ix_applications_pot_status_submitted", "pot_id", "status", "submitted_at"),)
+    __table_args__ = (
+        sa.Index("ix_applications_pot_status_submitted", "pot_id", "status", "submitted_at"),
+        one_of("status", ApplicationStatus),
+        one_of("consent_method", ("email", "spoken")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(sa.String(12), unique=True)
@@ -57,6 +67,12 @@ class Application(Model):
     cost_lines: Mapped[list[CostLine]] = relationship(
         back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
     )
+    decisions: Mapped[list[Decision]] = relationship(order_by="(Decision.decided_at, Decision.id)", viewonly=True)
+    award: Mapped[Award | None] = relationship(viewonly=True)
+
+    @property
+    def latest_decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
 
     @property
     def total_pence(self) -> int:

@@ -11,8 +11,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.applications import journey, services
+from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
-    AnswerForm,
     AssistedStartForm,
     ConfirmIdeaForm,
     ContinueForm,
@@ -20,18 +20,17 @@ from portal.applications.forms import (
     DeclarationForm,
     ResidentAgreementForm,
 )
-from portal.common.access import object_access, public, role_required
+from portal.awards.services import funded_in
+from portal.common.access import public, role_required
 from portal.common.pdf import pdf_response, render_pdf
-from portal.domain.decisions import DecisionRefused
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
+from portal.domain.states import InvalidTransition
+
+WITHDRAWABLE = ("draft", "submitted", "in_review", "question_asked")
 
 bp = Blueprint("applications", __name__)
 
-your_application = object_access(
-    lambda user, kwargs: services.may_see_application(user, kwargs["application_id"]),
-    "this application is yours, or you entered it with the resident",
-)
 any_open_pot = role_required(Role.RESIDENT, scope="any resident may start an idea in any open pot")
 
 PROBLEM_TEXT = {
@@ -78,8 +77,6 @@ def _sent_already(application: Any) -> Any:
 @public
 def show_neighbourhood(slug: str) -> str:
     neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
-    from portal.panels.services import funded_in
-
     pots = [pot for pot in neighbourhood.pots if services.pot_is_taking_ideas(pot)]
     return render_template(
         "applications/neighbourhood.html", neighbourhood=neighbourhood, pots=pots, funded=funded_in(neighbourhood.id)
@@ -343,13 +340,18 @@ def save_and_come_back(application_id: int) -> Any:
 @your_application
 def withdraw(application_id: int) -> Any:
     application = _application_or_404(application_id)
-    if application.status not in ("draft", "submitted", "in_review", "question_asked"):
+    yours_only(application)  # a community builder who helped cannot take the resident's idea back
+    if application.status not in WITHDRAWABLE:
         flash(_("This idea has been decided, so it cannot be withdrawn. Talk to your community builder."))
         return redirect(url_for("applications.list_ideas"))
     form = ContinueForm()
     if form.validate_on_submit():
-        services.withdraw_application(application, current_user)
-        flash(_("You have withdrawn your idea."), "success")
+        try:
+            services.withdraw_application(application_id, current_user)
+        except InvalidTransition:
+            flash(_("This idea was decided a moment ago, so it cannot be withdrawn. Talk to your community builder."))
+        else:
+            flash(_("You have withdrawn your idea."), "success")
         return redirect(url_for("applications.list_ideas"))
     return render_template("applications/withdraw.html", form=form, application=application)
 
@@ -357,78 +359,4 @@ def withdraw(application_id: int) -> Any:
 @bp.get("/ideas")
 @role_required(Role.RESIDENT)
 def list_ideas() -> str:
-    from portal.panels.services import award_for, latest_decision
-
-    applications = services.list_applications_for(current_user)
-    return render_template(
-        "applications/list_ideas.html",
-        applications=applications,
-        decisions={a.id: latest_decision(a.id) for a in applications if a.status not in ("draft", "withdrawn")},
-        awards={a.id: award_for(a.id) for a in applications if a.status == "approved"},
-    )
-
-
-def _yours_only(application: Any) -> None:
-    # The resident's own decisions: a community builder who helped does not accept or answer for them.
-    if current_user.id != application.applicant_id:
-        abort(404)
-
-
-@bp.route("/ideas/<int:application_id>/award", methods=["GET", "POST"])
-@your_application
-def accept_award(application_id: int) -> Any:
-    from portal.panels.services import accept_award as accept
-    from portal.panels.services import award_for, latest_decision
-
-    application = _application_or_404(application_id)
-    _yours_only(application)
-    award = award_for(application_id) or abort(404)
-    form = ContinueForm()
-    if form.validate_on_submit():
-        accept(application, current_user)
-        flash(_("You have accepted your award. Thank you."), "success")
-        return redirect(url_for("applications.list_ideas"))
-    return render_template(
-        "applications/award.html",
-        form=form,
-        application=application,
-        award=award,
-        decision=latest_decision(application_id),
-    )
-
-
-@bp.get("/ideas/<int:application_id>/award-letter")
-@your_application
-def download_award_letter(application_id: int) -> Any:
-    # The community builder may download it too: for a resident without email, they pass the letter on.
-    from portal.panels.services import award_for, latest_decision
-
-    application = _application_or_404(application_id)
-    award = award_for(application_id) or abort(404)
-    pdf = render_pdf(
-        "pdf/award_letter.html", application=application, award=award, decision=latest_decision(application_id)
-    )
-    return pdf_response(pdf, f"small-spark-award-{application.reference}.pdf")
-
-
-@bp.route("/ideas/<int:application_id>/answer", methods=["GET", "POST"])
-@your_application
-def answer_panel_question(application_id: int) -> Any:
-    from portal.panels.services import answer_question as answer
-    from portal.panels.services import latest_decision
-
-    application = _application_or_404(application_id)
-    _yours_only(application)
-    question = latest_decision(application_id)
-    if application.status != "question_asked" or question is None:
-        return redirect(url_for("applications.list_ideas"))
-    form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            answer(application, current_user, form.answer.data)
-        except DecisionRefused:
-            flash(_("There is no question waiting for an answer on this idea."))
-        else:
-            flash(_("Thank you. Your answer has gone to the panel."), "success")
-        return redirect(url_for("applications.list_ideas"))
-    return render_template("applications/answer.html", form=form, application=application, question=question)
+    return render_template("applications/list_ideas.html", applications=services.list_applications_for(current_user))

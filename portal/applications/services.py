@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
+from portal.accounts.services import get_user_by_email, normalise_email, send_sign_in_link
+from portal.applications.journey import QUESTIONS
 from portal.applications.models import Application, CostLine
+from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
+from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
 from portal.domain.budget import BudgetExceeded, check_award_fits
 from portal.domain.pots import is_open
 from portal.domain.references import new_reference
-from portal.domain.states import ApplicationStatus, move_application
+from portal.domain.roles import Role
+from portal.domain.states import ApplicationStatus
 from portal.extensions import db
 from portal.programme.models import Neighbourhood, Pot
 
@@ -80,7 +86,10 @@ def list_applications_for(user: User) -> list[Application]:
             .where(Application.applicant_id == user.id)
             .where(Application.status != ApplicationStatus.EXPIRED.value)
             .options(
-                selectinload(Application.cost_lines), selectinload(Application.pot).selectinload(Pot.neighbourhood)
+                selectinload(Application.cost_lines),
+                selectinload(Application.pot).selectinload(Pot.neighbourhood),
+                selectinload(Application.decisions),
+                selectinload(Application.award),
             )
             .order_by(Application.created_at.desc())
         ).scalars()
@@ -171,8 +180,6 @@ def check_costs(application: Application) -> None:
 
 def missing_answers(application: Application) -> list[str]:
     """The question pages still to answer before the application can be sent, in journey order."""
-    from portal.applications.journey import QUESTIONS
-
     return [q.slug for q in QUESTIONS if q.applies(application) and not q.is_answered(application)]
 
 
@@ -195,10 +202,10 @@ def submit_application(application_id: int, actor: User) -> Application:
         raise ApplicationProblem("pot_closed")
     check_costs(application)
     try:
-        check_award_fits(application.pot.budget_pence, awarded_pence(application.pot), application.total_pence)
+        check_award_fits(application.pot.budget_pence, awarded_pence(application.pot_id), application.total_pence)
     except BudgetExceeded as error:
         raise ApplicationProblem("pot_empty") from error
-    application.status = move_application(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED).value
+    change_application_status(application, ApplicationStatus.SUBMITTED)
     application.submitted_at = utcnow()
     application.reference = _unused_reference()
     audit.record(
@@ -213,13 +220,6 @@ def submit_application(application_id: int, actor: User) -> Application:
     return application
 
 
-def awarded_pence(pot: Pot) -> int:
-    """Money already promised from this pot."""
-    from portal.panels.services import awarded_pence as promised
-
-    return promised(pot.id)
-
-
 def _unused_reference() -> str:
     for _ in range(10):
         reference = new_reference()
@@ -229,8 +229,6 @@ def _unused_reference() -> str:
 
 
 def _send_confirmation(application: Application) -> None:
-    from flask_babel import force_locale
-
     if not application.applicant.email:
         return  # a resident without email: their community builder passes on the news
     with force_locale(application.language):
@@ -245,10 +243,6 @@ def _send_confirmation(application: Application) -> None:
 
 def send_return_link(application: Application, user: User) -> None:
     """Email the resident a sign-in link that brings them back to this draft."""
-    from flask import url_for
-
-    from portal.accounts.services import send_sign_in_link
-
     if not user.email:
         raise ApplicationProblem("no_email")
     send_sign_in_link(user.email, next_path=url_for("applications.check_answers", application_id=application.id))
@@ -261,10 +255,6 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
     Returns (reminded, removed). Safe to run twice, even at the same moment: each removal and each reminder is a
     compare-and-set on the draft (still a draft, still untouched, not yet reminded), so only one run acts on it.
     """
-    from datetime import timedelta
-
-    from flask_babel import force_locale
-
     now = now or utcnow()
     keep = timedelta(days=current_app.config["DRAFT_KEEP_DAYS"])
     remind_at = keep - timedelta(days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"])
@@ -347,10 +337,6 @@ def start_assisted_application(
 
     Raises ApplicationProblem('pot_closed'), or ('staff_email') if the address belongs to a staff account.
     """
-    from portal.accounts.models import UserRole
-    from portal.accounts.services import get_user_by_email, normalise_email
-    from portal.domain.roles import Role
-
     if not pot_is_taking_ideas(pot):
         raise ApplicationProblem("pot_closed")
     resident = get_user_by_email(resident_email) if resident_email else None
@@ -383,12 +369,11 @@ def start_assisted_application(
     return application
 
 
+@transactional
 def ask_resident_to_confirm(application: Application, builder: User) -> None:
-    """Email the resident a link to check the idea the builder entered with them, and send it themselves."""
-    from flask import url_for
+    """Email the resident a link to check the idea the builder entered with them, and send it themselves.
 
-    from portal.accounts.services import send_sign_in_link
-
+    One unit of work: the consent method and the link are recorded together, or neither is."""
     if not application.applicant.email:
         raise ApplicationProblem("no_email")
     _set_consent(application, builder, "email", None)
@@ -411,8 +396,11 @@ def _set_consent(application: Application, builder: User, method: str, given_on:
     )
 
 
+@transactional
 def submit_with_spoken_agreement(application: Application, builder: User, given_on: date) -> Application:
-    """The builder records that the resident agreed in person or by phone on given_on, then sends the idea."""
+    """The builder records that the resident agreed in person or by phone on given_on, then sends the idea.
+
+    One unit of work: if the idea cannot be sent, the agreement is not recorded either."""
     _set_consent(application, builder, "spoken", given_on)
     return submit_application(application.id, builder)
 
@@ -436,7 +424,16 @@ def _confirm_and_submit(application_id: int, resident: User) -> Application:
 
 
 @transactional
-def withdraw_application(application: Application, actor: User) -> None:
-    """The resident takes their idea back before a decision; raises InvalidTransition after one."""
-    application.status = move_application(application.status_enum, ApplicationStatus.WITHDRAWN).value
+def withdraw_application(application_id: int, actor: User) -> None:
+    """The resident takes their idea back before a decision; only the resident whose idea it is may.
+
+    The row is locked and the status moved compare-and-set, so a withdrawal never undoes a decision made at the same
+    moment. Raises ApplicationProblem('not_the_applicant'), or InvalidTransition once the idea is decided.
+    """
+    application = db.session.execute(
+        locked(sa.select(Application).where(Application.id == application_id))
+    ).scalar_one()
+    if actor.id != application.applicant_id:
+        raise ApplicationProblem("not_the_applicant")
+    change_application_status(application, ApplicationStatus.WITHDRAWN)
     audit.record("application.withdrawn", actor_id=actor.id, object_type="application", object_id=application.id)

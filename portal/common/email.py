@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.common.constraints import one_of
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
@@ -37,10 +38,7 @@ class MailStatus(StrEnum):
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'failed')",
-            name="status_known",
-        ),
+        one_of("status", MailStatus),
         sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
     )
 

@@ -9,10 +9,11 @@ from datetime import date
 class PotRuleBroken(ValueError):
     """A pot's settings contradict each other. `field` names the setting to fix."""
 
-    def __init__(self, field: str, rule: str) -> None:
+    def __init__(self, field: str, rule: str, limit_pence: int = 0) -> None:
         super().__init__(rule)
         self.field = field
         self.rule = rule
+        self.limit_pence = limit_pence  # for a rule about an amount: the amount the setting must respect
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,9 @@ def is_open(limits: PotLimits, today: date) -> bool:
         return True
     assert limits.opens_on is not None and limits.closes_on is not None
     return limits.opens_on <= today <= limits.closes_on
+
+
+def check_budget_covers_awards(budget_pence: int, awarded_pence: int) -> None:
+    """A pot's budget can be lowered, but never below what it has already promised; raises PotRuleBroken."""
+    if budget_pence < awarded_pence:
+        raise PotRuleBroken("budget", "budget_below_awarded", limit_pence=awarded_pence)

@@ -1,4 +1,4 @@
-"""What panel members declare and say about an idea, the decisions recorded, and the awards they make."""
+"""What panel members declare and say about an idea, and the decisions recorded."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
-from portal.domain.states import AwardStatus
+from portal.domain.decisions import DecisionKind, ViewKind
 from portal.extensions import Model
-
-# Awards that still hold money in their pot; declined or cancelled ones give it back.
-MONEY_HOLDING_AWARD_STATUSES = tuple(
-    s.value for s in AwardStatus if s not in (AwardStatus.DECLINED, AwardStatus.CANCELLED)
-)
 
 
 class Interest(Model):
@@ -35,7 +31,10 @@ class PanelView(Model):
     """A panel member's view on one idea, changeable until the idea is decided."""
 
     __tablename__ = "panel_views"
-    __table_args__ = (sa.UniqueConstraint("application_id", "user_id", name="uq_panel_views_application_user"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "user_id", name="uq_panel_views_application_user"),
+        one_of("view", ViewKind),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
@@ -49,6 +48,7 @@ class Decision(Model):
     """A decision recorded on an idea; an idea may have several over time (a question, then a yes)."""
 
     __tablename__ = "decisions"
+    __table_args__ = (one_of("kind", DecisionKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
@@ -62,19 +62,3 @@ class Decision(Model):
     # For a question: the resident's answer, which puts the idea back in the queue.
     answer: Mapped[str | None] = mapped_column(sa.Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class Award(Model):
-    """Money promised to an idea from its pot. One per application, ever: the database refuses a second."""
-
-    __tablename__ = "awards"
-    __table_args__ = (sa.CheckConstraint("amount_pence > 0", name="amount_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
-    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
-    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
-    amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
-    status: Mapped[str] = mapped_column(sa.String(20), default=AwardStatus.OFFERED.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.applications.access import your_application, yours_only
+from portal.applications.forms import AnswerForm
+from portal.applications.services import get_application
+from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
 from portal.domain.budget import BudgetExceeded
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind
@@ -19,6 +23,8 @@ from portal.panels.forms import DecisionForm, InterestForm, ViewForm
 from portal.programme.services import get_neighbourhood, list_neighbourhoods
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
+# The resident's side of a panel's question lives beside the resident's other pages.
+answers = Blueprint("answers", __name__)
 
 
 def _on_panel_or_programme_officer(user: Any, kwargs: dict[str, Any]) -> bool:
@@ -40,6 +46,12 @@ RULE_TEXT = {
     "interest_note_needed": lambda: _("Say what your interest is"),
     "fast_track_programme_officer_only": lambda: _("Only a programme officer can approve on the fast track"),
     "over_fast_track_limit": lambda: _("This idea is over the pot's fast-track limit, so the panel must decide"),
+    "not_on_panel": lambda: _("Only members of this neighbourhood's panel can do this"),
+    "not_decider": lambda: _("The panel's rules say someone else records decisions on this panel"),
+    "own_idea": lambda: _("This is your idea, or you helped with it, so you cannot give a view or decide on it"),
+    "interest_cannot_be_withdrawn": lambda: _(
+        "You have declared an interest, so you cannot change it to no. Ask your programme officer if it was a mistake"
+    ),
 }
 
 
@@ -58,7 +70,7 @@ def show_panel(neighbourhood_id: int) -> Any:
     return render_template(
         "panels/show_panel.html",
         neighbourhood=neighbourhood,
-        pots=services.pots_with_money_left(neighbourhood_id),
+        pots=money_left_in_pots(neighbourhood_id),
         waiting=services.list_queue(neighbourhood_id, services.WAITING, page, oldest_first=True),
         decided=services.list_queue(
             neighbourhood_id, services.DECIDED, request.args.get("decided", 1, type=int), oldest_first=False
@@ -77,7 +89,7 @@ def show_idea(neighbourhood_id: int, application_id: int) -> Any:
 
 
 def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
-    neighbourhood = get_neighbourhood(neighbourhood_id)
+    neighbourhood = idea.pot.neighbourhood
     interest = services.interest_of(idea.id, current_user.id)
     view = services.view_of(idea.id, current_user.id)
     interest_form = forms.get("interest_form") or InterestForm(
@@ -97,6 +109,9 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         decision_form=forms.get("decision_form") or DecisionForm(),
         may_decide=services.may_record_decisions(current_user, neighbourhood),
         is_member=neighbourhood_id in current_user.panel_neighbourhood_ids,
+        may_declare=neighbourhood_id in current_user.panel_neighbourhood_ids
+        or current_user.has_role(Role.PROGRAMME_OFFICER),
+        own_idea=current_user.id in (idea.applicant_id, idea.assisted_by_id),
         tally=services.tally(idea.id),
         decisions=services.decisions_on(idea.id),
         form=next(iter(forms.values()), None),
@@ -111,7 +126,7 @@ def declare_interest(neighbourhood_id: int, application_id: int) -> Any:
     if form.validate_on_submit():
         try:
             services.declare_interest(
-                idea, current_user, has_interest=form.has_interest.data == "yes", note=form.note.data or ""
+                idea.id, current_user, has_interest=form.has_interest.data == "yes", note=form.note.data or ""
             )
         except DecisionRefused as refused:
             form.note.errors.append(RULE_TEXT[refused.rule]())
@@ -128,7 +143,7 @@ def give_view(neighbourhood_id: int, application_id: int) -> Any:
     form = ViewForm()
     if form.validate_on_submit():
         try:
-            services.give_view(idea, current_user, view=ViewKind(form.view.data), comment=form.comment.data or "")
+            services.give_view(idea.id, current_user, view=ViewKind(form.view.data), comment=form.comment.data or "")
         except DecisionRefused as refused:
             form.view.errors.append(RULE_TEXT[refused.rule]())
         else:
@@ -141,10 +156,7 @@ def give_view(neighbourhood_id: int, application_id: int) -> Any:
 @panel_or_programme_officer
 def record_decision(neighbourhood_id: int, application_id: int) -> Any:
     idea = _idea_or_404(neighbourhood_id, application_id)
-    neighbourhood = get_neighbourhood(neighbourhood_id)
     fast_track = request.form.get("fast_track") == "yes"
-    if not fast_track and not services.may_record_decisions(current_user, neighbourhood):
-        abort(403)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -173,3 +185,23 @@ def record_decision(neighbourhood_id: int, application_id: int) -> Any:
             flash(_("The decision has been recorded."), "success")
             return redirect(url_for("panels.show_panel", neighbourhood_id=neighbourhood_id))
     return _render_idea(neighbourhood_id, idea, decision_form=form)
+
+
+@answers.route("/ideas/<int:application_id>/answer", methods=["GET", "POST"])
+@your_application
+def answer_question(application_id: int) -> Any:
+    application = get_application(application_id) or abort(404)
+    yours_only(application)
+    question = services.latest_decision(application_id)
+    if application.status != "question_asked" or question is None:
+        return redirect(url_for("applications.list_ideas"))
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_question(application_id, current_user, form.answer.data)
+        except DecisionRefused:
+            flash(_("There is no question waiting for an answer on this idea."))
+        else:
+            flash(_("Thank you. Your answer has gone to the panel."), "success")
+        return redirect(url_for("applications.list_ideas"))
+    return render_template("panels/answer_question.html", form=form, application=application, question=question)

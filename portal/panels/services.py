@@ -1,57 +1,76 @@
-"""Interests, views and decisions on ideas; awards made so that a pot is never overspent, even at the same moment."""
+"""Interests, views and decisions on ideas, with the panel's rules enforced here for whoever is acting.
+
+A yes makes an award (through the awards package) only if the pot has the money, under the pot's row lock, so a
+pot is never overspent even when decisions happen at the same moment.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import User
+from portal.accounts.models import PanelMembership, User
 from portal.applications.models import Application
+from portal.awards.services import awarded_pence, make_award
 from portal.common import audit
+from portal.common.email import rendering_context, send_email
+from portal.common.status import change_application_status
+from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
 from portal.domain.budget import check_award_fits
-from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decide, may_fast_track
+from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decide
+from portal.domain.panel_rules import (
+    Idea,
+    Person,
+    check_may_decide,
+    check_may_declare,
+    check_may_give_view,
+)
 from portal.domain.roles import Role
-from portal.domain.states import ApplicationStatus, InvalidTransition, move_application
+from portal.domain.states import ApplicationStatus, InvalidTransition
 from portal.extensions import db
-from portal.panels.models import MONEY_HOLDING_AWARD_STATUSES, Award, Decision, Interest, PanelView
-from portal.programme.models import Pot
+from portal.panels.models import Decision, Interest, PanelView
+from portal.programme.models import Neighbourhood, Pot
 
 DECIDABLE = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value)
+WAITING = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value, ApplicationStatus.QUESTION_ASKED.value)
+DECIDED = (ApplicationStatus.APPROVED.value, ApplicationStatus.NOT_YET.value)
+HIDDEN_FROM_PANELS = (
+    ApplicationStatus.DRAFT.value,
+    ApplicationStatus.WITHDRAWN.value,
+    ApplicationStatus.EXPIRED.value,
+)
+PER_PAGE = 25
+MAX_PAGE = 10_000
 
 
-def awarded_pence(pot_id: int) -> int:
-    """Money promised from this pot: every award still holding money, each counted once."""
-    total = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)).where(
-            Award.pot_id == pot_id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
-        )
-    ).scalar_one()
-    return int(total)
+def as_person(user: User) -> Person:
+    """The acting person as the panel rules see them, read from the database (never from a stale session copy)."""
+    memberships = db.session.execute(
+        sa.select(PanelMembership.neighbourhood_id, PanelMembership.is_chair).where(PanelMembership.user_id == user.id)
+    ).all()
+    return Person(
+        id=user.id,
+        is_programme_officer=user.has_role(Role.PROGRAMME_OFFICER),
+        panels=frozenset(n for n, _ in memberships),
+        chairs=frozenset(n for n, is_chair in memberships if is_chair),
+    )
 
 
-@dataclass(frozen=True)
-class Funded:
-    """What a neighbourhood has funded so far, in numbers only: ideas are not public until their story is."""
-
-    ideas: int
-    smallest_pence: int
-    largest_pence: int
-
-
-def funded_in(neighbourhood_id: int) -> Funded:
-    count, smallest, largest = db.session.execute(
-        sa.select(sa.func.count(Award.id), sa.func.min(Award.amount_pence), sa.func.max(Award.amount_pence))
-        .join(Pot, Pot.id == Award.pot_id)
-        .where(Pot.neighbourhood_id == neighbourhood_id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES))
-    ).one()
-    return Funded(int(count), int(smallest or 0), int(largest or 0))
+def _idea_facts(application: Application) -> Idea:
+    return Idea(
+        neighbourhood_id=application.pot.neighbourhood_id,
+        applicant_id=application.applicant_id,
+        assisted_by_id=application.assisted_by_id,
+    )
 
 
-def remaining_pence(pot: Pot) -> int:
-    return pot.budget_pence - awarded_pence(pot.id)
+def _locked_application(application_id: int) -> Application:
+    return db.session.execute(locked(sa.select(Application).where(Application.id == application_id))).scalar_one()
 
 
 def _interest_of(application_id: int, user_id: int) -> Interest | None:
@@ -60,12 +79,28 @@ def _interest_of(application_id: int, user_id: int) -> Interest | None:
     ).scalar_one_or_none()
 
 
+def _has_interest(application_id: int, user_id: int) -> bool | None:
+    interest = _interest_of(application_id, user_id)
+    return None if interest is None else interest.has_interest
+
+
 @transactional
-def declare_interest(application: Application, member: User, *, has_interest: bool, note: str) -> Interest:
-    """Record (or change) a panel member's declaration on an idea; audited."""
+def declare_interest(application_id: int, member: User, *, has_interest: bool, note: str) -> Interest:
+    """Record a panel member's (or programme officer's) declaration on an idea; audited.
+
+    An interest, once declared, cannot be withdrawn by the member. Raises DecisionRefused.
+    """
+    application = _locked_application(application_id)
+    interest = _interest_of(application.id, member.id)
+    check_may_declare(
+        as_person(member),
+        _idea_facts(application),
+        had_interest=None if interest is None else interest.has_interest,
+        has_interest=has_interest,
+    )
     if has_interest and not note.strip():
         raise DecisionRefused("interest_note_needed")
-    interest = _interest_of(application.id, member.id) or Interest(application_id=application.id, user_id=member.id)
+    interest = interest or Interest(application_id=application.id, user_id=member.id)
     interest.has_interest = has_interest
     interest.note = note.strip() if has_interest else ""
     db.session.add(interest)
@@ -80,18 +115,15 @@ def declare_interest(application: Application, member: User, *, has_interest: bo
     return interest
 
 
-def _must_be_free_of_interest(application: Application, member: User) -> None:
-    interest = _interest_of(application.id, member.id)
-    if interest is None:
-        raise DecisionRefused("declare_first")
-    if interest.has_interest:
-        raise DecisionRefused("has_interest")
-
-
 @transactional
-def give_view(application: Application, member: User, *, view: ViewKind, comment: str) -> PanelView:
-    """A member without an interest gives or changes their view, until the idea is decided."""
-    _must_be_free_of_interest(application, member)
+def give_view(application_id: int, member: User, *, view: ViewKind, comment: str) -> PanelView:
+    """A member of the idea's panel who is free to judge it gives or changes their view, until it is decided.
+
+    The idea's row is locked and its status moved compare-and-set, so a view never undoes a decision made at the
+    same moment. Raises DecisionRefused.
+    """
+    application = _locked_application(application_id)
+    check_may_give_view(as_person(member), _idea_facts(application), _has_interest(application.id, member.id))
     if application.status not in DECIDABLE:
         raise DecisionRefused("already_decided")
     existing = db.session.execute(
@@ -102,7 +134,7 @@ def give_view(application: Application, member: User, *, view: ViewKind, comment
     panel_view.comment = comment.strip()
     db.session.add(panel_view)
     if application.status == ApplicationStatus.SUBMITTED.value:
-        application.status = move_application(ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW).value
+        change_application_status(application, ApplicationStatus.IN_REVIEW)
     db.session.flush()
     audit.record(
         "panel.view_given", actor_id=member.id, object_type="application", object_id=application.id, view=view.value
@@ -121,31 +153,32 @@ def record_decision(
     condition: str = "",
     fast_track: bool = False,
 ) -> Decision:
-    """Record a decision; a yes makes an award only if the pot has the money left.
+    """Record a decision by whoever the panel's rule allows; a yes makes an award only if the pot has the money left.
 
-    The pot's row is locked (SELECT … FOR UPDATE) while the money left is worked out and the award written, so
-    decisions at the same moment are made one after another and the pot is never overspent. Raises
-    DecisionRefused (a rule, such as an interest or a missing reason), BudgetExceeded, or InvalidTransition.
+    The idea's row and then the pot's row are locked (SELECT … FOR UPDATE) while the money left is worked out and
+    the award written, so decisions at the same moment are made one after another and the pot is never overspent.
+    Raises DecisionRefused (a rule: who may decide, an interest, the fast-track limit, a missing reason),
+    BudgetExceeded, or InvalidTransition (the idea was decided or withdrawn meanwhile).
     """
-    application = db.session.execute(
-        locked(sa.select(Application).where(Application.id == application_id))
-    ).scalar_one()
+    application = _locked_application(application_id)
     if application.status not in DECIDABLE:
         raise InvalidTransition(application.status_enum, ApplicationStatus.APPROVED)
-    if fast_track:
-        if not decider.has_role(Role.PROGRAMME_OFFICER):
-            raise DecisionRefused("fast_track_programme_officer_only")
-    else:
-        _must_be_free_of_interest(application, decider)
     outcome = decide(kind, application.total_pence, amount_pence=amount_pence, condition=condition, reason=reason)
     pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == application.pot_id))).scalar_one()
-    if fast_track and (
-        outcome.award_pence is None or not may_fast_track(outcome.award_pence, pot.fast_track_limit_pence)
-    ):
-        raise DecisionRefused("over_fast_track_limit")
+    neighbourhood = db.session.get(Neighbourhood, pot.neighbourhood_id)
+    assert neighbourhood is not None
+    check_may_decide(
+        as_person(decider),
+        _idea_facts(application),
+        _has_interest(application.id, decider.id),
+        decisions_by=neighbourhood.decisions_by,
+        fast_track=fast_track,
+        award_pence=outcome.award_pence,
+        fast_track_limit_pence=pot.fast_track_limit_pence,
+    )
     if outcome.award_pence is not None:
         check_award_fits(pot.budget_pence, awarded_pence(pot.id), outcome.award_pence)
-    application.status = move_application(application.status_enum, outcome.status).value
+    change_application_status(application, outcome.status)
     decision = Decision(
         application_id=application.id,
         kind=kind.value,
@@ -158,12 +191,7 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     if outcome.award_pence is not None:
-        db.session.add(
-            Award(
-                application_id=application.id, pot_id=pot.id, decision_id=decision.id, amount_pence=outcome.award_pence
-            )
-        )
-        db.session.flush()
+        make_award(application, pot, decision.id, outcome.award_pence)
     audit.record(
         "panel.decision_recorded",
         actor_id=decider.id,
@@ -177,28 +205,15 @@ def record_decision(
     return decision
 
 
-WAITING = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value, ApplicationStatus.QUESTION_ASKED.value)
-DECIDED = (ApplicationStatus.APPROVED.value, ApplicationStatus.NOT_YET.value)
-PER_PAGE = 25
-
-
-def pots_with_money_left(neighbourhood_id: int) -> list[tuple[Pot, int]]:
-    """Each pot of the neighbourhood with the money left in it, in one query."""
-    promised = sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)
-    rows = db.session.execute(
-        sa.select(Pot, Pot.budget_pence - promised)
-        .outerjoin(Award, sa.and_(Award.pot_id == Pot.id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)))
-        .where(Pot.neighbourhood_id == neighbourhood_id)
-        .group_by(Pot.id)
-        .order_by(Pot.name)
-    ).all()
-    return [(pot, int(left)) for pot, left in rows]
+def may_record_decisions(user: User, neighbourhood: Neighbourhood) -> bool:
+    """Whether to offer this person the decision form (the service checks again when they use it)."""
+    if neighbourhood.decisions_by == "programme_officer":
+        return user.has_role(Role.PROGRAMME_OFFICER)
+    return neighbourhood.id in as_person(user).chairs
 
 
 def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, oldest_first: bool) -> Any:
     """One page of the neighbourhood's ideas in these statuses, with their costs; a fixed number of queries."""
-    from sqlalchemy.orm import selectinload
-
     order = Application.submitted_at.asc() if oldest_first else Application.submitted_at.desc()
     query = (
         sa.select(Application)
@@ -207,7 +222,7 @@ def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, olde
         .options(selectinload(Application.cost_lines), selectinload(Application.pot))
         .order_by(order, Application.id)
     )
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=PER_PAGE, error_out=False)
 
 
 def get_idea_on_panel(neighbourhood_id: int, application_id: int) -> Application | None:
@@ -215,11 +230,7 @@ def get_idea_on_panel(neighbourhood_id: int, application_id: int) -> Application
     application = db.session.get(Application, application_id)
     if application is None or application.pot.neighbourhood_id != neighbourhood_id:
         return None
-    if application.status in (
-        ApplicationStatus.DRAFT.value,
-        ApplicationStatus.WITHDRAWN.value,
-        ApplicationStatus.EXPIRED.value,
-    ):
+    if application.status in HIDDEN_FROM_PANELS:
         return None
     return application
 
@@ -242,13 +253,6 @@ def decisions_on(application_id: int) -> list[Decision]:
     )
 
 
-def may_record_decisions(user: User, neighbourhood: Any) -> bool:
-    """The panel's rule says who records decisions: its chair, or a programme officer."""
-    if neighbourhood.decisions_by == "programme_officer":
-        return user.has_role(Role.PROGRAMME_OFFICER)
-    return any(m.neighbourhood_id == neighbourhood.id and m.is_chair for m in user.panel_memberships)
-
-
 def tally(application_id: int) -> dict[str, Any]:
     """How many members gave each view, for the chair."""
     rows = db.session.execute(
@@ -262,12 +266,7 @@ def tally(application_id: int) -> dict[str, Any]:
 
 
 def _tell_the_resident(application: Application, decision: Decision) -> None:
-    """Email the decision and its reason in the resident's language (a builder passes it on if they have no email)."""
-    from flask import current_app, render_template
-    from flask_babel import force_locale
-
-    from portal.common.email import rendering_context, send_email
-
+    """Queue the decision email, in the resident's language (a builder passes it on if they have no email)."""
     if not application.applicant.email:
         return
     with rendering_context(), force_locale(application.language):
@@ -290,31 +289,16 @@ def latest_decision(application_id: int) -> Decision | None:
     ).scalar_one_or_none()
 
 
-def award_for(application_id: int) -> Award | None:
-    return db.session.execute(sa.select(Award).where(Award.application_id == application_id)).scalar_one_or_none()
-
-
 @transactional
-def accept_award(application: Application, resident: User) -> Award:
-    """The resident accepts the offer, which moves the award on to payment; accepting twice changes nothing."""
-    from portal.common.time import utcnow
-    from portal.domain.states import AwardStatus, move_award
+def answer_question(application_id: int, resident: User, answer: str) -> None:
+    """The resident answers the panel's question; the idea goes back to the panel's queue.
 
-    award = db.session.execute(locked(sa.select(Award).where(Award.application_id == application.id))).scalar_one()
-    if award.status == AwardStatus.ACCEPTED.value:
-        return award
-    award.status = move_award(AwardStatus(award.status), AwardStatus.ACCEPTED).value
-    award.accepted_at = utcnow()
-    audit.record("award.accepted", actor_id=resident.id, object_type="award", object_id=award.id)
-    return award
-
-
-@transactional
-def answer_question(application: Application, resident: User, answer: str) -> None:
-    """The resident answers the panel's question; the idea goes back to the panel's queue."""
-    from portal.common.time import utcnow
-
-    current = db.session.execute(locked(sa.select(Application).where(Application.id == application.id))).scalar_one()
+    Only the resident whose idea it is may answer; answering twice (a double click) changes nothing.
+    Raises DecisionRefused.
+    """
+    current = _locked_application(application_id)
+    if resident.id != current.applicant_id:
+        raise DecisionRefused("not_the_applicant")
     if current.status != ApplicationStatus.QUESTION_ASKED.value:
         return  # answered already (a double click) or no longer waiting
     question = latest_decision(current.id)
@@ -322,5 +306,5 @@ def answer_question(application: Application, resident: User, answer: str) -> No
         raise DecisionRefused("no_question")
     question.answer = answer.strip()
     question.answered_at = utcnow()
-    current.status = move_application(ApplicationStatus.QUESTION_ASKED, ApplicationStatus.SUBMITTED).value
+    change_application_status(current, ApplicationStatus.SUBMITTED)
     audit.record("application.question_answered", actor_id=resident.id, object_type="application", object_id=current.id)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.pots import PotLimits
 from portal.extensions import Model
@@ -14,6 +15,7 @@ from portal.extensions import Model
 
 class Neighbourhood(Model):
     __tablename__ = "neighbourhoods"
+    __table_args__ = (one_of("decisions_by", ("chair", "programme_officer")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)

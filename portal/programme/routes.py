@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.common.access import role_required
+from portal.domain.money import format_pence
 from portal.domain.pots import PotRuleBroken
 from portal.domain.roles import Role
 from portal.programme import services
@@ -111,8 +112,16 @@ def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
                 payment_methods=form.payment_methods.data,
             )
         except PotRuleBroken as broken:
-            field, text = POT_RULE_TEXT[broken.rule]
-            getattr(form, field).errors.append(text())
+            if broken.rule == "budget_below_awarded":
+                form.budget.errors.append(
+                    _(
+                        "The budget cannot be less than the %(awarded)s already awarded from this pot",
+                        awarded=format_pence(broken.limit_pence),
+                    )
+                )
+            else:
+                field, text = POT_RULE_TEXT[broken.rule]
+                getattr(form, field).errors.append(text())
         except services.NameTaken:
             form.name.errors.append(_("This neighbourhood already has a pot with this name"))
         else:

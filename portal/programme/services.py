@@ -10,9 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import PanelMembership, User, UserRole
+from portal.accounts.services import get_user_by_email, normalise_email
+from portal.awards.services import awarded_pence
 from portal.common import audit
-from portal.common.transactions import transactional
-from portal.domain.pots import PotLimits, check_pot_limits, is_open
+from portal.common.transactions import locked, transactional
+from portal.domain.pots import PotLimits, check_budget_covers_awards, check_pot_limits, is_open
+from portal.domain.roles import Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood, Pot
 
@@ -125,8 +129,16 @@ def save_pot(
     limits: PotLimits,
     payment_methods: list[str],
 ) -> Pot:
-    """Create or change a pot; raises PotRuleBroken if its limits contradict each other, NameTaken on a clash."""
+    """Create or change a pot; raises PotRuleBroken if its limits contradict each other or the budget would fall below
+    what is already awarded, NameTaken on a clash.
+
+    A change locks the pot's row, the lock a decision takes while it makes an award, so a budget is never lowered
+    below the awards made at the same moment.
+    """
     check_pot_limits(limits)
+    if pot is not None:
+        pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == pot.id))).scalar_one()
+        check_budget_covers_awards(limits.budget_pence, awarded_pence(pot.id))
     clash = db.session.execute(
         sa.select(Pot.id).where(
             Pot.neighbourhood_id == neighbourhood.id,
@@ -165,8 +177,6 @@ def save_pot(
 
 
 def list_panel_members(neighbourhood_id: int) -> list[Any]:
-    from portal.accounts.models import PanelMembership, User
-
     return list(
         db.session.execute(
             sa.select(User, PanelMembership.is_chair)
@@ -180,10 +190,6 @@ def list_panel_members(neighbourhood_id: int) -> list[Any]:
 @transactional
 def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str, name: str, is_chair: bool) -> None:
     """Put a person on the neighbourhood's panel (making a resident account if they are new); idempotent."""
-    from portal.accounts.models import PanelMembership, User, UserRole
-    from portal.accounts.services import get_user_by_email, normalise_email
-    from portal.domain.roles import Role
-
     user = get_user_by_email(email)
     if user is None:
         user = User(email=normalise_email(email), name=name, role_rows=[UserRole(role=Role.RESIDENT)])
@@ -210,9 +216,6 @@ def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str,
 
 @transactional
 def remove_panel_member(actor_id: int, neighbourhood: Neighbourhood, user_id: int) -> None:
-    from portal.accounts.models import PanelMembership, UserRole
-    from portal.domain.roles import Role
-
     membership = db.session.get(PanelMembership, (user_id, neighbourhood.id))
     if membership is None:
         return

@@ -192,7 +192,7 @@ def decisions_on(live: LiveServer, idea: Idea) -> list[dict[str, Any]]:
 
 def award_of(live: LiveServer, idea: Idea) -> tuple[int, str] | None:
     """(amount_pence, status) of the idea's award, or None."""
-    from portal.panels.services import award_for
+    from portal.awards.services import award_for
 
     with live.app.app_context():
         award = award_for(idea.id)

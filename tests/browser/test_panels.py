@@ -138,7 +138,10 @@ def test_a_panel_member_declares_an_interest_on_one_idea_and_gives_a_view_on_ano
 
     declare(page, "Yes", "  The organiser is my sister.  ")
     expect_flash(page, "Your declaration has been saved.")
-    expect(page.get_by_label("If yes, what is your interest?")).to_have_value("The organiser is my sister.")
+    expect(page.locator(".govuk-inset-text")).to_contain_text(
+        "You have declared an interest: The organiser is my sister."
+    )
+    expect(page.get_by_role("group", name=INTEREST)).to_have_count(0)  # an interest is not taken back
     expect(page.get_by_role("heading", name="Your view")).to_have_count(0)
     expect(page.get_by_role("group", name="What do you think?")).to_have_count(0)
     assert interest_of(live_server, party, member) == (True, "The organiser is my sister.")
@@ -304,7 +307,12 @@ def test_a_programme_officer_approves_a_small_idea_on_the_fast_track(new_page, l
     sign_in_staff(officer, live_server.add_staff(Role.PROGRAMME_OFFICER))
     officer.goto(f"/panels/{panel.neighbourhood_id}")
     row_of(waiting_table(officer), mural).get_by_role("link").click()
-    expect(officer.get_by_role("heading", name="Your interest")).to_have_count(0)  # not on the panel
+    choose_decision(officer, "Yes", "Quick yes.")
+    officer.get_by_role("button", name="Approve on the fast track").click()
+    expect_error(officer, "Say whether you have an interest in this idea first", "kind")
+    declare(officer, "No")  # the interest rules hold for the fast track too
+    expect_flash(officer, "Your declaration has been saved.")
+    expect(officer.get_by_role("heading", name="Your view")).to_have_count(0)  # not on the panel
     choose_decision(officer, "Yes", "Quick yes.")
     officer.get_by_role("button", name="Approve on the fast track").click()
     expect_error(officer, "This idea is over the pot's fast-track limit, so the panel must decide", "kind")
@@ -313,6 +321,7 @@ def test_a_programme_officer_approves_a_small_idea_on_the_fast_track(new_page, l
 
     officer.get_by_role("link", name="Back").click()
     row_of(waiting_table(officer), seeds).get_by_role("link").click()
+    declare(officer, "No")
     assert_accessible(officer, "the fast-track form")
     choose_decision(officer, "Yes", "Small and simple: approved so it can start this week.")
     officer.get_by_role("button", name="Approve on the fast track").click()

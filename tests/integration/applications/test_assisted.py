@@ -174,3 +174,37 @@ def test_an_existing_resident_is_reused_not_duplicated(client):
         sa.select(sa.func.count(User.id)).where(User.email == "known.resident@example.org")
     ).scalar()
     assert count == 1
+
+
+def test_spoken_agreement_is_not_recorded_when_the_idea_cannot_be_sent(client):
+    import pytest
+
+    from portal.applications import services
+
+    pot = PotFactory()
+    builder, application = builder_starts(client, pot)  # nothing answered yet
+    with pytest.raises(services.ApplicationProblem) as problem:
+        services.submit_with_spoken_agreement(application, builder, date.today())
+    assert problem.value.reason == "missing_answers"
+    db.session.expire_all()
+    assert (application.status, application.consent_method, application.consent_given_on) == ("draft", None, None)
+
+
+def test_asking_the_resident_to_confirm_records_nothing_if_the_email_cannot_be_made(client, monkeypatch):
+    import pytest
+
+    from portal.applications import services
+
+    pot = PotFactory()
+    builder, application = builder_starts(client, pot, email="mo@example.org")
+    fill_in(client, application, contact="email")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the sign-in link could not be made")
+
+    monkeypatch.setattr(services, "send_sign_in_link", broken)
+    with pytest.raises(RuntimeError):
+        services.ask_resident_to_confirm(application, builder)
+    db.session.expire_all()
+    assert application.consent_method is None
+    assert outbox("mo@example.org") == []

@@ -148,3 +148,57 @@ def test_the_panel_page_opens_for_a_member_of_that_panel(client):
     page = client.get(f"/panels/{pot.neighbourhood_id}")
     assert page.status_code == 200
     assert pot.name in page.get_data(as_text=True)
+
+
+FEATURES = ("accounts", "applications", "awards", "pages", "panels", "programme")
+
+
+def _imports(path: Path):
+    """Every import of a portal module in the file: (module, inside a function, under `if TYPE_CHECKING`)."""
+    tree = ast.parse(path.read_text())
+    found = []
+
+    def visit(node, in_function, typing_only):
+        for child in ast.iter_child_nodes(node):
+            inner_function = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            inner_typing = typing_only or (
+                isinstance(child, ast.If) and getattr(child.test, "id", "") == "TYPE_CHECKING"
+            )
+            if isinstance(child, ast.ImportFrom) and (child.module or "").startswith("portal"):
+                found.append((child.module, in_function, typing_only))
+            elif isinstance(child, ast.Import):
+                found.extend((a.name, in_function, typing_only) for a in child.names if a.name.startswith("portal"))
+            visit(child, inner_function, inner_typing)
+
+    visit(tree, False, False)
+    return found
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_features_import_each_other_at_the_top_of_the_module_never_inside_functions(feature):
+    hidden = [
+        f"{path.name}: {module}"
+        for path in sorted((PORTAL / feature).glob("*.py"))
+        for module, in_function, _ in _imports(path)
+        if in_function
+    ]
+    assert hidden == [], "an import inside a function hides a cycle between features: import at the top"
+
+
+@pytest.mark.parametrize(
+    ("feature", "never"),
+    [
+        ("applications", "portal.panels"),  # panels read ideas; ideas do not reach into panels
+        ("awards", "portal.panels"),  # panels write awards; awards (and payments after them) only read decisions
+        ("programme", "portal.panels"),
+        ("programme", "portal.applications"),
+    ],
+)
+def test_features_depend_one_way(feature, never):
+    reaching_back = [
+        f"{path.name}: {module}"
+        for path in sorted((PORTAL / feature).glob("*.py"))
+        for module, _, typing_only in _imports(path)
+        if module.startswith(never) and not typing_only
+    ]
+    assert reaching_back == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal.awards.models import Award
 from portal.extensions import db
-from portal.panels.models import Award, Decision, Interest, PanelView
+from portal.panels.models import Decision, Interest, PanelView
 from tests.conftest import explained, post_form
 from tests.factories import PotFactory
 from tests.integration.panels.test_pages import idea, member

@@ -74,7 +74,7 @@ def set_up(app, ideas):
             )
             db.session.add(idea)
             db.session.commit()
-            declare_interest(idea, chair, has_interest=False, note="")
+            declare_interest(idea.id, chair, has_interest=False, note="")
             ids.append(idea.id)
         return pot.id, chair.id, ids
 
@@ -112,8 +112,8 @@ def decide_at_once(app, chair_id, application_ids):
 
 
 def test_twenty_decisions_at_once_on_a_pot_with_room_for_five_make_exactly_five_awards(postgres_app):
+    from portal.awards.models import Award
     from portal.extensions import db
-    from portal.panels.models import Award
     from portal.programme.models import Pot
 
     pot_id, chair_id, ids = set_up(postgres_app, DECISIONS)
@@ -126,8 +126,9 @@ def test_twenty_decisions_at_once_on_a_pot_with_room_for_five_make_exactly_five_
 
 
 def test_twenty_decisions_at_once_on_one_idea_make_one_award(postgres_app):
+    from portal.awards.models import Award
     from portal.extensions import db
-    from portal.panels.models import Award, Decision
+    from portal.panels.models import Decision
 
     _, chair_id, [idea_id] = set_up(postgres_app, 1)
     outcomes = decide_at_once(postgres_app, chair_id, [idea_id] * DECISIONS)

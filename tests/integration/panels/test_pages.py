@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from portal.accounts.models import PanelMembership
 from portal.applications.models import Application, CostLine
+from portal.awards.models import Award
 from portal.common.time import utcnow
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.panels.models import Award
 from tests.conftest import count_queries, login_as, post_form
 from tests.factories import PotFactory, UserFactory, make_staff
 
@@ -149,7 +149,12 @@ def test_a_member_who_is_not_the_chair_cannot_record_decisions(client):
     application = idea(pot)
     member(client, pot)
     url = f"/panels/{pot.neighbourhood_id}/ideas/{application.id}"
-    assert post_form(client, f"{url}/decision", {"kind": "yes", "reason": "x"}, token_from=url).status_code == 403
+    post_form(client, f"{url}/interest", {"has_interest": "no"}, token_from=url)
+    page = post_form(client, f"{url}/decision", {"kind": "yes", "reason": "x"}, token_from=url)
+    assert page.status_code == 200
+    assert "The panel&#39;s rules say someone else records decisions on this panel" in page.get_data(as_text=True)
+    db.session.refresh(application)
+    assert application.status == "submitted"
 
 
 def test_a_programme_officer_approves_a_small_idea_on_the_fast_track(client):
@@ -159,6 +164,7 @@ def test_a_programme_officer_approves_a_small_idea_on_the_fast_track(client):
     login_as(client, officer)
     url = f"/panels/{pot.neighbourhood_id}/ideas/{application.id}"
     assert "Approve on the fast track" in client.get(url).get_data(as_text=True)
+    post_form(client, f"{url}/interest", {"has_interest": "no"}, token_from=url)
     post_form(
         client, f"{url}/decision", {"kind": "yes", "reason": "Small and clear", "fast_track": "yes"}, token_from=url
     )

@@ -8,14 +8,13 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from portal.applications.models import Application, CostLine
+from portal.awards.models import Award
 from portal.common.time import utcnow
 from portal.domain.decisions import DecisionKind
-from portal.domain.roles import Role
 from portal.extensions import db
 from portal.panels import services
-from portal.panels.models import Award
 from tests.conftest import login_as, outbox, post_form
-from tests.factories import PotFactory, UserFactory
+from tests.factories import PotFactory, UserFactory, make_chair
 
 
 def decided(kind, *, language="en", **extra):
@@ -34,8 +33,8 @@ def decided(kind, *, language="en", **extra):
     )
     db.session.add(idea)
     db.session.commit()
-    chair = UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER], panels=[pot.neighbourhood])
-    services.declare_interest(idea, chair, has_interest=False, note="")
+    chair = make_chair(pot)
+    services.declare_interest(idea.id, chair, has_interest=False, note="")
     services.record_decision(idea.id, chair, kind=kind, reason="It brings the street together.", **extra)
     return idea, resident
 

@@ -216,3 +216,21 @@ def test_a_blank_amount_asks_for_the_amount(client):
         as_text=True
     )
     assert "Enter the budget" in html
+
+
+def test_a_budget_cannot_be_lowered_below_what_is_already_awarded(client):
+    from tests.conftest import explained
+    from tests.factories import make_award
+
+    officer(client)
+    pot = PotFactory(budget_pence=500_000, max_award_pence=50_000, fast_track_limit_pence=10_000)
+    make_award(pot, 40_000)
+    make_award(pot, 30_000)
+    url = f"/programme/neighbourhoods/{pot.neighbourhood_id}/pots/{pot.id}"
+    response = post_form(client, url, {**POT, "name": pot.name, "budget": "600"})
+    explained(response, "The budget cannot be less than the £700 already awarded from this pot", kept=['value="600"'])
+    db.session.refresh(pot)
+    assert pot.budget_pence == 500_000
+    assert post_form(client, url, {**POT, "name": pot.name, "budget": "700"}).status_code == 302
+    db.session.refresh(pot)
+    assert pot.budget_pence == 70_000

@@ -1,0 +1,43 @@
+"""An award: money promised to one idea from its pot, with the decision that made it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.common.constraints import one_of
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.states import AwardStatus
+from portal.extensions import Model
+
+if TYPE_CHECKING:
+    from portal.panels.models import Decision
+
+# Awards that still hold money in their pot; declined or cancelled ones give it back.
+MONEY_HOLDING_AWARD_STATUSES = tuple(
+    s.value for s in AwardStatus if s not in (AwardStatus.DECLINED, AwardStatus.CANCELLED)
+)
+
+
+class Award(Model):
+    """Money promised to an idea from its pot. One per application, ever: the database refuses a second."""
+
+    __tablename__ = "awards"
+    __table_args__ = (
+        sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
+        one_of("status", AwardStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(20), default=AwardStatus.OFFERED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    decision: Mapped[Decision] = relationship(viewonly=True)

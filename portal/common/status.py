@@ -1,0 +1,52 @@
+"""Every status change is compare-and-set: the UPDATE names the status it expects, so a change that lost a race to
+another request changes nothing and says so, instead of overwriting what the other request decided."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.domain.states import (
+    ApplicationStatus,
+    AwardStatus,
+    InvalidTransition,
+    move_application,
+    move_award,
+)
+from portal.extensions import db
+
+
+class StatusChangedMeanwhile(InvalidTransition):
+    """Someone else changed the status between this request reading it and changing it."""
+
+
+def _compare_and_set(row: Any, expected: StrEnum, target: StrEnum) -> None:
+    model = type(row)
+    db.session.flush()  # anything else this unit of work changed goes first
+    result = db.session.execute(
+        sa.update(model)
+        .where(model.id == row.id, model.status == expected.value)
+        .values(status=target.value)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StatusChangedMeanwhile(expected, target)
+    set_committed_value(row, "status", target.value)
+
+
+def change_application_status(application: Any, target: ApplicationStatus) -> None:
+    """Move an application from the status this request read to target, if the state table allows it and nobody
+    moved it meanwhile. Raises InvalidTransition, or StatusChangedMeanwhile when another request got there first."""
+    expected = ApplicationStatus(application.status)
+    move_application(expected, target)
+    _compare_and_set(application, expected, target)
+
+
+def change_award_status(award: Any, target: AwardStatus) -> None:
+    """As change_application_status, for an award."""
+    expected = AwardStatus(award.status)
+    move_award(expected, target)
+    _compare_and_set(award, expected, target)
