@@ -69,6 +69,8 @@ class Config:
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
 
     BABEL_DEFAULT_LOCALE = "en"
+    # Times are stored in UTC and shown in UK time, through Flask-Babel's date filters (dateformat, datetimeformat).
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
     RTL_LANGUAGES = frozenset({"ar"})

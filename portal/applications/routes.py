@@ -320,7 +320,7 @@ def download_receipt(application_id: int) -> Any:
     application = _application_or_404(application_id)
     if application.reference is None:
         return redirect(url_for("applications.check_answers", application_id=application_id))
-    pdf = render_pdf("pdf/receipt.html", application=application)
+    pdf = render_pdf("pdf/receipt.html", application=application, language=application.language)
     return pdf_response(pdf, f"small-spark-receipt-{application.reference}.pdf")
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Response, render_template
+from flask_babel import force_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
@@ -14,9 +16,11 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise URLFetchingError(f"PDFs do not load outside resources: {url[:40]}")
 
 
-def render_pdf(template: str, **context: Any) -> bytes:
-    """Render a Jinja template under templates/pdf/ to PDF bytes."""
-    html = render_template(template, **context)
+def render_pdf(template: str, *, language: str | None = None, **context: Any) -> bytes:
+    """Render a Jinja template under templates/pdf/ to PDF bytes, in `language` when given (a PDF about an idea is
+    in the idea's language, whoever downloads it)."""
+    with force_locale(language) if language else nullcontext():
+        html = render_template(template, **context)
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant="pdf/ua-1")
 
 

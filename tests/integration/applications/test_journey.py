@@ -258,3 +258,16 @@ def test_control_characters_are_removed_from_answers(client):
     post_form(client, f"/ideas/{application.id}/idea-name", {"idea_name": "Tea\x00 party\x07"})
     db.session.refresh(application)
     assert application.idea_name == "Tea party"
+
+
+def test_the_sent_page_and_email_give_the_neighbourhoods_own_decision_time(client):
+    pot = PotFactory()
+    pot.neighbourhood.decision_weeks = 1
+    db.session.commit()
+    application, _ = start(client, pot)
+    answer_everything(client, application)
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
+    page = client.get(f"/ideas/{application.id}/sent").get_data(as_text=True)
+    assert "They usually decide within 1 week." in page
+    [email] = outbox("rosa@example.org")
+    assert "They usually decide within 1 week." in email.body and "2 weeks" not in email.body

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
+from portal.extensions import db
 from tests.conftest import login_as, post_form
 from tests.factories import UserFactory
 from tests.integration.applications.test_journey import answer_everything, start
@@ -35,11 +37,30 @@ def test_the_receipt_is_an_accessible_pdf_with_the_reference_and_costs(client):
     assert catalog["/MarkInfo"]["/Marked"]
 
 
-def test_the_receipt_follows_the_residents_language(client):
-    application = send(client)
-    post_form(client, "/language", {"language": "cy", "next": "/"})
+def test_the_receipt_is_in_the_ideas_language_whoever_downloads_it(client):
+    application = send(client)  # sent in English
+    post_form(client, "/language", {"language": "cy", "next": "/"})  # now reading the site in Welsh
+    reader = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "Receipt for your idea" in reader.pages[0].extract_text()
+
+    application.language = "cy"
+    db.session.commit()
+    post_form(client, "/language", {"language": "en", "next": "/"})
     reader = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data))
     assert reader.trailer["/Root"]["/Lang"] == "cy"
+    assert "Receipt for your idea" not in reader.pages[0].extract_text()
+
+
+def test_the_receipt_gives_the_uk_date_and_the_neighbourhoods_own_decision_time(client):
+    application = send(client)
+    application.submitted_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in UK summer time
+    application.pot.neighbourhood.decision_weeks = 5
+    db.session.commit()
+    pdf = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data))
+    text = " ".join(pdf.pages[0].extract_text().split())  # the same words however the lines wrap
+    assert "Sent on 1 July 2026" in text
+    assert "They usually decide within 5 weeks." in text and "2 weeks" not in text
 
 
 def test_a_draft_has_no_receipt_yet(client):

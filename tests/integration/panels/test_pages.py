@@ -196,3 +196,25 @@ def test_the_idea_page_has_no_repeated_ids(client):
     counts = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [name for name, n in counts.items() if n > 1] == []
     assert "save-view" in counts and "record-decision" in counts
+
+
+def test_decision_dates_are_shown_in_uk_time(client):
+    from datetime import UTC, datetime
+
+    from portal.panels.models import Decision
+
+    pot = PotFactory()
+    application = idea(pot)
+    db.session.add(
+        Decision(
+            application_id=application.id,
+            kind="question",
+            reason="Where?",
+            decided_by_id=application.applicant_id,
+            decided_at=datetime(2026, 3, 29, 23, 15, tzinfo=UTC),  # 00:15 on 30 March, the first day of summer time
+        )
+    )
+    db.session.commit()
+    member(client, pot)
+    page = client.get(f"/panels/{pot.neighbourhood_id}/ideas/{application.id}").get_data(as_text=True)
+    assert "30 March 2026" in page and "29 March" not in page

@@ -79,6 +79,15 @@ def test_the_award_letter_is_a_pdf_to_keep(client):
     assert reader.metadata.title == "Award letter for ABCD-EFGH"
 
 
+def test_the_award_letter_is_in_the_ideas_language_whoever_downloads_it(client):
+    idea, resident = decided(DecisionKind.YES, language="ar")
+    login_as(client, resident)
+    post_form(client, "/language", {"language": "en", "next": "/"})
+    reader = PdfReader(io.BytesIO(client.get(f"/ideas/{idea.id}/award-letter").data))
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert "Your small spark award" not in reader.pages[0].extract_text()
+
+
 def test_someone_else_cannot_accept_or_see_the_award(client):
     idea, _ = decided(DecisionKind.YES)
     login_as(client, UserFactory())
