@@ -120,7 +120,6 @@ def register_templates(app: Flask) -> None:
             "current_language": language,
             "is_rtl": language in app.config["RTL_LANGUAGES"],
             "service_navigation": service_navigation(),
-            "role_names": role_names(),
             "field_labels": field_labels(),
             "now": utcnow(),
         }
@@ -169,16 +168,6 @@ def field_labels() -> dict[str, str]:
         "contact_name": _("Your name"),
         "contact_method": _("How to reach you"),
         "contact_phone": _("Phone number"),
-    }
-
-
-def role_names() -> dict[Role, str]:
-    return {
-        Role.RESIDENT: _("Share your ideas for small sparks"),
-        Role.COMMUNITY_BUILDER: _("Help residents with their ideas (community builder)"),
-        Role.PANEL_MEMBER: _("Decide on ideas for your neighbourhood (panel member)"),
-        Role.FINANCE_OFFICER: _("Record and authorise payments (finance officer)"),
-        Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
     }
 
 

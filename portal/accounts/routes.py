@@ -19,6 +19,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import User
 from portal.common.access import public, signed_in
 from portal.common.crypto import sha256_hex
+from portal.common.navigation import landing_page, role_links
 from portal.common.time import utcnow
 from portal.common.urls import safe_next
 from portal.extensions import limiter
@@ -48,7 +49,7 @@ REFUSAL_TEXT = {
 
 
 def _begin_session(user: User, next_path: str | None = None) -> Any:
-    next_url = safe_next(next_path or session.get("next"), url_for("accounts.account"))
+    next_url = safe_next(next_path or session.get("next"), landing_page(user))
     language = session.get("lang")
     session.clear()  # a new session at sign-in, so nothing from before carries over
     if language:
@@ -202,4 +203,4 @@ def keep_signed_in() -> Any:
 @bp.get("/account")
 @signed_in
 def account() -> str:
-    return render_template("accounts/account.html")
+    return render_template("accounts/account.html", roles=role_links())

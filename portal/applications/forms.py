@@ -132,6 +132,7 @@ class CostLineForm(Form):
         ],
     )
     add = submit(_l("Add this cost"))
+    done = submit(_l("Continue"))
 
 
 class ContinueForm(Form):

@@ -151,25 +151,10 @@ def costs(application_id: int) -> Any:
     application = _application_or_404(application_id)
     if (sent := _sent_already(application)) is not None:
         return sent
-    page = journey.find("costs")
-    assert page is not None
     form = CostLineForm()
-    if form.validate_on_submit():
-        try:
-            assert form.amount.data is not None  # validated above
-            services.add_cost_line(application, form.item.data, form.amount.data)
-        except services.ApplicationProblem as problem:
-            form.amount.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
-        else:
-            return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
-    return render_template(
-        "applications/costs.html",
-        form=form,
-        application=application,
-        question=page,
-        continue_form=ContinueForm(prefix="done"),
-        back_url=_back_url(application, page),
-    )
+    if form.validate_on_submit() and _add_cost(application, form):
+        return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
+    return _render_costs(application, form)
 
 
 @bp.post("/ideas/<int:application_id>/costs/<int:cost_line_id>/remove")
@@ -186,24 +171,46 @@ def remove_cost(application_id: int, cost_line_id: int) -> Any:
 @bp.post("/ideas/<int:application_id>/costs/done")
 @your_application
 def finish_costs(application_id: int) -> Any:
+    # "Continue" sends the same fields as "Add this cost": a cost typed but not yet added is added, never lost.
     application = _application_or_404(application_id)
-    page = journey.find("costs")
-    assert page is not None
+    if (sent := _sent_already(application)) is not None:
+        return sent
+    form = CostLineForm()
+    if form.item.data or form.amount.raw_text.strip():
+        if not (form.validate() and _add_cost(application, form)):
+            return _render_costs(application, form)
+        form = CostLineForm(formdata=None)
     try:
         services.check_costs(application)
     except services.ApplicationProblem as problem:
-        form = CostLineForm(formdata=None)
-        form.item.errors = []
-        form.amount.errors = [PROBLEM_TEXT[problem.reason](problem.details)]
-        return render_template(
-            "applications/costs.html",
-            form=form,
-            application=application,
-            question=page,
-            continue_form=ContinueForm(prefix="done"),
-            back_url=_back_url(application, page),
-        )
+        form.item.errors = [PROBLEM_TEXT[problem.reason](problem.details)]
+        return _render_costs(application, form)
+    page = journey.find("costs")
+    assert page is not None
     return redirect(_next_url(application, page))
+
+
+def _add_cost(application: Any, form: CostLineForm) -> bool:
+    """Add the validated cost line; a rule that stops it becomes the amount's error. Returns whether it was added."""
+    try:
+        assert form.amount.data is not None  # validated by the caller
+        services.add_cost_line(application, form.item.data, form.amount.data)
+    except services.ApplicationProblem as problem:
+        form.amount.errors = [*form.amount.errors, PROBLEM_TEXT[problem.reason](problem.details)]
+        return False
+    return True
+
+
+def _render_costs(application: Any, form: CostLineForm) -> str:
+    page = journey.find("costs")
+    assert page is not None
+    return render_template(
+        "applications/costs.html",
+        form=form,
+        application=application,
+        question=page,
+        back_url=_back_url(application, page),
+    )
 
 
 @bp.route("/ideas/<int:application_id>/check-your-answers", methods=["GET", "POST"])

@@ -549,11 +549,61 @@ def assert_accessible(page: Any, state: str) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
+# Narrow screens -------------------------------------------------------------------------------------------------
+
+# Every word (and amount) on the page that the browser drew across two lines although it would have fitted on one:
+# "Budge / t" or "£5,00 / 0" in a squeezed table column. Words are runs between spaces, hyphens and slashes (where
+# lines may break); a word wider than the block it sits in must break, so it is not counted.
+_SPLIT_WORDS = r"""() => {
+  const split = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  // The room a word has: the nearest block that is neither inline nor part of a table (a squeezed table column is
+  // exactly the problem, so it does not count as the room available).
+  const blockOf = (element) => {
+    const squeezable = (display) => display.startsWith('inline') || display.startsWith('table');
+    while (element && squeezable(getComputedStyle(element).display)) element = element.parentElement;
+    return element;
+  };
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('script, style, noscript, .govuk-visually-hidden, [hidden]')) continue;
+    if (!parent.getClientRects().length) continue;  // not drawn (display: none)
+    const word = /[^\s\-\u2010-\u2015\/]+/g;
+    for (let match = word.exec(node.data); match; match = word.exec(node.data)) {
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (new Set(rects.map((r) => Math.round(r.bottom))).size < 2) continue;
+      const block = blockOf(parent);
+      const style = getComputedStyle(block);
+      const room = block.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const width = rects.reduce((sum, r) => sum + r.width, 0);
+      if (width <= room) split.push(`${match[0]} (in <${block.tagName.toLowerCase()} class="${block.className}">)`);
+    }
+  }
+  return split;
+}"""
+
+
+def assert_fits_narrow_screen(page: Any, where: str) -> None:
+    """The page does not scroll sideways, and no word or amount is split across lines when it would fit on one."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{where} scrolls sideways: {widths[0]} px of content in {widths[1]} px"
+    split = page.evaluate(_SPLIT_WORDS)
+    assert split == [], f"{where} splits words across lines: {split}"
+
+
 # Journeys shared by several tests ------------------------------------------------------------------------------
 
 
+def signed_in(url: str) -> bool:
+    """The page a person lands on after signing in: anywhere but the sign-in pages."""
+    return "/sign-in" not in url and "/staff/" not in url
+
+
 def sign_in_staff(page: Any, staff: StaffMember) -> None:
-    """Sign a staff member in with password and one-time code, ending on their account page."""
+    """Sign a staff member in with password and one-time code, ending where their work is."""
     page.goto("/staff/sign-in")
     page.get_by_label("Email address").fill(staff.email)
     page.get_by_label("Password", exact=True).fill(staff.password)
@@ -562,18 +612,18 @@ def sign_in_staff(page: Any, staff: StaffMember) -> None:
     assert staff.totp is not None
     page.get_by_label("Enter the 6-number code from your authenticator app").fill(staff.totp.now())
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/account")
+    page.wait_for_url(signed_in)
 
 
 def sign_in_resident(page: Any, live: LiveServer, email: str) -> None:
-    """Sign a resident in by the emailed link, ending on their account page."""
+    """Sign a resident in by the emailed link, ending where their work is."""
     page.goto("/sign-in")
     page.get_by_label("What is your email address?").fill(email)
     page.get_by_role("button", name="Send me a link").click()
     page.wait_for_url("**/sign-in/check-your-email")
     page.goto(live.sign_in_email(email).link)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    page.wait_for_url(signed_in)
 
 
 def today_plus(days: int) -> date:

@@ -407,3 +407,25 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
     assert panel_members(live_server, panel) == {chair: True, ola: False}
     assert "panel_member" not in roles_of(live_server, leaving)
     assert_accessible(page, "the panel page after changes")
+
+
+def test_a_panel_member_lands_on_their_panel_and_the_account_page_links_their_work(new_page, live_server):
+    """A new panel member on a 360 px phone: straight to the panel after signing in, no dead end on the account page."""
+    panel = add_panel(live_server)
+    member = add_member(live_server, panel, "Nia Newcomer")
+    page = new_page(viewport={"width": 360, "height": 700})
+    sign_in_resident(page, live_server, member)
+    assert page.url.endswith(f"/panels/{panel.neighbourhood_id}"), page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{panel.name} panel")
+    assert_accessible(page, "the panel a member lands on")
+
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Decide on ideas for your neighbourhood (panel member)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your panels")
+    page.get_by_role("link", name=panel.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{panel.name} panel")
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Share your ideas for small sparks").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ideas")

@@ -113,7 +113,7 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
             pot_name,
             "£5,000",
             "£500",
-            f"{opens_on.day}/{opens_on.month}/{opens_on.year} – {closes_on.day}/{closes_on.month}/{closes_on.year}",
+            f"{opens_on:%-d %b %Y} – {closes_on:%-d %b %Y}",  # dates as people write them, not 27/11/2026
         ]
     )
     assert_accessible(page, "the list of neighbourhoods with the new pot")

@@ -50,16 +50,20 @@ def test_a_resident_signs_in_with_the_emailed_link(page, live_server):
     assert_accessible(page, "the page that confirms a sign-in link")
     page.get_by_role("button", name="Sign in").click()
 
-    page.wait_for_url("**/account")
-    expect(page.locator("main")).to_contain_text(f"You are signed in as {email}.")
-    assert_accessible(page, "the account page")
+    # A resident lands where their work is: their ideas (none yet, so a way to find a neighbourhood).
+    page.wait_for_url("**/ideas")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ideas")
+    expect(page.get_by_role("link", name="Find a neighbourhood taking ideas")).to_be_visible()
     # On a phone the navigation folds behind a "Menu" button.
     sign_out = page.get_by_role("button", name="Sign out")
     expect(sign_out).to_be_hidden()
     page.get_by_role("button", name="Menu").click()
     expect(sign_out).to_be_visible()
-    expect(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account")).to_be_visible()
-    assert_accessible(page, "the account page with the menu open")
+    assert_accessible(page, "the resident's ideas with the menu open")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
+    expect(page.locator("main")).to_contain_text(f"You are signed in as {email}.")
+    expect(page.get_by_role("link", name="Share your ideas for small sparks")).to_have_attribute("href", "/ideas")
+    assert_accessible(page, "the account page")
 
     page.goto(sent.link)
     expect(page.locator("main")).to_contain_text("That sign-in link has already been used. Ask for a new one.")
@@ -87,8 +91,8 @@ def test_a_resident_signs_in_with_the_emailed_code_after_a_wrong_one(page, live_
     page.get_by_label("Enter the code from the email").fill(f"{code[:3]} {code[3:]}")  # as people copy it
     page.get_by_role("button", name="Sign in").click()
 
-    page.wait_for_url("**/account")
-    expect(page.locator("main")).to_contain_text(f"You are signed in as {email}.")
+    page.wait_for_url("**/ideas")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ideas")
 
 
 def test_a_resident_signs_in_without_javascript(new_page, live_server):
@@ -113,8 +117,8 @@ def test_a_resident_signs_in_without_javascript(new_page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Small Sparks")
     page.get_by_role("button", name="Sign in").click()
 
-    page.wait_for_url("**/account")
-    expect(page.locator("main")).to_contain_text(f"You are signed in as {email}.")
+    page.wait_for_url("**/ideas")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your ideas")
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(live_server.url + "/")

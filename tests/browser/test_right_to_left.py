@@ -73,7 +73,7 @@ def test_question_pages_are_mirrored_in_arabic(page, live_server, tmp_path):
     application_id = live_server.add_draft(email, pot, answers, {"Bunting": 4_500, "Paper plates": 1_250})
     sign_in_resident(page, live_server, email)
     page.get_by_role("button", name="العربية").click()
-    page.wait_for_url("**/account")
+    page.wait_for_url("**/ideas")
     assert (page.locator("html").get_attribute("lang"), page.locator("html").get_attribute("dir")) == ("ar", "rtl")
 
     # A question with radios.

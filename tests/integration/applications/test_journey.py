@@ -271,3 +271,25 @@ def test_the_sent_page_and_email_give_the_neighbourhoods_own_decision_time(clien
     assert "They usually decide within 1 week." in page
     [email] = outbox("rosa@example.org")
     assert "They usually decide within 1 week." in email.body and "2 weeks" not in email.body
+
+
+def test_a_cost_typed_and_then_continue_is_added_not_lost(client):
+    application, _ = start(client)
+    base = f"/ideas/{application.id}"
+    response = post_form(client, f"{base}/costs/done", {"item": "Bunting", "amount": "£25"}, token_from=f"{base}/costs")
+    assert response.status_code == 302 and response.headers["Location"] == f"{base}/when-and-where"
+    db.session.refresh(application)
+    assert [(line.item, line.amount_pence) for line in application.cost_lines] == [("Bunting", 2_500)]
+
+
+def test_a_half_typed_cost_and_continue_is_explained_with_what_was_typed_kept(client):
+    from tests.conftest import explained
+
+    application, _ = start(client)
+    base = f"/ideas/{application.id}"
+    response = post_form(client, f"{base}/costs/done", {"item": "Bunting", "amount": ""}, token_from=f"{base}/costs")
+    explained(response, "Enter how much it costs", kept=['value="Bunting"'])
+    response = post_form(client, f"{base}/costs/done", {"item": "", "amount": "12"}, token_from=f"{base}/costs")
+    explained(response, "Enter what the money is for", kept=['value="12"'])
+    db.session.refresh(application)
+    assert application.cost_lines == []

@@ -1,0 +1,52 @@
+"""Where each person's work is: the page they land on after signing in, and what their account page links to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.domain.roles import Role
+
+# Where each role's work is: the page a person lands on after signing in, and the account page's links.
+ROLE_PAGES: dict[Role, str | None] = {
+    Role.PROGRAMME_OFFICER: "programme.list_neighbourhoods",
+    Role.FINANCE_OFFICER: None,  # payments come with the payments work; until then the account page says so
+    Role.COMMUNITY_BUILDER: "applications.list_assisted",
+    Role.PANEL_MEMBER: "panels.list_panels",
+    Role.RESIDENT: "applications.list_ideas",
+}
+
+
+def landing_page(user: Any) -> str:
+    """After signing in, each person lands where their work is (in ROLE_PAGES order); a member of one panel lands on
+    that panel."""
+    for role, endpoint in ROLE_PAGES.items():
+        if endpoint is None or not user.has_role(role):
+            continue
+        if role is Role.PANEL_MEMBER and len(user.panel_neighbourhood_ids) == 1:
+            return url_for("panels.show_panel", neighbourhood_id=next(iter(user.panel_neighbourhood_ids)))
+        return url_for(endpoint)
+    return url_for("accounts.account")
+
+
+def role_links() -> list[dict[str, str | None]]:
+    """What the signed-in person can do, each with the page where they do it (None when there is none yet)."""
+    names = role_names()
+    return [
+        {"text": names[role], "href": url_for(endpoint) if endpoint else None}
+        for role, endpoint in ROLE_PAGES.items()
+        if current_user.has_role(role)
+    ]
+
+
+def role_names() -> dict[Role, str]:
+    return {
+        Role.RESIDENT: _("Share your ideas for small sparks"),
+        Role.COMMUNITY_BUILDER: _("Help residents with their ideas (community builder)"),
+        Role.PANEL_MEMBER: _("Decide on ideas for your neighbourhood (panel member)"),
+        Role.FINANCE_OFFICER: _("Record and authorise payments (finance officer): coming soon"),
+        Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
+    }
