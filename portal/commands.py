@@ -40,8 +40,14 @@ DEMO_PEOPLE = [
 @click.command("demo-data")
 @with_appcontext
 def demo_data() -> None:
-    """Load demo neighbourhoods, open pots and one account per role. Safe to run more than once."""
+    """Load demo neighbourhoods, open pots and one account per role. Safe to run more than once. Refused in
+    production: the demo staff share a published password and authenticator key."""
+    from flask import current_app
+
     from portal.common.crypto import encrypt
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.UsageError("Demo data is never loaded in production: its staff accounts have a published password.")
     from portal.common.time import utcnow
 
     today = date.today()
@@ -269,14 +275,46 @@ def audit_cli() -> None:
 
 
 @audit_cli.command("verify")
+@click.option("--checkpoint", "checkpoint_text", help='A checkpoint line, "audit-checkpoint count=N hash=H".')
+@click.option(
+    "--checkpoint-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A file of checkpoints (such as AUDIT_CHECKPOINT_FILE): the newest line is checked.",
+)
 @with_appcontext
-def verify_audit() -> None:
-    """Check the audit log's hash chain; exit 1 and list every problem if any row was edited, inserted or deleted."""
-    problems = audit.verify()
+def verify_audit(checkpoint_text: str | None, checkpoint_file: str | None) -> None:
+    """Check the audit log's chain; exit 1 and list every problem if any event was edited, inserted or deleted.
+
+    With a checkpoint kept outside the database, it also finds events deleted from the end of the log.
+    """
+    against = None
+    try:
+        if checkpoint_file:
+            with open(checkpoint_file, encoding="utf-8") as handle:
+                lines = [line for line in handle if "audit-checkpoint" in line]
+            if not lines:
+                raise click.UsageError(f"{checkpoint_file} holds no audit checkpoint.")
+            checkpoint_text = lines[-1]
+        if checkpoint_text:
+            against = audit.Checkpoint.parse(checkpoint_text)
+    except (ValueError, KeyError) as error:
+        raise click.UsageError("That is not an audit checkpoint line.") from error
+    problems = audit.verify(against)
     count = db.session.execute(sa.select(sa.func.count(audit.AuditEvent.id))).scalar()
     if problems:
         for problem in problems:
             click.echo(f"PROBLEM {problem.kind}: {problem.message}")
         click.echo(f"The audit log has been tampered with: {len(problems)} problem(s) in {count} events.")
         sys.exit(1)
-    click.echo(f"The audit log is intact: {count} events checked.")
+    reached = f", and it reaches the checkpoint of {against.count} events" if against else ""
+    click.echo(f"The audit log is intact: {count} events checked{reached}.")
+    if unkeyed := audit.unkeyed_events():
+        click.echo(f"{unkeyed} event(s) were written before the chain had a key: they are checked with SHA-256 only.")
+
+
+@audit_cli.command("checkpoint")
+@with_appcontext
+def write_audit_checkpoint() -> None:
+    """Print where the log reaches now (and append it to AUDIT_CHECKPOINT_FILE if set); keep it outside the database
+    and give it to `flask audit verify --checkpoint` later. The worker also writes one every night."""
+    click.echo(str(audit.write_checkpoint()))

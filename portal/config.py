@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below
 # A fixed Fernet key for development and tests only; production must set ENCRYPTION_KEY.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
+# The audit log's HMAC key for development and tests only; production must set AUDIT_HMAC_KEY.
+DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-not-for-production"  # noqa: S105 - refused in production below
+MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'  # noqa: S105 - how to make one
+MAKE_A_FERNET_KEY = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+STRONG_SECRET_BITS = 120
+
+
+def estimated_bits(secret: str) -> float:
+    """A rough strength: the secret's length times the entropy of its own characters. 'x' * 48 scores 0, a
+    32-byte hex or url-safe token well over 120."""
+    counts = Counter(secret)
+    per_character = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values()) if secret else 0
+    return per_character * len(secret)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -33,6 +48,10 @@ class Config:
     PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Small Sparks")
     FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "mailto:feedback@smallsparks.example")
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Behind a load balancer or reverse proxy: how many of them set X-Forwarded-For and X-Forwarded-Proto.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)
+    AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -58,6 +77,9 @@ class Config:
     DRAFT_KEEP_DAYS = int(os.environ.get("DRAFT_KEEP_DAYS", "60"))
     DRAFT_REMINDER_DAYS_BEFORE = int(os.environ.get("DRAFT_REMINDER_DAYS_BEFORE", "7"))
     IDLE_TIMEOUT_MINUTES = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))  # however busy, sign in again after this
+    SIGN_IN_LINKS_PER_DAY = int(os.environ.get("SIGN_IN_LINKS_PER_DAY", "20"))  # per email address
+    STAFF_CODE_TRIES = 5  # wrong one-time codes before a staff member starts again from the password
     SESSION_COOKIE_NAME = "sparks_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -102,15 +124,29 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a development secret; raises RuntimeError naming what is missing."""
-        secret = os.environ.get("SECRET_KEY", "")
-        if not secret or secret == DEV_SECRET_KEY or len(secret) < 32:
-            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production.")
+        """Refuse to start with a development, weak or missing secret, or without the shared services production
+        needs; raises RuntimeError naming what is wrong and how to put it right."""
+        from portal.common.crypto import fernet_keys
+
+        for name, development in (("SECRET_KEY", DEV_SECRET_KEY), ("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)):
+            secret = os.environ.get(name, "")
+            if not secret or secret == development or len(secret) < 32 or estimated_bits(secret) < STRONG_SECRET_BITS:
+                raise RuntimeError(
+                    f"{name} must be a random value of at least 32 characters in production. Make one with: "
+                    + MAKE_A_SECRET
+                )
         key = os.environ.get("ENCRYPTION_KEY", "")
-        if not key or key == DEV_ENCRYPTION_KEY:
-            raise RuntimeError("ENCRYPTION_KEY must be set to a Fernet key in production.")
+        if not key or DEV_ENCRYPTION_KEY in key:
+            raise RuntimeError(
+                f"ENCRYPTION_KEY must be set to Fernet keys in production. Make one with: {MAKE_A_FERNET_KEY}"
+            )
+        fernet_keys(key)  # raises RuntimeError for anything that is not a real Fernet key
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production.")
+        if not os.environ.get("REDIS_URL"):
+            raise RuntimeError(
+                "REDIS_URL must be set in production: rate limits and background jobs are shared between servers there."
+            )
 
 
 def config_from_environment() -> type[Config]:

@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.common.time import utcnow
 from portal.domain.money import format_pence
@@ -52,8 +53,14 @@ def register_extensions(app: Flask) -> None:
     import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
     import portal.models  # noqa: F401 - registers every table
     from portal.accounts.services import load_user_from_session
+    from portal.common.crypto import fernet_keys
     from portal.common.jobs import init_jobs
 
+    fernet_keys(app.config["ENCRYPTION_KEY"])  # a key that is not a real Fernet key stops the app here, not later
+    if app.config["TRUSTED_PROXIES"]:
+        # Only this many proxies' X-Forwarded-* headers are believed, so a client cannot pose as another address.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -172,20 +179,37 @@ def field_labels() -> dict[str, str]:
 
 
 def app_shows_outbox() -> bool:
-    return bool(current_app.config["SHOW_DEV_OUTBOX"]) and current_app.config["MAIL_BACKEND"] == "outbox"
+    return (
+        bool(current_app.config["SHOW_DEV_OUTBOX"])
+        and current_app.config["MAIL_BACKEND"] == "outbox"
+        and is_local_request()
+    )
+
+
+def is_local_request() -> bool:
+    """The request comes from the machine the portal runs on (the development outbox is shown to nobody else)."""
+    return request.remote_addr in ("127.0.0.1", "::1")
 
 
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
-    def end_idle_sessions() -> Any:
+    def end_idle_and_old_sessions() -> Any:
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         now = int(utcnow().timestamp())
         last = session.get("last_active", now)
-        if now - last > app.config["IDLE_TIMEOUT_MINUTES"] * 60:
+        idle = now - last > app.config["IDLE_TIMEOUT_MINUTES"] * 60
+        # A session without its start time predates the limit: it is treated as just begun, never as endless.
+        started = session.setdefault("signed_in_at", now)
+        too_old = now - started > app.config["SESSION_MAX_HOURS"] * 3600
+        if idle or too_old:
             logout_user()
             session.clear()
-            flash(_("You were signed out because you had not done anything for a while. Sign in again to carry on."))
+            flash(
+                _("You were signed out because you had not done anything for a while. Sign in again to carry on.")
+                if idle
+                else _("You were signed out because you signed in a long time ago. Sign in again to carry on.")
+            )
             return redirect(url_for("accounts.sign_in"))
         session["last_active"] = now
         session.permanent = True

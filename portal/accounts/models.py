@@ -30,6 +30,10 @@ class User(UserMixin, Model):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last one-time-code time step used, so a code cannot be replayed within its window.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # A staff sign-in in progress: the password was right; this nonce (also in the pending-sign-in cookie) is
+    # cleared after too many wrong one-time codes, so every copy of that cookie must start again from the password.
+    staff_sign_in_nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    staff_code_failures: Mapped[int] = mapped_column(sa.Integer, default=0)
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     language: Mapped[str | None] = mapped_column(sa.String(8))
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)

@@ -45,6 +45,9 @@ REFUSAL_TEXT = {
     services.Refusal.STAFF_USE_PASSWORD: lambda: _("This account signs in with a password. Use staff sign in."),
     services.Refusal.WRONG_PASSWORD: lambda: _("Your email address or password is not right"),
     services.Refusal.ACCOUNT_CLOSED: lambda: _("This account has been closed. Talk to your programme officer."),
+    services.Refusal.TOO_MANY_LINKS: lambda: _(
+        "You have asked for a lot of sign-in links today. Use the newest one, or try again tomorrow."
+    ),
 }
 
 
@@ -55,7 +58,7 @@ def _begin_session(user: User, next_path: str | None = None) -> Any:
     if language:
         session["lang"] = language
     login_user(user)
-    session["last_active"] = int(utcnow().timestamp())
+    session["last_active"] = session["signed_in_at"] = int(utcnow().timestamp())
     session.permanent = True
     return redirect(next_url)
 
@@ -65,13 +68,17 @@ def _begin_session(user: User, next_path: str | None = None) -> Any:
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 @limiter.limit("5 per 15 minutes", key_func=_email_key, methods=["POST"])
 def sign_in() -> Any:
-    if request.method == "GET" and request.args.get("next"):
-        session["next"] = safe_next(request.args["next"])
+    if request.method == "GET" and (wanted := safe_next(request.args.get("next"), "")):
+        session["next"] = wanted  # an address that is not a safe local path is dropped, not turned into "/"
     form = SignInEmailForm()
     if form.validate_on_submit():
-        services.send_sign_in_link(form.email.data)
-        session["sign_in_email"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_your_email"))
+        try:
+            services.send_sign_in_link(form.email.data)
+        except services.SignInRefused as refused:
+            form.email.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
+        else:
+            session["sign_in_email"] = services.normalise_email(form.email.data)
+            return redirect(url_for("accounts.check_your_email"))
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -124,11 +131,11 @@ def staff_sign_in() -> Any:
     form = StaffSignInForm()
     if form.validate_on_submit():
         try:
-            user = services.check_staff_password(form.email.data, form.password.data)
+            user, nonce = services.check_staff_password(form.email.data, form.password.data)
         except services.SignInRefused as refused:
             form.password.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
         else:
-            session["pending_staff"] = {"id": user.id, "at": int(utcnow().timestamp())}
+            session["pending_staff"] = {"id": user.id, "at": int(utcnow().timestamp()), "nonce": nonce}
             if services.needs_one_time_code_set_up(user):
                 return redirect(url_for("accounts.set_up_one_time_code"))
             return redirect(url_for("accounts.enter_one_time_code"))
@@ -140,10 +147,25 @@ def _pending_staff() -> User:
     pending = session.get("pending_staff")
     if not pending or int(utcnow().timestamp()) - pending["at"] > PENDING_STAFF_SECONDS:
         abort(redirect(url_for("accounts.staff_sign_in")))
-    user = services.get_user(pending["id"])
-    if user is None:
+    user = services.pending_staff_sign_in(pending["id"], str(pending.get("nonce", "")))
+    if user is None:  # ended: too many wrong codes, or a newer sign-in with the password
+        session.pop("pending_staff", None)
+        flash(_("Sign in again with your password."))
         abort(redirect(url_for("accounts.staff_sign_in")))
     return user
+
+
+def _check_code(user: User, form: OneTimeCodeForm) -> Any:
+    """Sign in with a right code; explain a wrong one; after too many, back to the password."""
+    outcome = services.sign_in_with_one_time_code(user, form.code.data)
+    if outcome is services.CodeOutcome.SIGNED_IN:
+        return _begin_session(user)
+    if outcome is services.CodeOutcome.START_AGAIN:
+        session.pop("pending_staff", None)
+        flash(_("The code was wrong too many times. Sign in again with your password."))
+        return redirect(url_for("accounts.staff_sign_in"))
+    form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+    return None
 
 
 @bp.route("/staff/set-up-code", methods=["GET", "POST"])
@@ -154,10 +176,8 @@ def set_up_one_time_code() -> Any:
     if not services.needs_one_time_code_set_up(user):
         return redirect(url_for("accounts.enter_one_time_code"))
     form = OneTimeCodeForm()
-    if form.validate_on_submit():
-        if services.sign_in_with_one_time_code(user, form.code.data):
-            return _begin_session(user)
-        form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+    if form.validate_on_submit() and (done := _check_code(user, form)) is not None:
+        return done
     set_up = services.begin_one_time_code_set_up(user)
     return render_template("accounts/set_up_code.html", form=form, set_up=set_up)
 
@@ -170,10 +190,8 @@ def enter_one_time_code() -> Any:
     if services.needs_one_time_code_set_up(user):
         return redirect(url_for("accounts.set_up_one_time_code"))
     form = OneTimeCodeForm()
-    if form.validate_on_submit():
-        if services.sign_in_with_one_time_code(user, form.code.data):
-            return _begin_session(user)
-        form.code.errors.append(_("That code is not right. Enter the code your app shows now."))
+    if form.validate_on_submit() and (done := _check_code(user, form)) is not None:
+        return done
     return render_template("accounts/enter_code.html", form=form)
 
 

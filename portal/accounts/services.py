@@ -38,6 +38,12 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
+class CodeOutcome(StrEnum):
+    SIGNED_IN = "signed_in"
+    WRONG = "wrong"
+    START_AGAIN = "start_again"  # too many wrong codes: back to the password
+
+
 class Refusal(StrEnum):
     LINK_NOT_FOUND = "link_not_found"
     LINK_USED = "link_used"
@@ -47,6 +53,7 @@ class Refusal(StrEnum):
     STAFF_USE_PASSWORD = "staff_use_password"  # noqa: S105 - a reason, not a password
     WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a password
     ACCOUNT_CLOSED = "account_closed"
+    TOO_MANY_LINKS = "too_many_links"
 
 
 def normalise_email(email: str) -> str:
@@ -80,10 +87,27 @@ def remember_language(user: User, language: str) -> None:
 # Residents: emailed link and code ------------------------------------------------------------------------------------
 
 
-@transactional
 def send_sign_in_link(email: str, next_path: str | None = None) -> None:
-    """Email a single-use link and a 6-number code, both valid for SIGN_IN_LINK_MINUTES; next_path is where to land."""
-    email = normalise_email(email)
+    """Email a single-use link and a 6-number code, both valid for SIGN_IN_LINK_MINUTES; next_path is where to land.
+
+    At most SIGN_IN_LINKS_PER_DAY links an email address a day, whichever server or address asks: raises
+    SignInRefused(TOO_MANY_LINKS) beyond that (and the refusal is audited).
+    """
+    refusal = _send_sign_in_link(normalise_email(email), next_path)
+    if refusal is not None:
+        raise SignInRefused(refusal)
+
+
+@transactional
+def _send_sign_in_link(email: str, next_path: str | None) -> Refusal | None:
+    sent_today = db.session.execute(
+        sa.select(sa.func.count(SignInToken.id)).where(
+            SignInToken.email == email, SignInToken.created_at > utcnow() - timedelta(days=1)
+        )
+    ).scalar_one()
+    if sent_today >= current_app.config["SIGN_IN_LINKS_PER_DAY"]:
+        audit.record("sign_in.link_refused", reason="daily_cap")
+        return Refusal.TOO_MANY_LINKS
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(1_000_000):06d}"
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
@@ -100,6 +124,7 @@ def send_sign_in_link(email: str, next_path: str | None = None) -> None:
     body = render_template("accounts/email/sign_in.txt", link=link, code=code, minutes=minutes)
     send_email(email, render_template("accounts/email/sign_in_subject.txt").strip(), body)
     audit.record("sign_in.link_sent", object_type="sign_in_token", object_id=row.id)
+    return None
 
 
 def _usable(row: SignInToken | None) -> SignInToken:
@@ -167,7 +192,15 @@ def _complete_resident_sign_in(row: SignInToken) -> User:
         raise SignInRefused(Refusal.STAFF_USE_PASSWORD)
     if user is not None and not user.is_active:
         raise SignInRefused(Refusal.ACCOUNT_CLOSED)
-    row.used_at = utcnow()
+    now = utcnow()
+    row.used_at = now
+    # Signing in with one link or code ends every other one still unused for this address.
+    db.session.execute(
+        sa.update(SignInToken)
+        .where(SignInToken.email == row.email, SignInToken.used_at.is_(None), SignInToken.id != row.id)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if user is None:
         user = User(email=row.email, role_rows=[UserRole(role=Role.RESIDENT)])
         db.session.add(user)
@@ -181,8 +214,18 @@ def _complete_resident_sign_in(row: SignInToken) -> User:
 # Staff: password then one-time code ----------------------------------------------------------------------------------
 
 
-def check_staff_password(email: str, password: str) -> User:
-    """Return the staff member whose password this is; raises SignInRefused(WRONG_PASSWORD) otherwise."""
+def check_staff_password(email: str, password: str) -> tuple[User, str]:
+    """Return the staff member whose password this is, and the nonce of the sign-in it begins (for the
+    pending-sign-in cookie); raises SignInRefused(WRONG_PASSWORD) otherwise. Wrong passwords are audited."""
+    outcome = _check_staff_password(email, password)
+    if isinstance(outcome, Refusal):
+        raise SignInRefused(outcome)
+    return outcome
+
+
+@transactional
+def _check_staff_password(email: str, password: str) -> tuple[User, str] | Refusal:
+    # Returns the refusal rather than raising it, so the audit event of a wrong password is committed.
     user = get_user_by_email(email)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
@@ -191,9 +234,23 @@ def check_staff_password(email: str, password: str) -> User:
     except (VerificationError, InvalidHashError):
         matched = False
     if not matched or user is None or not user.is_staff:
-        raise SignInRefused(Refusal.WRONG_PASSWORD)
+        # The account, if there is one, is named by id; the address typed is never written down.
+        audit.record(
+            "sign_in.staff_password_wrong", object_type="user" if user else "", object_id=user.id if user else ""
+        )
+        return Refusal.WRONG_PASSWORD
     if not user.is_active:
-        raise SignInRefused(Refusal.ACCOUNT_CLOSED)
+        return Refusal.ACCOUNT_CLOSED
+    user = db.session.execute(locked(sa.select(User).where(User.id == user.id))).scalar_one()
+    user.staff_sign_in_nonce = secrets.token_urlsafe(24)
+    return user, user.staff_sign_in_nonce
+
+
+def pending_staff_sign_in(user_id: int, nonce: str) -> User | None:
+    """The staff member whose sign-in this pending cookie continues, or None if that sign-in has been ended."""
+    user = get_user(user_id)
+    if user is None or not user.staff_sign_in_nonce or not hmac.compare_digest(user.staff_sign_in_nonce, nonce):
+        return None
     return user
 
 
@@ -233,19 +290,39 @@ def _matching_step(user: User, code: str) -> int | None:
 
 
 @transactional
-def sign_in_with_one_time_code(user: User, code: str) -> bool:
-    """Check a staff member's one-time code; a code is refused if it or an earlier one was already used."""
+def sign_in_with_one_time_code(user: User, code: str) -> CodeOutcome:
+    """Check a staff member's one-time code; a code is refused if it or an earlier one was already used.
+
+    Wrong codes are counted for the account, whichever address or browser sends them (the row is locked, so codes
+    sent at once are all counted): after STAFF_CODE_TRIES the sign-in ends and the person starts again from the
+    password. Every wrong code is audited.
+    """
+    user = db.session.execute(locked(sa.select(User).where(User.id == user.id))).scalar_one()
     step = _matching_step(user, code)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        audit.record("sign_in.staff_code_wrong", actor_id=user.id, object_type="user", object_id=user.id)
-        return False
+        user.staff_code_failures = (user.staff_code_failures or 0) + 1
+        audit.record(
+            "sign_in.staff_code_wrong",
+            actor_id=user.id,
+            object_type="user",
+            object_id=user.id,
+            failures=user.staff_code_failures,
+        )
+        if user.staff_code_failures >= current_app.config["STAFF_CODE_TRIES"]:
+            user.staff_code_failures = 0
+            user.staff_sign_in_nonce = None
+            audit.record("sign_in.staff_sign_in_ended", actor_id=user.id, object_type="user", object_id=user.id)
+            return CodeOutcome.START_AGAIN
+        return CodeOutcome.WRONG
     user.totp_last_step = step
+    user.staff_code_failures = 0
+    user.staff_sign_in_nonce = None
     if user.totp_confirmed_at is None:
         user.totp_confirmed_at = utcnow()
         audit.record("one_time_code.set_up", actor_id=user.id, object_type="user", object_id=user.id)
     user.last_sign_in_at = utcnow()
     audit.record("sign_in.staff", actor_id=user.id, object_type="user", object_id=user.id)
-    return True
+    return CodeOutcome.SIGNED_IN
 
 
 @transactional

@@ -44,7 +44,11 @@ PROBLEM_TEXT = {
     "missing_answers": lambda d: _("Answer all the questions before you send your idea"),
     "no_agreement": lambda d: _("Record how the resident agreed this is their idea"),
     "no_email": lambda d: _("This resident has no email address. Record that they told you they agree."),
-    "staff_email": lambda d: _("That email address belongs to a staff account. Enter the resident's own address."),
+    "confirm_by_email": lambda d: _(
+        "This resident has an email address, so they agree by the link we email them. Choose to email them a link."
+    ),
+    "not_the_applicant": lambda d: _("Only the resident whose idea it is can do this."),
+    "too_many_links": lambda d: _("We have sent a lot of links to this address today. Try again tomorrow."),
 }
 
 
@@ -337,8 +341,12 @@ def save_and_come_back(application_id: int) -> Any:
     application = _application_or_404(application_id)
     form = ContinueForm()
     if form.validate_on_submit():
-        services.send_return_link(application, current_user)
-        flash(_("We have emailed you a link. Use it to come back to your idea."), "success")
+        try:
+            services.send_return_link(application, current_user)
+        except services.ApplicationProblem as problem:
+            flash(PROBLEM_TEXT[problem.reason](problem.details))
+        else:
+            flash(_("We have emailed you a link. Use it to come back to your idea."), "success")
         return redirect(url_for("applications.save_and_come_back", application_id=application_id))
     return render_template("applications/save_and_come_back.html", form=form, application=application)
 

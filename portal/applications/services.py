@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User, UserRole
-from portal.accounts.services import get_user_by_email, normalise_email, send_sign_in_link
+from portal.accounts.services import SignInRefused, get_user_by_email, normalise_email, send_sign_in_link
 from portal.applications.journey import QUESTIONS
 from portal.applications.models import Application, CostLine
 from portal.awards.services import awarded_pence
@@ -245,7 +245,14 @@ def send_return_link(application: Application, user: User) -> None:
     """Email the resident a sign-in link that brings them back to this draft."""
     if not user.email:
         raise ApplicationProblem("no_email")
-    send_sign_in_link(user.email, next_path=url_for("applications.check_answers", application_id=application.id))
+    _send_link(user.email, url_for("applications.check_answers", application_id=application.id))
+
+
+def _send_link(email: str, next_path: str) -> None:
+    try:
+        send_sign_in_link(email, next_path=next_path)
+    except SignInRefused as refused:
+        raise ApplicationProblem("too_many_links") from refused
 
 
 @transactional
@@ -335,13 +342,13 @@ def start_assisted_application(
 ) -> Application:
     """A community builder starts an idea for a resident, who may have no email address.
 
-    Raises ApplicationProblem('pot_closed'), or ('staff_email') if the address belongs to a staff account.
+    Whatever account an address belongs to, the builder sees the same thing (no page says an address is a staff
+    member's): an idea for someone with an email address is sent only when they confirm it by the emailed link.
+    Raises ApplicationProblem('pot_closed').
     """
     if not pot_is_taking_ideas(pot):
         raise ApplicationProblem("pot_closed")
     resident = get_user_by_email(resident_email) if resident_email else None
-    if resident is not None and resident.is_staff:
-        raise ApplicationProblem("staff_email")
     if resident is None:
         resident = User(
             email=normalise_email(resident_email) if resident_email else None,
@@ -377,9 +384,7 @@ def ask_resident_to_confirm(application: Application, builder: User) -> None:
     if not application.applicant.email:
         raise ApplicationProblem("no_email")
     _set_consent(application, builder, "email", None)
-    send_sign_in_link(
-        application.applicant.email, next_path=url_for("applications.confirm_idea", application_id=application.id)
-    )
+    _send_link(application.applicant.email, url_for("applications.confirm_idea", application_id=application.id))
 
 
 @transactional
@@ -400,7 +405,11 @@ def _set_consent(application: Application, builder: User, method: str, given_on:
 def submit_with_spoken_agreement(application: Application, builder: User, given_on: date) -> Application:
     """The builder records that the resident agreed in person or by phone on given_on, then sends the idea.
 
+    Only for a resident without an email address: one who has one confirms by the emailed link, so nobody can send
+    an idea in an existing resident's name on their word alone. Raises ApplicationProblem('confirm_by_email').
     One unit of work: if the idea cannot be sent, the agreement is not recorded either."""
+    if application.applicant.email:
+        raise ApplicationProblem("confirm_by_email")
     _set_consent(application, builder, "spoken", given_on)
     return submit_application(application.id, builder)
 

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
 
-def _fernet() -> MultiFernet:
-    # ENCRYPTION_KEY may list several keys separated by commas: the first encrypts, all decrypt (key rotation).
-    keys = [k.strip() for k in current_app.config["ENCRYPTION_KEY"].split(",") if k.strip()]
-    return MultiFernet([Fernet(_as_fernet_key(k)) for k in keys])
+def fernet_keys(setting: str) -> list[Fernet]:
+    """ENCRYPTION_KEY as Fernet keys: several separated by commas, the first encrypts and all decrypt (rotation).
 
-
-def _as_fernet_key(key: str) -> bytes:
-    raw = key.encode()
+    Each must be a real Fernet key (32 random bytes, url-safe base64): a passphrase is refused rather than stretched,
+    so a guessable word can never become the key. Raises RuntimeError saying how to make one.
+    """
+    keys = [k.strip() for k in setting.split(",") if k.strip()]
     try:
-        if len(base64.urlsafe_b64decode(raw)) == 32:
-            return raw
-    except ValueError:
-        pass
-    return base64.urlsafe_b64encode(hashlib.sha256(raw).digest())
+        if not keys:
+            raise ValueError("no key")
+        return [Fernet(key.encode()) for key in keys]
+    except (ValueError, binascii.Error) as error:
+        raise RuntimeError(
+            "ENCRYPTION_KEY must be one or more Fernet keys separated by commas. Make one with: "
+            'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        ) from error
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet(fernet_keys(current_app.config["ENCRYPTION_KEY"]))
 
 
 def encrypt(text: str) -> str:

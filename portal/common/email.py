@@ -56,8 +56,13 @@ class OutboxMessage(Model):
 
 
 def send_email(to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue one plain-text email in the current unit of work; it is delivered after commit, never before."""
-    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    """Queue one plain-text email in the current unit of work; it is delivered after commit, never before.
+
+    The subject is made one line (an idea's name saved before one-line fields were cleaned could hold a line break,
+    which would stop the message at the mail library); an address with a line break is refused outright."""
+    if "\r" in to or "\n" in to:
+        raise ValueError("an email address cannot hold a line break")
+    message = OutboxMessage(to_address=to, subject=" ".join(subject.split())[:300], body=body)
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(deliver_email, message.id)

@@ -49,13 +49,23 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+# Line breaks have no place in a one-line answer (an idea's name becomes an email subject), and Unicode's bidi
+# embeddings, overrides and isolates can make text read differently from what is stored.
+_ONE_LINE = {ord("\r"): " ", ord("\n"): " ", **dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])}
+
+
+def one_line(value: Any) -> Any:
+    """Line breaks become spaces, bidi controls are removed, and spaces around the text are trimmed."""
+    return value.translate(_ONE_LINE).strip() if isinstance(value, str) else value
+
+
 class TextField(StringField):
-    """A text input that trims spaces around what was typed."""
+    """A one-line text input: line breaks and bidi controls taken out, spaces around what was typed trimmed."""
 
     widget = GovTextInput()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("filters", []).append(strip)
+        kwargs.setdefault("filters", []).append(one_line)
         super().__init__(*args, **kwargs)
 
 

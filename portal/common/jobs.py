@@ -180,6 +180,7 @@ def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
 def init_jobs(app: Flask) -> None:
     # Each feature's jobs module registers its jobs when imported.
     import portal.applications.jobs  # noqa: F401
+    import portal.common.audit  # noqa: F401
     import portal.common.email  # noqa: F401
 
     app.extensions["jobs"] = Jobs(app)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 MAX_PENCE = 100_000_000_00  # £100 million: far above any pot, low enough to catch typos and overflow
+# Longer than any real amount ("£100,000,000.00" and spaces): refused before it is read as a number at all, so a
+# thousands-digit paste never reaches int() (which has its own limit and its own error text).
+MAX_AMOUNT_TEXT = 30
 
 _AMOUNT = re.compile(r"^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<pence>\d{1,2}))?$", re.ASCII)
 # Residents writing in Arabic or Urdu may type Eastern Arabic digits and separators; read them as the same amount.
@@ -29,6 +32,8 @@ class AmountTooLarge(MoneyError):
 
 def parse_pounds(text: str) -> int:
     """Read '£1,250.50', '1250.5' or '1250' as pence; raises NotAnAmount, NegativeAmount or AmountTooLarge."""
+    if len(text or "") > MAX_AMOUNT_TEXT:
+        raise AmountTooLarge(text[:MAX_AMOUNT_TEXT])
     cleaned = (text or "").translate(_DIGITS).strip().replace(" ", "").replace("\u00a0", "")
     if cleaned.startswith("-") or cleaned.startswith("−"):
         raise NegativeAmount(text)

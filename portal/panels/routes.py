@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications.access import your_application, yours_only
-from portal.applications.forms import AnswerForm
+from portal.applications.forms import AnswerForm, ContinueForm
 from portal.applications.services import get_application
 from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
@@ -46,6 +46,7 @@ RULE_TEXT = {
     "interest_note_needed": lambda: _("Say what your interest is"),
     "fast_track_programme_officer_only": lambda: _("Only a programme officer can approve on the fast track"),
     "over_fast_track_limit": lambda: _("This idea is over the pot's fast-track limit, so the panel must decide"),
+    "programme_officer_only": lambda: _("Only a programme officer can correct a declared interest"),
     "not_on_panel": lambda: _("Only members of this neighbourhood's panel can do this"),
     "not_decider": lambda: _("The panel's rules say someone else records decisions on this panel"),
     "own_idea": lambda: _("This is your idea, or you helped with it, so you cannot give a view or decide on it"),
@@ -113,6 +114,8 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         or current_user.has_role(Role.PROGRAMME_OFFICER),
         own_idea=current_user.id in (idea.applicant_id, idea.assisted_by_id),
         tally=services.tally(idea.id),
+        interests=services.interests_declared(idea.id) if current_user.has_role(Role.PROGRAMME_OFFICER) else [],
+        correct_form=ContinueForm(prefix="correct"),
         decisions=services.decisions_on(idea.id),
         form=next(iter(forms.values()), None),
     )
@@ -134,6 +137,20 @@ def declare_interest(neighbourhood_id: int, application_id: int) -> Any:
             flash(_("Your declaration has been saved."), "success")
             return redirect(url_for("panels.show_idea", neighbourhood_id=neighbourhood_id, application_id=idea.id))
     return _render_idea(neighbourhood_id, idea, interest_form=form)
+
+
+@bp.post("/<int:neighbourhood_id>/ideas/<int:application_id>/interests/<int:member_id>/correct")
+@panel_or_programme_officer
+def correct_interest(neighbourhood_id: int, application_id: int, member_id: int) -> Any:
+    idea = _idea_or_404(neighbourhood_id, application_id)
+    if ContinueForm(prefix="correct").validate_on_submit():
+        try:
+            services.correct_interest(idea.id, current_user, member_id)
+        except DecisionRefused as refused:
+            flash(RULE_TEXT[refused.rule]())
+        else:
+            flash(_("The declaration has been changed to no interest."), "success")
+    return redirect(url_for("panels.show_idea", neighbourhood_id=neighbourhood_id, application_id=idea.id))
 
 
 @bp.post("/<int:neighbourhood_id>/ideas/<int:application_id>/view")

@@ -116,6 +116,39 @@ def declare_interest(application_id: int, member: User, *, has_interest: bool, n
 
 
 @transactional
+def correct_interest(application_id: int, officer: User, member_id: int) -> Interest:
+    """A programme officer corrects a member's declared interest to "no interest" (a declaration made by mistake);
+    audited with who corrected whose. Raises DecisionRefused('programme_officer_only') for anyone else."""
+    application = _locked_application(application_id)
+    if not officer.has_role(Role.PROGRAMME_OFFICER):
+        raise DecisionRefused("programme_officer_only")
+    interest = _interest_of(application.id, member_id)
+    if interest is None:
+        raise DecisionRefused("declare_first")
+    interest.has_interest = False
+    interest.note = ""
+    audit.record(
+        "panel.interest_corrected",
+        actor_id=officer.id,
+        object_type="application",
+        object_id=application.id,
+        member_id=member_id,
+    )
+    return interest
+
+
+def interests_declared(application_id: int) -> list[tuple[Interest, str]]:
+    """Every interest declared on the idea, with the member's name, for the programme officer."""
+    rows = db.session.execute(
+        sa.select(Interest, User.name)
+        .join(User, User.id == Interest.user_id)
+        .where(Interest.application_id == application_id, Interest.has_interest.is_(True))
+        .order_by(User.name)
+    ).all()
+    return [(interest, name) for interest, name in rows]
+
+
+@transactional
 def give_view(application_id: int, member: User, *, view: ViewKind, comment: str) -> PanelView:
     """A member of the idea's panel who is free to judge it gives or changes their view, until it is decided.
 

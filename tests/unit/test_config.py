@@ -1,29 +1,58 @@
-"""Production refuses to start without real secrets."""
+"""Production refuses to start without real secrets and the shared services it needs (security review)."""
+
+import secrets
 
 import pytest
+from cryptography.fernet import Fernet
 
-from portal.config import DEV_SECRET_KEY, ProductionConfig, config_from_environment
+from portal.config import DEV_ENCRYPTION_KEY, DEV_SECRET_KEY, ProductionConfig, config_from_environment, estimated_bits
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+@pytest.fixture
+def production(monkeypatch):
+    """Everything production needs, set properly; each test then breaks one thing."""
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("AUDIT_HMAC_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setenv("ENCRYPTION_KEY", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@db/portal")
+    monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
+    return monkeypatch
+
+
+def test_production_starts_with_real_secrets(production):
+    assert config_from_environment() is ProductionConfig
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_each_setting(production, name):
+    production.delenv(name)
+    with pytest.raises(RuntimeError, match=name):
         config_from_environment()
 
 
-def test_production_refuses_the_development_secret_key(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", DEV_SECRET_KEY)
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+@pytest.mark.parametrize(
+    "weak",
+    [DEV_SECRET_KEY, "x" * 48, "password" * 4, "correct horse battery staple", "0123456789abcdef"],
+)
+def test_production_refuses_a_weak_secret_key(production, weak):
+    production.setenv("SECRET_KEY", weak)
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be a random value"):
         ProductionConfig.check()
 
 
-def test_production_starts_with_real_secrets(monkeypatch):
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
-    monkeypatch.setenv("ENCRYPTION_KEY", "a-real-key-from-the-vault")
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@db/portal")
-    assert config_from_environment() is ProductionConfig
+@pytest.mark.parametrize("key", ["password", "a-real-key-from-the-vault", DEV_ENCRYPTION_KEY, "", " , "])
+def test_production_refuses_an_encryption_key_that_is_not_a_fernet_key(production, key):
+    production.setenv("ENCRYPTION_KEY", key)
+    with pytest.raises(RuntimeError, match="ENCRYPTION_KEY") as refused:
+        ProductionConfig.check()
+    assert "Fernet.generate_key" in str(refused.value), "the message says how to make a key"
+
+
+def test_secret_strength_is_estimated_from_the_secret_itself():
+    assert estimated_bits("x" * 64) == 0
+    assert estimated_bits(secrets.token_hex(32)) > 200
+    assert estimated_bits(secrets.token_urlsafe(32)) > 120
 
 
 def test_development_needs_nothing_set(monkeypatch):

@@ -145,18 +145,6 @@ def test_only_the_resident_confirms_their_idea(client):
     assert client.get(f"/ideas/{application.id}/confirm").status_code == 404
 
 
-def test_a_staff_address_is_not_taken_for_a_resident(client):
-    make_staff(Role.FINANCE_OFFICER, email="money@example.org")
-    pot = PotFactory()
-    builder, _ = make_staff(Role.COMMUNITY_BUILDER)
-    login_as(client, builder)
-    html = post_form(
-        client, "/assisted/new", {"pot_id": pot.id, "resident_name": "X", "resident_email": "money@example.org"}
-    ).get_data(as_text=True)
-    assert "belongs to a staff account" in html
-    assert 'value="X"' in html
-
-
 def test_the_start_form_explains_each_missing_answer(client):
     PotFactory()
     builder, _ = make_staff(Role.COMMUNITY_BUILDER)

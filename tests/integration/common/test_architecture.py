@@ -12,7 +12,7 @@ from portal.applications.models import Application, CostLine
 from portal.common.access import Access
 from portal.domain.roles import Role
 from portal.extensions import db
-from tests.conftest import login_as
+from tests.conftest import csrf_token, login_as
 from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_staff
 
 PORTAL = Path(__file__).resolve().parents[3] / "portal"
@@ -89,7 +89,7 @@ PEOPLE = {
 def fill(rule, ids):
     url = rule.rule
     for arg in rule.arguments:
-        url = re.sub(rf"<[^>]*:?{arg}>", str(ids.get(arg, "x")), url)
+        url = re.sub(rf"<[^>]*:?{arg}>", str(ids[arg]), url)  # a new kind of id must be added to the test
     return url
 
 
@@ -108,6 +108,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "cost_line_id": idea.cost_lines[0].id,
         "question": "idea-name",
         "slug": pot.neighbourhood.slug,
+        "member_id": owner.id,
+        "user_id": owner.id,
     }
     user = None
     if who != "anonymous":
@@ -117,12 +119,16 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         else:
             user = UserFactory(roles=roles, panels=[elsewhere] if Role.PANEL_MEMBER in roles else [])
         login_as(client, user)
+    token = csrf_token(client, "/")
     checked = 0
     for rule, view in routes(app):
         access = view.access
-        if access.kind == "public" or "GET" not in rule.methods:
+        if access.kind == "public":
             continue
-        response = client.get(fill(rule, ids))
+        if "GET" in rule.methods:
+            response = client.get(fill(rule, ids))
+        else:  # POST-only actions too, with a valid CSRF token, so only the access check can stop them
+            response = client.post(fill(rule, ids), data={"csrf_token": token})
         if user is None:
             assert response.status_code == 302 and "/sign-in" in response.headers["Location"], rule.rule
         elif access.kind == "role" and not user.has_role(*access.roles):
@@ -134,12 +140,16 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         elif access.kind == "object":
             # Nobody here sits on this neighbourhood's panel or owns the idea, so every object route must hide it.
             assert response.status_code == 404, rule.rule
+        elif "GET" not in rule.methods:
+            assert response.status_code in (200, 302, 400), rule.rule  # allowed: the action's own checks apply
         else:
             assert response.status_code in (200, 302), rule.rule
             if response.status_code == 302:  # a page that sends you on, never to sign-in
                 assert "/sign-in" not in response.headers["Location"], rule.rule
         checked += 1
     assert checked >= 5
+    posts = [rule.rule for rule, view in routes(app) if "GET" not in rule.methods and view.access.kind != "public"]
+    assert len(posts) >= 8, posts  # the POST-only actions were tried too
 
 
 def test_the_panel_page_opens_for_a_member_of_that_panel(client):
