@@ -63,6 +63,22 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def postgres_app(prefix: str, pool_size: int = 5, **overrides: Any) -> Iterator[Flask]:
+    """The portal on a fresh, migrated PostgreSQL database of its own, with room for pool_size sessions at once."""
+    from portal.extensions import db
+
+    with fresh_postgres_database(prefix) as url:
+        engine = {"pool_size": pool_size, "max_overflow": 0}
+        app = make_test_app(url, SQLALCHEMY_ENGINE_OPTIONS=engine, **overrides)
+        migrate_to_head(app)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
 def make_test_app(database_url: str, **overrides: Any) -> Flask:
     from portal import create_app
 

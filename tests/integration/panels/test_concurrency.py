@@ -7,7 +7,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_postgres_database, make_test_app, migrate_to_head
+from tests.conftest import postgres_app as running_on_postgres
+from tests.integration.panels.race_street import seed_race_street
 
 DECISIONS = 20
 ROOM_FOR = 5
@@ -16,67 +17,13 @@ AWARD = 10_000
 
 @pytest.fixture
 def postgres_app():
-    from portal.extensions import db
-
-    with fresh_postgres_database("sparks_r1") as url:
-        app = make_test_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": DECISIONS + 2, "max_overflow": 0})
-        migrate_to_head(app)
+    with running_on_postgres("sparks_r1", pool_size=DECISIONS + 2) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def set_up(app, ideas):
-    from datetime import date
-
-    from portal.accounts.services import create_user
-    from portal.applications.models import Application, CostLine
-    from portal.domain.pots import PotLimits
-    from portal.domain.roles import Role
-    from portal.extensions import db
-    from portal.panels.services import declare_interest
-    from portal.programme.services import save_neighbourhood, save_pot
-
-    with app.app_context():
-        place = save_neighbourhood(
-            None, None, name="Race Street", description="d", host_organisation="h", is_active=True
-        )
-        pot = save_pot(
-            None,
-            place,
-            None,
-            name="Pot",
-            payment_methods=["bank_transfer"],
-            limits=PotLimits(
-                budget_pence=AWARD * ROOM_FOR,
-                max_award_pence=AWARD,
-                fast_track_limit_pence=0,
-                opens_on=date(2020, 1, 1),
-                closes_on=date(2099, 1, 1),
-                is_rolling=False,
-            ),
-        )
-        chair = create_user(
-            "chair@example.org",
-            "Chair",
-            {Role.RESIDENT, Role.PANEL_MEMBER},
-            panel_neighbourhood_ids=(place.id,),
-            chair_of=(place.id,),
-        )
-        resident = create_user("many.ideas@example.org", "Res", {Role.RESIDENT})
-        ids = []
-        for _ in range(ideas):
-            idea = Application(
-                pot_id=pot.id,
-                applicant_id=resident.id,
-                status="submitted",
-                cost_lines=[CostLine(item="Things", amount_pence=AWARD)],
-            )
-            db.session.add(idea)
-            db.session.commit()
-            declare_interest(idea.id, chair, has_interest=False, note="")
-            ids.append(idea.id)
-        return pot.id, chair.id, ids
+    seeded = seed_race_street(app, budget_pence=AWARD * ROOM_FOR, ideas=ideas)
+    return seeded["pot"], seeded["chair"], seeded["ideas"]
 
 
 def decide_at_once(app, chair_id, application_ids):

@@ -5,80 +5,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_postgres_database, make_test_app, migrate_to_head
-
-IDEAS = 10
-AWARD = 10_000
+from tests.conftest import postgres_app as running_on_postgres
+from tests.integration.panels.race_street import AWARD, IDEAS, seed_race_street
 
 
 @pytest.fixture
 def postgres_app():
-    from portal.extensions import db
-
-    with fresh_postgres_database("sparks_races") as url:
-        app = make_test_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 2 * IDEAS + 4, "max_overflow": 0})
-        migrate_to_head(app)
+    with running_on_postgres("sparks_races", pool_size=2 * IDEAS + 4) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
-
-
-def set_up(app, budget_pence):
-    """A pot, a chair and a member (both declared no interest), a resident's ideas; returns their ids."""
-    from portal.accounts.services import create_user
-    from portal.applications.models import Application, CostLine
-    from portal.domain.pots import PotLimits
-    from portal.domain.roles import Role
-    from portal.extensions import db
-    from portal.panels.services import declare_interest
-    from portal.programme.services import save_neighbourhood, save_pot
-
-    with app.app_context():
-        place = save_neighbourhood(
-            None, None, name="Race Street", description="d", host_organisation="h", is_active=True
-        )
-        limits = PotLimits(
-            budget_pence=budget_pence,
-            max_award_pence=AWARD,
-            fast_track_limit_pence=0,
-            opens_on=date(2020, 1, 1),
-            closes_on=date(2099, 1, 1),
-            is_rolling=False,
-        )
-        pot = save_pot(None, place, None, name="Pot", payment_methods=["bank_transfer"], limits=limits)
-        panel = {Role.RESIDENT, Role.PANEL_MEMBER}
-        chair = create_user(
-            "chair@example.org", "Chair", panel, panel_neighbourhood_ids=(place.id,), chair_of=(place.id,)
-        )
-        member = create_user("member@example.org", "Member", panel, panel_neighbourhood_ids=(place.id,))
-        resident = create_user("resident@example.org", "Res", {Role.RESIDENT})
-        officer = create_user("officer@example.org", "Officer", {Role.PROGRAMME_OFFICER}, password="x" * 12)
-        ids = []
-        for _ in range(IDEAS):
-            idea = Application(
-                pot_id=pot.id,
-                applicant_id=resident.id,
-                status="submitted",
-                cost_lines=[CostLine(item="Things", amount_pence=AWARD)],
-            )
-            db.session.add(idea)
-            db.session.commit()
-            for person in (chair, member):
-                declare_interest(idea.id, person, has_interest=False, note="")
-            ids.append(idea.id)
-        return {
-            "pot": pot.id,
-            "chair": chair.id,
-            "member": member.id,
-            "resident": resident.id,
-            "officer": officer.id,
-            "ideas": ids,
-        }
 
 
 def at_once(app, calls: list[Callable[[], object]]) -> list[str]:
@@ -135,7 +73,7 @@ def test_a_view_given_as_the_decision_is_made_never_undoes_the_decision(postgres
     from portal.domain.decisions import DecisionKind, ViewKind
     from portal.panels.services import give_view, record_decision
 
-    ids = set_up(postgres_app, budget_pence=AWARD * IDEAS)
+    ids = seed_race_street(postgres_app, budget_pence=AWARD * IDEAS)
     calls = []
     for idea_id in ids["ideas"]:
         calls.append(lambda i=idea_id: give_view(i, person(ids["member"]), view=ViewKind.SUPPORT, comment=""))
@@ -152,7 +90,7 @@ def test_a_withdrawal_at_the_moment_of_a_decision_leaves_one_or_the_other(postgr
     from portal.domain.decisions import DecisionKind
     from portal.panels.services import record_decision
 
-    ids = set_up(postgres_app, budget_pence=AWARD * IDEAS)
+    ids = seed_race_street(postgres_app, budget_pence=AWARD * IDEAS)
     calls = []
     for idea_id in ids["ideas"]:
         calls.append(lambda i=idea_id: withdraw_application(i, person(ids["resident"])))
@@ -175,7 +113,7 @@ def test_a_budget_lowered_while_decisions_are_made_never_falls_below_the_awards(
     from portal.programme.models import Pot
     from portal.programme.services import save_pot
 
-    ids = set_up(postgres_app, budget_pence=AWARD * IDEAS)
+    ids = seed_race_street(postgres_app, budget_pence=AWARD * IDEAS)
     lowered = AWARD * 3
 
     def lower_the_budget():

@@ -10,19 +10,13 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import fresh_postgres_database, make_test_app, migrate_to_head
+from tests.conftest import postgres_app as running_on_postgres
 
 
 @pytest.fixture
 def postgres_app(tmp_path):
-    from portal.extensions import db
-
-    with fresh_postgres_database("sparks_audit") as url:
-        app = make_test_app(url, AUDIT_CHECKPOINT_FILE=str(tmp_path / "checkpoints.log"))
-        migrate_to_head(app)
+    with running_on_postgres("sparks_audit", AUDIT_CHECKPOINT_FILE=str(tmp_path / "checkpoints.log")) as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def write_events(app, n):
