@@ -7,6 +7,7 @@ from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
 from portal.panels.models import Decision, Interest, PanelView
+from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment
 from portal.programme.models import Neighbourhood, Pot
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "Neighbourhood",
     "OutboxMessage",
     "PanelView",
+    "PayeeDetailChange",
+    "PayeeDetails",
+    "Payment",
     "PanelMembership",
     "Pot",
     "SignInToken",

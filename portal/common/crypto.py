@@ -41,9 +41,14 @@ def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode()
 
 
+def rotate(token: str) -> str:
+    """Encrypt again with the first key whatever key made it (key rotation); raises InvalidToken if none did."""
+    return _fernet().rotate(token.encode()).decode()
+
+
 def sha256_hex(text: str) -> str:
     """A one-way hash for sign-in tokens and codes: the database never holds a usable secret."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "sha256_hex"]
+__all__ = ["InvalidToken", "decrypt", "encrypt", "rotate", "sha256_hex"]

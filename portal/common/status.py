@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.domain.payments import PaymentStatus, move_payment
 from portal.domain.states import (
     ApplicationStatus,
     AwardStatus,
@@ -50,3 +51,10 @@ def change_award_status(award: Any, target: AwardStatus) -> None:
     expected = AwardStatus(award.status)
     move_award(expected, target)
     _compare_and_set(award, expected, target)
+
+
+def change_payment_status(payment: Any, target: PaymentStatus) -> None:
+    """As change_application_status, for a payment."""
+    expected = PaymentStatus(payment.status)
+    move_payment(expected, target)
+    _compare_and_set(payment, expected, target)

@@ -72,7 +72,8 @@ AWARD_MOVES: dict[AwardStatus, frozenset[AwardStatus]] = {
     AwardStatus.PAYMENT_PREPARED: frozenset(
         {AwardStatus.PAYMENT_AUTHORISED, AwardStatus.ACCEPTED, AwardStatus.CANCELLED}
     ),
-    AwardStatus.PAYMENT_AUTHORISED: frozenset({AwardStatus.PAID, AwardStatus.ACCEPTED}),
+    # Payee details changed after authorisation withdraw it (back to prepared); a failed payment is due again.
+    AwardStatus.PAYMENT_AUTHORISED: frozenset({AwardStatus.PAID, AwardStatus.ACCEPTED, AwardStatus.PAYMENT_PREPARED}),
     AwardStatus.PAID: frozenset(),
     AwardStatus.DECLINED: frozenset(),
     AwardStatus.CANCELLED: frozenset(),

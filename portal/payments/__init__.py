@@ -1,0 +1,1 @@
+"""Paying awards: payee details, payments, and (later) payment runs and their exports."""

@@ -4,6 +4,7 @@ from itertools import product
 
 import pytest
 
+from portal.domain.payments import PAYMENT_MOVES, PaymentStatus, move_payment
 from portal.domain.states import (
     APPLICATION_MOVES,
     AWARD_MOVES,
@@ -45,6 +46,7 @@ ALLOWED_AWARD_MOVES = {
     (W.PAYMENT_PREPARED, W.CANCELLED),
     (W.PAYMENT_AUTHORISED, W.PAID),
     (W.PAYMENT_AUTHORISED, W.ACCEPTED),
+    (W.PAYMENT_AUTHORISED, W.PAYMENT_PREPARED),
 }
 
 
@@ -75,3 +77,27 @@ def test_a_paid_award_can_never_move_again():
     for target in W:
         with pytest.raises(InvalidTransition):
             move_award(W.PAID, target)
+
+
+P = PaymentStatus
+ALLOWED_PAYMENT_MOVES = {
+    (P.PREPARED, P.AUTHORISED),
+    (P.PREPARED, P.CANCELLED),
+    (P.AUTHORISED, P.PAID),
+    (P.AUTHORISED, P.FAILED),
+    (P.AUTHORISED, P.PREPARED),
+    (P.AUTHORISED, P.CANCELLED),
+}
+
+
+def test_the_payment_table_covers_every_state():
+    assert set(PAYMENT_MOVES) == set(P)
+
+
+@pytest.mark.parametrize(("current", "target"), list(product(P, P)))
+def test_each_payment_move_is_allowed_or_refused_exactly_as_listed(current, target):
+    if (current, target) in ALLOWED_PAYMENT_MOVES:
+        assert move_payment(current, target) is target
+    else:
+        with pytest.raises(InvalidTransition):
+            move_payment(current, target)
