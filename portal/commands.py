@@ -100,6 +100,7 @@ def demo_data() -> None:
             db.session.commit()
         click.echo(f"Added {email}")
     _demo_ideas(neighbourhood_ids[0])
+    _demo_awards(neighbourhood_ids[0])
     click.echo("Demo data is ready.")
 
 
@@ -152,6 +153,62 @@ def _demo_ideas(neighbourhood_id: int) -> None:
         )
     db.session.commit()
     click.echo("Added two demo ideas")
+
+
+DEMO_AWARDS = [
+    ("Bulbs for the verges", "Plant spring bulbs along the main road with the school.", 12_000, "bank_transfer"),
+    ("Knit and natter", "A weekly knitting circle at the library, with tea.", 8_000, "other_arrangement"),
+]
+
+
+def _demo_awards(neighbourhood_id: int) -> None:
+    """Two ideas the demo panel said yes to, accepted by the resident, who said how to be paid: work for the demo
+    finance officers (neither of whom decided them)."""
+    from portal.applications.models import Application, CostLine
+    from portal.awards.services import accept_award
+    from portal.common.time import utcnow
+    from portal.domain.decisions import DecisionKind
+    from portal.domain.references import new_reference
+    from portal.panels.services import declare_interest, record_decision
+    from portal.payments.services import BankDetails, save_payee_details
+    from portal.programme.models import Pot
+
+    resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
+    chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
+    names = [name for name, *_ in DEMO_AWARDS]
+    if db.session.execute(sa.select(Application.id).where(Application.idea_name.in_(names))).first():
+        return
+    pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_id)).scalars().first()
+    if pot is None:
+        return
+    for name, description, pence, method in DEMO_AWARDS:
+        idea = Application(
+            pot_id=pot.id,
+            applicant_id=resident.id,
+            status="submitted",
+            reference=new_reference(),
+            submitted_at=utcnow(),
+            applicant_type="just_me",
+            idea_name=name,
+            idea_description=description,
+            brings_together="Neighbours of all ages",
+            helps_area="People get to know each other",
+            when_text="In the spring",
+            contact_name="Rosa",
+            contact_method="email",
+            cost_lines=[CostLine(item="Everything we need", amount_pence=pence)],
+        )
+        db.session.add(idea)
+        db.session.commit()
+        declare_interest(idea.id, chair, has_interest=False, note="")
+        record_decision(idea.id, chair, kind=DecisionKind.YES, reason="A lovely idea for the whole street.")
+        accept_award(idea.id, resident)
+        if method == "bank_transfer":
+            bank = BankDetails("Rosa Resident", "30-94-30", "00733445")
+            save_payee_details(idea.id, resident, PaymentMethod.BANK_TRANSFER, bank=bank)
+        else:
+            save_payee_details(idea.id, resident, PaymentMethod.OTHER_ARRANGEMENT, arrangement="A prepaid card")
+    click.echo("Added two awards due payment")
 
 
 @click.group("users")

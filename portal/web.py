@@ -144,6 +144,7 @@ def service_navigation() -> list[dict[str, Any]]:
         items.append(
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
         )
+        items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
         items.append((_("Your account"), "accounts.account", True))
         if app_shows_outbox():
             items.append((_("Outbox"), "dev.outbox", True))
@@ -231,6 +232,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.pages.routes import bp as pages_bp
     from portal.panels.routes import answers as answers_bp
     from portal.panels.routes import bp as panels_bp
+    from portal.payments.routes import bp as payments_bp
+    from portal.payments.routes import finance as finance_bp
     from portal.programme.routes import bp as programme_bp
 
     app.register_blueprint(pages_bp)
@@ -240,6 +243,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(panels_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(answers_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(finance_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 

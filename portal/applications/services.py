@@ -14,6 +14,7 @@ from portal.accounts.models import User, UserRole
 from portal.accounts.services import SignInRefused, get_user_by_email, normalise_email, send_sign_in_link
 from portal.applications.journey import QUESTIONS
 from portal.applications.models import Application, CostLine
+from portal.awards.models import Award
 from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.crypto import decrypt, encrypt
@@ -89,7 +90,7 @@ def list_applications_for(user: User) -> list[Application]:
                 selectinload(Application.cost_lines),
                 selectinload(Application.pot).selectinload(Pot.neighbourhood),
                 selectinload(Application.decisions),
-                selectinload(Application.award),
+                selectinload(Application.award).selectinload(Award.payee_details),
             )
             .order_by(Application.created_at.desc())
         ).scalars()

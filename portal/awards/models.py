@@ -15,6 +15,7 @@ from portal.extensions import Model
 
 if TYPE_CHECKING:
     from portal.panels.models import Decision
+    from portal.payments.models import PayeeDetails
 
 # Awards that still hold money in their pot; declined or cancelled ones give it back.
 MONEY_HOLDING_AWARD_STATUSES = tuple(
@@ -41,3 +42,4 @@ class Award(Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     decision: Mapped[Decision] = relationship(viewonly=True)
+    payee_details: Mapped[PayeeDetails | None] = relationship(viewonly=True)

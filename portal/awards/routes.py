@@ -27,7 +27,7 @@ def accept_award(application_id: int) -> Any:
     if form.validate_on_submit():
         services.accept_award(application_id, current_user)
         flash(_("You have accepted your award. Thank you."), "success")
-        return redirect(url_for("applications.list_ideas"))
+        return redirect(url_for("payments.choose_method", application_id=application_id))
     return render_template("applications/award.html", form=form, application=application, award=award)
 
 

@@ -13,7 +13,7 @@ from portal.domain.roles import Role
 # Where each role's work is: the page a person lands on after signing in, and the account page's links.
 ROLE_PAGES: dict[Role, str | None] = {
     Role.PROGRAMME_OFFICER: "programme.list_neighbourhoods",
-    Role.FINANCE_OFFICER: None,  # payments come with the payments work; until then the account page says so
+    Role.FINANCE_OFFICER: "finance.list_payments",
     Role.COMMUNITY_BUILDER: "applications.list_assisted",
     Role.PANEL_MEMBER: "panels.list_panels",
     Role.RESIDENT: "applications.list_ideas",
@@ -47,6 +47,6 @@ def role_names() -> dict[Role, str]:
         Role.RESIDENT: _("Share your ideas for small sparks"),
         Role.COMMUNITY_BUILDER: _("Help residents with their ideas (community builder)"),
         Role.PANEL_MEMBER: _("Decide on ideas for your neighbourhood (panel member)"),
-        Role.FINANCE_OFFICER: _("Record and authorise payments (finance officer): coming soon"),
+        Role.FINANCE_OFFICER: _("Prepare, authorise and record payments (finance officer)"),
         Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
     }

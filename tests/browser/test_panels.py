@@ -263,9 +263,11 @@ def test_the_chair_records_each_kind_of_decision_and_residents_act_on_them(new_p
     assert fridge.reference in text and "£120.00" in text, text
 
     resident.get_by_role("button", name="Accept the award").click()
-    resident.wait_for_url("**/ideas")
+    resident.wait_for_url(f"**/ideas/{fridge.id}/how-to-be-paid")  # straight on to saying how to be paid
     expect_flash(resident, "You have accepted your award. Thank you.")
+    resident.goto("/ideas")
     expect(fridge_card.get_by_role("link", name="See your award of £120")).to_be_visible()
+    expect(fridge_card.get_by_role("link", name="Tell us how to be paid")).to_be_visible()
     assert award_of(live_server, fridge) == (12_000, "accepted")
 
     # The question: an empty answer first.

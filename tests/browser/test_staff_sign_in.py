@@ -66,10 +66,10 @@ def test_staff_sign_in_refuses_a_wrong_password_and_a_wrong_code_then_lets_the_r
 
     enter_code(page, staff.totp.now())
 
-    page.wait_for_url("**/account")  # nothing to pay yet: the account page says so
+    page.wait_for_url("**/account")  # the page they asked for before signing in comes first
     main = page.locator("main")
     expect(main).to_contain_text(f"You are signed in as {staff.email}.")
-    expect(main).to_contain_text("Record and authorise payments (finance officer)")
+    expect(main).to_contain_text("Prepare, authorise and record payments (finance officer)")
 
 
 def test_a_first_time_staff_member_sets_up_their_authenticator_from_the_page(page, live_server):

@@ -44,7 +44,7 @@ def test_a_member_of_several_panels_lands_on_the_list_of_them(client):
         ([Role.PROGRAMME_OFFICER], "/programme/neighbourhoods"),
         ([Role.COMMUNITY_BUILDER], "/assisted"),
         ([Role.COMMUNITY_BUILDER, Role.PROGRAMME_OFFICER], "/programme/neighbourhoods"),
-        ([Role.FINANCE_OFFICER], "/account"),
+        ([Role.FINANCE_OFFICER], "/finance"),
     ],
 )
 def test_staff_land_where_their_work_is(client, roles, landing):

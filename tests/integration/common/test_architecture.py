@@ -13,7 +13,7 @@ from portal.common.access import Access
 from portal.domain.roles import Role
 from portal.extensions import db
 from tests.conftest import csrf_token, login_as
-from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_staff
+from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_award, make_staff
 
 PORTAL = Path(__file__).resolve().parents[3] / "portal"
 KINDS = {"public", "signed_in", "role", "object"}
@@ -110,6 +110,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "slug": pot.neighbourhood.slug,
         "member_id": owner.id,
         "user_id": owner.id,
+        "award_id": make_award(pot, 1_000).id,  # someone else's award
     }
     user = None
     if who != "anonymous":

@@ -63,7 +63,7 @@ def test_accepting_the_award_moves_it_on_to_payment_once(client):
     url = f"/ideas/{idea.id}/award"
     page = client.get(url).get_data(as_text=True)
     assert "You can have £150" in page and "Invite the school" in page
-    assert post_form(client, url, {}).headers["Location"] == "/ideas"
+    assert post_form(client, url, {}).headers["Location"] == f"/ideas/{idea.id}/how-to-be-paid"  # straight on
     assert post_form(client, url, {}).status_code in (200, 302)
     award = db.session.execute(sa.select(Award)).scalar_one()
     assert award.status == "accepted" and award.accepted_at is not None

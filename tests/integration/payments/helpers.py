@@ -10,6 +10,7 @@ from portal.awards.models import Award
 from portal.awards.services import accept_award
 from portal.common.time import utcnow
 from portal.domain.decisions import DecisionKind
+from portal.domain.references import new_reference
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.panels import services as panels
@@ -32,14 +33,14 @@ class Accepted:
 def accepted_award(pence: int = 20_000, *, builder: User | None = None, methods: list[str] | None = None) -> Accepted:
     """A resident's idea decided yes by the panel's chair and accepted by the resident; two finance officers."""
     pot = PotFactory(**({"payment_methods": methods} if methods else {}))
-    resident = UserFactory(email="rosa.paid@example.org", name="Rosa Resident")
+    resident = UserFactory(name="Rosa Resident")
     idea = Application(
         pot_id=pot.id,
         applicant_id=resident.id,
         assisted_by_id=builder.id if builder else None,
         status="submitted",
         idea_name="Street party",
-        reference="PAYM-ENTS",
+        reference=new_reference(),
         submitted_at=utcnow(),
         cost_lines=[CostLine(item="Food", amount_pence=pence)],
     )

@@ -1,0 +1,152 @@
+"""Payments in a real browser: a resident says how to be paid (a bank account, or another way), and two finance
+officers pay, at phone and desktop sizes, with axe-core on every page and error state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.domain.roles import Role
+from tests.browser.conftest import assert_accessible, assert_fits_narrow_screen, sign_in_resident, sign_in_staff
+from tests.browser.panel_helpers import add_member, add_panel, add_sent_idea
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
+PHONE_360 = {"viewport": {"width": 360, "height": 740}}
+
+
+def decided_and_accepted(live, name):
+    """An idea the panel said yes to; returns (resident's email, the idea)."""
+    from portal.accounts.services import get_user_by_email
+    from portal.domain.decisions import DecisionKind
+    from portal.panels.services import declare_interest, record_decision
+
+    panel = add_panel(live)
+    chair = add_member(live, panel, "Chris Chair", chair=True)
+    resident = live.add_resident()
+    idea = add_sent_idea(live, resident, panel, name, {"Bulbs": 12_000}, days_ago=3)
+    with live.app.app_context():
+        person = get_user_by_email(chair)
+        declare_interest(idea.id, person, has_interest=False, note="")
+        record_decision(idea.id, person, kind=DecisionKind.YES, reason="Lovely.")
+    return resident, idea
+
+
+def award_id_of(live, idea):
+    from portal.awards.services import award_for
+
+    with live.app.app_context():
+        return award_for(idea.id).id
+
+
+def payment_of(live, idea):
+    from portal.extensions import db
+    from portal.payments.services import payment_history
+
+    with live.app.app_context():
+        history = payment_history(award_id_of(live, idea))
+        result = [(p.status, p.finance_reference) for p in history]
+        db.session.remove()
+        return result
+
+
+def expect_error(page, message):
+    expect(page.locator(".govuk-error-summary")).to_contain_text(message)
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_a_resident_gives_bank_details_and_two_officers_pay_the_award(new_page, live_server, size):
+    options = PHONE_360 if size == "phone" else DESKTOP
+    resident_email, idea = decided_and_accepted(live_server, live_server.unique("Bulbs for the verge"))
+
+    resident = new_page(**options)
+    sign_in_resident(resident, live_server, resident_email)
+    resident.get_by_role("link", name=re.compile("Accept your award")).click()
+    resident.get_by_role("button", name="Accept the award").click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text("How do you want to be paid?")
+    assert_accessible(resident, "how do you want to be paid")
+    resident.get_by_role("button", name="Continue").click()
+    expect_error(resident, "Select how you want to be paid")
+    assert_accessible(resident, "how do you want to be paid, nothing chosen")
+    resident.get_by_label("Into my bank account").check()
+    resident.get_by_role("button", name="Continue").click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Your bank details")
+    assert_accessible(resident, "bank details")
+    resident.get_by_label("Name on the account").fill("Rae Resident")
+    resident.get_by_label("Sort code").fill("30 94 3")
+    resident.get_by_label("Account number").fill("00733445")
+    resident.get_by_role("button", name="Continue").click()
+    expect_error(resident, "Enter a valid sort code like 309430")
+    expect(resident.get_by_label("Account number")).to_have_value("00733445")
+    assert_accessible(resident, "bank details with a short sort code")
+    resident.get_by_label("Sort code").fill("30-94-30")
+    resident.get_by_role("button", name="Continue").click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text("How you will be paid")
+    expect(resident.locator("main")).to_contain_text("••••••45")
+    expect(resident.locator("main")).not_to_contain_text("00733445")
+    assert_accessible(resident, "how you will be paid")
+    if size == "phone":
+        assert_fits_narrow_screen(resident, "how you will be paid at 360 px")
+
+    award_path = f"/finance/awards/{award_id_of(live_server, idea)}"
+    officer_a = new_page(**options)
+    sign_in_staff(officer_a, live_server.add_staff(Role.FINANCE_OFFICER))
+    expect(officer_a.get_by_role("heading", level=1)).to_have_text("Payments")
+    assert_accessible(officer_a, "the payments list")
+    officer_a.get_by_role("link", name=idea.name).click()
+    assert officer_a.url.endswith(award_path)
+    assert_accessible(officer_a, "an award due payment")
+    officer_a.get_by_role("button", name="Show the full bank details").click()
+    expect(officer_a.locator("main")).to_contain_text("00733445")
+    expect(officer_a.locator("main")).to_contain_text("This view has been recorded in the audit log.")
+    officer_a.get_by_role("button", name="Prepare the payment").click()
+    expect(officer_a.locator(".govuk-notification-banner")).to_contain_text("The payment has been prepared.")
+    officer_a.get_by_role("button", name="Authorise the payment").click()  # not allowed: they prepared it
+    expect(officer_a.locator(".govuk-notification-banner")).to_contain_text(
+        "You prepared this payment, so another finance officer must authorise it."
+    )
+    assert_accessible(officer_a, "a prepared payment, authorisation refused")
+    if size == "phone":
+        assert_fits_narrow_screen(officer_a, "a prepared payment at 360 px")
+
+    officer_b = new_page(**options)
+    sign_in_staff(officer_b, live_server.add_staff(Role.FINANCE_OFFICER))
+    officer_b.goto(award_path)
+    officer_b.get_by_role("button", name="Authorise the payment").click()
+    expect(officer_b.locator(".govuk-notification-banner")).to_contain_text("The payment has been authorised.")
+    officer_b.get_by_role("button", name="Record as paid").click()
+    expect_error(officer_b, "Enter the date it was paid")
+    assert_accessible(officer_b, "recording a payment, with nothing filled in")
+    from datetime import date
+
+    today = date.today()
+    group = officer_b.get_by_role("group", name="When was it paid?")
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
+    officer_b.get_by_label("Reference in the finance system").fill("BACS-2026-001")
+    officer_b.get_by_role("button", name="Record as paid").click()
+    expect(officer_b.locator("main")).to_contain_text("finance system reference BACS-2026-001")
+    assert payment_of(live_server, idea) == [("paid", "BACS-2026-001")]
+
+    resident.goto("/ideas")
+    expect(resident.locator(".govuk-summary-card").filter(has_text=idea.name)).to_contain_text("Paid")
+
+
+def test_a_resident_without_a_bank_account_chooses_another_way(new_page, live_server):
+    resident_email, idea = decided_and_accepted(live_server, live_server.unique("Knit and natter"))
+    page = new_page(**PHONE_360)
+    sign_in_resident(page, live_server, resident_email)
+    page.goto(f"/ideas/{idea.id}/award")
+    page.get_by_role("button", name="Accept the award").click()
+    page.get_by_label("Another way, such as a prepaid card").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What would work for you? (optional)")
+    assert_accessible(page, "another way to be paid")
+    page.get_by_label("What would work for you? (optional)").fill("A prepaid card, please")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("main")).to_contain_text("A prepaid card, please")
+    assert_fits_narrow_screen(page, "how you will be paid, another way, at 360 px")
