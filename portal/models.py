@@ -7,7 +7,7 @@ from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
 from portal.panels.models import Decision, Interest, PanelView
-from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment
+from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "PayeeDetailChange",
     "PayeeDetails",
     "Payment",
+    "PaymentExport",
+    "PaymentRun",
     "PanelMembership",
     "Pot",
     "SignInToken",

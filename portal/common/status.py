@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.domain.payments import PaymentStatus, move_payment
+from portal.domain.payments import PaymentStatus, RunStatus, move_payment, move_run
 from portal.domain.states import (
     ApplicationStatus,
     AwardStatus,
@@ -58,3 +58,10 @@ def change_payment_status(payment: Any, target: PaymentStatus) -> None:
     expected = PaymentStatus(payment.status)
     move_payment(expected, target)
     _compare_and_set(payment, expected, target)
+
+
+def change_run_status(run: Any, target: RunStatus) -> None:
+    """As change_application_status, for a payment run."""
+    expected = RunStatus(run.status)
+    move_run(expected, target)
+    _compare_and_set(run, expected, target)

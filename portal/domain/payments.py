@@ -43,6 +43,26 @@ def move_payment(current: PaymentStatus, target: PaymentStatus) -> PaymentStatus
     return target
 
 
+class RunStatus(StrEnum):
+    OPEN = "open"  # being put together: payments can be added or taken out
+    AUTHORISED = "authorised"  # a second officer authorised every payment in it; any change reopens it
+    CLOSED = "closed"  # every payment in it is recorded paid or failed
+
+
+RUN_MOVES: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.OPEN: frozenset({RunStatus.AUTHORISED}),
+    RunStatus.AUTHORISED: frozenset({RunStatus.OPEN, RunStatus.CLOSED}),
+    RunStatus.CLOSED: frozenset(),
+}
+
+
+def move_run(current: RunStatus, target: RunStatus) -> RunStatus:
+    """Return target if the table allows current → target; raises InvalidTransition otherwise."""
+    if target not in RUN_MOVES[current]:
+        raise InvalidTransition(current, target)
+    return target
+
+
 class ConfirmationOfPayee(StrEnum):
     """What the bank said when asked whether the name matches the account (recorded by finance)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,7 @@ from portal.awards.models import Award
 from portal.common.constraints import one_of
 from portal.common.sealed import EncryptedText, Sealed
 from portal.common.time import UTCDateTime, utcnow
-from portal.domain.payments import LIVE_PAYMENT_STATUSES, ConfirmationOfPayee, PaymentStatus
+from portal.domain.payments import LIVE_PAYMENT_STATUSES, ConfirmationOfPayee, PaymentStatus, RunStatus
 from portal.domain.roles import PaymentMethod
 from portal.extensions import Model
 
@@ -67,6 +68,33 @@ class PayeeDetailChange(Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PaymentRun(Model):
+    """Payments put together to go through the finance system at once, authorised as a whole by a second officer."""
+
+    __tablename__ = "payment_runs"
+    __table_args__ = (one_of("status", RunStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default=RunStatus.OPEN.value)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    authorised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A hash of what was authorised (each payment's id, amount, payee details version), printed on every export.
+    content_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    payments: Mapped[list[Payment]] = relationship(back_populates="run", order_by="Payment.id")
+
+    @property
+    def status_enum(self) -> RunStatus:
+        return RunStatus(self.status)
+
+    @property
+    def total_pence(self) -> int:
+        return sum(payment.amount_pence for payment in self.payments)
+
+
 class Payment(Model):
     """Money leaving the council for one award. The database allows one live payment (prepared, authorised or paid)
     per award, so an award can never be paid twice; a failed or cancelled one makes way for the next."""
@@ -86,6 +114,7 @@ class Payment(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     award_id: Mapped[int] = mapped_column(sa.ForeignKey("awards.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_runs.id"), index=True)
     amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
     method: Mapped[str] = mapped_column(sa.String(20))
     payee_details_version: Mapped[int] = mapped_column(sa.Integer)
@@ -101,7 +130,44 @@ class Payment(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     award: Mapped[Award] = relationship()
+    run: Mapped[PaymentRun | None] = relationship(back_populates="payments")
 
     @property
     def status_enum(self) -> PaymentStatus:
         return PaymentStatus(self.status)
+
+
+class ExportKind(StrEnum):
+    SCHEDULE = "schedule"  # the payment schedule PDF
+    REMITTANCES = "remittances"  # one remittance advice PDF per payee, in a zip for printing
+    CSV = "csv"  # for the finance system
+
+
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class PaymentExport(Model):
+    """A file made from a payment run by a background job, kept so it can be downloaded (and made again, the same)."""
+
+    __tablename__ = "payment_exports"
+    __table_args__ = (one_of("kind", ExportKind), one_of("status", ExportStatus))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_runs.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    full_details: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(sa.Integer, default=0)  # 0 to 100
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    content_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    run: Mapped[PaymentRun] = relationship()

@@ -18,7 +18,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.status import change_award_status, change_payment_status
+from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
 from portal.domain.payments import (
@@ -27,6 +27,7 @@ from portal.domain.payments import (
     PaymentPeople,
     PaymentRefused,
     PaymentStatus,
+    RunStatus,
     check_may_authorise,
     check_may_prepare,
     clean_account_number,
@@ -39,7 +40,7 @@ from portal.domain.roles import PaymentMethod, Role
 from portal.domain.states import AwardStatus
 from portal.extensions import db
 from portal.panels.models import Decision
-from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment
+from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
 
 BANK_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.PAID_TO_NAMED_PERSON)
@@ -70,7 +71,8 @@ class ShownDetails:
     full: bool
 
 
-def _finance_only(officer: User) -> None:
+def finance_only(officer: User) -> None:
+    """Raises PaymentRefused('finance_only') unless the person is a finance officer."""
     if not officer.has_role(Role.FINANCE_OFFICER):
         raise PaymentRefused("finance_only")
 
@@ -170,6 +172,26 @@ def _withdraw_authorisation(award: Award, person: User) -> None:
     payment.authorised_at = None
     change_award_status(award, AwardStatus.PAYMENT_PREPARED)
     audit.record("payment.authorisation_withdrawn", actor_id=person.id, object_type="payment", object_id=payment.id)
+    if payment.run is not None:
+        reopen_run(payment.run, person)
+
+
+def reopen_run(run: PaymentRun, actor: User) -> None:
+    """Any change to an authorised run withdraws its authorisation: back to open, every authorised payment back to
+    prepared. Called inside a unit of work that holds the run's lock (or a payment's)."""
+    if run.status != RunStatus.AUTHORISED.value:
+        return
+    for payment in run.payments:
+        if payment.status == PaymentStatus.AUTHORISED.value:
+            change_payment_status(payment, PaymentStatus.PREPARED)
+            payment.authorised_by_id = None
+            payment.authorised_at = None
+            change_award_status(payment.award, AwardStatus.PAYMENT_PREPARED)
+    change_run_status(run, RunStatus.OPEN)
+    run.authorised_by_id = None
+    run.authorised_at = None
+    run.content_hash = None
+    audit.record("payment_run.authorisation_withdrawn", actor_id=actor.id, object_type="payment_run", object_id=run.id)
 
 
 def show_details(details: PayeeDetails | None) -> ShownDetails | None:
@@ -192,7 +214,7 @@ def show_details(details: PayeeDetails | None) -> ShownDetails | None:
 def reveal_details(award_id: int, officer: User) -> ShownDetails:
     """The payee's bank details in full, for a finance officer paying the award; each view is audited.
     Raises PaymentRefused for anyone else or an award without details."""
-    _finance_only(officer)
+    finance_only(officer)
     details = payee_details_for(award_id)
     if details is None:
         raise PaymentRefused("no_details")
@@ -211,7 +233,7 @@ def reveal_details(award_id: int, officer: User) -> ShownDetails:
 @transactional
 def record_confirmation_of_payee(award_id: int, officer: User, result: ConfirmationOfPayee) -> None:
     """What the bank said about the name on the account; "no match" stops authorisation until the details change."""
-    _finance_only(officer)
+    finance_only(officer)
     award = _locked_award(award_id)
     details = payee_details_for(award.id)
     if details is None or details.account_number_last2 is None:
@@ -237,7 +259,9 @@ def live_payment(award_id: int) -> Payment | None:
     ).scalar_one_or_none()
 
 
-def _people(award: Award, payment: Payment | None) -> PaymentPeople:
+def people_of(award: Award, payment: Payment | None) -> PaymentPeople:
+    """Who has touched this payment: the award's decider, its preparer, and everyone who entered or changed the
+    payee's details."""
     decided_by = db.session.execute(
         sa.select(Decision.decided_by_id).where(Decision.id == award.decision_id)
     ).scalar_one()
@@ -258,14 +282,14 @@ def prepare_payment(award_id: int, officer: User) -> Payment:
     """Prepare the payment of an accepted award with payee details: the amount is the award's, the method and payee
     the resident's. The award's row is locked, so of many attempts at once exactly one prepares it; a double click
     finds it prepared already. Raises PaymentRefused or SegregationOfDuties."""
-    _finance_only(officer)
+    finance_only(officer)
     award = _locked_award(award_id)
     if award.status != AwardStatus.ACCEPTED.value:
         raise PaymentRefused("not_due")
     details = payee_details_for(award.id)
     if details is None:
         raise PaymentRefused("no_details")
-    check_may_prepare(officer.id, _people(award, None))
+    check_may_prepare(officer.id, people_of(award, None))
     payment = Payment(
         award_id=award.id,
         amount_pence=award.amount_pence,
@@ -297,13 +321,13 @@ def authorise_payment(payment_id: int, officer: User) -> Payment:
     """A second finance officer authorises a prepared payment. Raises SegregationOfDuties (decided the award,
     prepared the payment, entered or changed the details), PaymentRefused (the bank said the name does not match,
     or it is not waiting for authorisation)."""
-    _finance_only(officer)
+    finance_only(officer)
     payment, award = _locked_payment(payment_id)
     if payment.status != PaymentStatus.PREPARED.value:
         raise PaymentRefused("not_waiting_for_authorisation")
     details = payee_details_for(award.id)
     assert details is not None
-    check_may_authorise(officer.id, _people(award, payment), ConfirmationOfPayee(details.confirmation_of_payee))
+    check_may_authorise(officer.id, people_of(award, payment), ConfirmationOfPayee(details.confirmation_of_payee))
     change_payment_status(payment, PaymentStatus.AUTHORISED)
     payment.authorised_by_id = officer.id
     payment.authorised_at = utcnow()
@@ -317,7 +341,7 @@ def authorise_payment(payment_id: int, officer: User) -> Payment:
 def record_paid(payment_id: int, officer: User, *, paid_on: date, finance_reference: str) -> Payment:
     """The finance system paid it: the date and its reference are recorded, and the award is paid. Recording it
     twice changes nothing."""
-    _finance_only(officer)
+    finance_only(officer)
     payment, award = _locked_payment(payment_id)
     if payment.status == PaymentStatus.PAID.value:
         return payment
@@ -336,7 +360,7 @@ def record_paid(payment_id: int, officer: User, *, paid_on: date, finance_refere
 @transactional
 def record_failed(payment_id: int, officer: User, *, reason: str) -> Payment:
     """The finance system could not pay it: the reason is recorded and the award is due again."""
-    _finance_only(officer)
+    finance_only(officer)
     payment, award = _locked_payment(payment_id)
     if payment.status != PaymentStatus.AUTHORISED.value:
         raise PaymentRefused("not_authorised")
@@ -352,7 +376,7 @@ def record_failed(payment_id: int, officer: User, *, reason: str) -> Payment:
 @transactional
 def cancel_payment(payment_id: int, officer: User) -> Payment:
     """Take back a payment that has not been paid; the award is due again."""
-    _finance_only(officer)
+    finance_only(officer)
     payment, award = _locked_payment(payment_id)
     change_payment_status(payment, PaymentStatus.CANCELLED)
     payment.recorded_by_id = officer.id

@@ -161,7 +161,7 @@ def test_the_panel_page_opens_for_a_member_of_that_panel(client):
     assert pot.name in page.get_data(as_text=True)
 
 
-FEATURES = ("accounts", "applications", "awards", "pages", "panels", "programme")
+FEATURES = ("accounts", "applications", "awards", "pages", "panels", "payments", "programme")
 
 
 def _imports(path: Path):

@@ -1,0 +1,95 @@
+"""Payment runs: put together by one finance officer, authorised as a whole by another, any change reopening them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.common import audit
+from portal.domain.payments import ConfirmationOfPayee, PaymentRefused
+from portal.domain.roles import PaymentMethod, Role
+from portal.extensions import db
+from portal.payments import runs, services
+from tests.factories import make_staff
+from tests.integration.payments.helpers import GOOD_BANK, accepted_award
+
+
+def due_awards(n=3):
+    cases = [accepted_award(pence=10_000 * (i + 1)) for i in range(n)]
+    for case in cases:
+        services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=GOOD_BANK)
+    a, _ = make_staff(Role.FINANCE_OFFICER, name="Fin A")
+    b, _ = make_staff(Role.FINANCE_OFFICER, name="Fin B")
+    return cases, a, b
+
+
+def test_a_run_is_prepared_by_one_officer_authorised_by_another_and_paid(db_session):
+    cases, a, b = due_awards()
+    run = runs.create_run(a, [case.award.id for case in cases])
+    assert run.reference.startswith("RUN-") and run.status == "open"
+    assert [p.status for p in run.payments] == ["prepared"] * 3 and run.total_pence == 60_000
+    with pytest.raises(PaymentRefused) as refused:
+        runs.authorise_run(run.id, a)
+    assert refused.value.problems and {rule for _, rule in refused.value.problems} == {"prepared_the_payment"}
+    runs.authorise_run(run.id, b)
+    db.session.refresh(run)
+    assert run.status == "authorised" and run.content_hash == runs.content_hash(run)
+    assert {p.status for p in run.payments} == {"authorised"}
+    runs.record_run_paid(run.id, a, paid_on=date.today(), finance_reference="BACS-RUN-1")
+    db.session.refresh(run)
+    assert run.status == "closed"
+    assert {(p.status, p.finance_reference) for p in run.payments} == {("paid", "BACS-RUN-1")}
+    assert {case.award.status for case in cases} == {"paid"}
+    assert audit.verify() == []
+
+
+def test_a_run_is_made_all_or_none(db_session):
+    cases, a, _ = due_awards(2)
+    not_ready = accepted_award()  # no payee details yet
+    with pytest.raises(PaymentRefused) as refused:
+        runs.create_run(a, [cases[0].award.id, not_ready.award.id])
+    assert refused.value.problems == [(not_ready.application.reference, "no_details")]
+    db.session.refresh(cases[0].award)
+    assert cases[0].award.status == "accepted"
+
+
+def test_authorising_a_run_is_all_or_none_and_lists_every_problem(db_session):
+    cases, a, b = due_awards(2)
+    run = runs.create_run(a, [case.award.id for case in cases])
+    services.record_confirmation_of_payee(cases[1].award.id, a, ConfirmationOfPayee.NO_MATCH)
+    with pytest.raises(PaymentRefused) as refused:
+        runs.authorise_run(run.id, b)
+    assert refused.value.problems == [(cases[1].application.reference, "payee_not_confirmed")]
+    db.session.refresh(run)
+    assert run.status == "open" and {p.status for p in run.payments} == {"prepared"}
+
+
+@pytest.mark.parametrize("change", ["add", "take_out", "details"])
+def test_any_change_to_an_authorised_run_withdraws_its_authorisation(db_session, change):
+    cases, a, b = due_awards(3)
+    run = runs.create_run(a, [case.award.id for case in cases[:2]])
+    runs.authorise_run(run.id, b)
+    if change == "add":
+        runs.add_to_run(run.id, a, [cases[2].award.id])
+    elif change == "take_out":
+        runs.take_out_of_run(run.id, run.payments[0].id, a)
+    else:
+        bank = GOOD_BANK.__class__("Rosa Resident", "20-00-00", "11223344")
+        services.save_payee_details(cases[0].application.id, cases[0].resident, PaymentMethod.BANK_TRANSFER, bank=bank)
+    db.session.refresh(run)
+    assert (run.status, run.authorised_by_id, run.content_hash) == ("open", None, None)
+    assert {p.status for p in run.payments} <= {"prepared", "cancelled"}
+    with pytest.raises(PaymentRefused):
+        runs.record_run_paid(run.id, b, paid_on=date.today(), finance_reference="X")
+    runs.authorise_run(run.id, b)  # authorised again, after looking again
+
+
+def test_the_content_hash_is_the_same_every_time_and_changes_with_the_contents(db_session):
+    cases, a, b = due_awards(2)
+    run = runs.create_run(a, [cases[0].award.id])
+    first = runs.content_hash(run)
+    assert runs.content_hash(run) == first
+    runs.add_to_run(run.id, a, [cases[1].award.id])
+    db.session.refresh(run)
+    assert runs.content_hash(run) != first
