@@ -11,8 +11,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetchingError
 
 
-def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # Our PDFs carry everything inline; refusing fetches means user text can never make the renderer call out.
+def no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Our PDFs carry everything inline; refusing fetches means user text can never make the renderer call out."""
     raise URLFetchingError(f"PDFs do not load outside resources: {url[:40]}")
 
 
@@ -21,7 +21,7 @@ def render_pdf(template: str, *, language: str | None = None, **context: Any) ->
     in the idea's language, whoever downloads it)."""
     with force_locale(language) if language else nullcontext():
         html = render_template(template, **context)
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant="pdf/ua-1")
+    return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextArea
-from wtforms import SelectChoice, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextArea
+from wtforms import SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.common.forms import DateField, Form, RadioField, TextField, strip, submit
@@ -151,3 +151,33 @@ class FailedForm(Form):
         ],
     )
     submit = submit(_l("Record as failed"))
+
+
+class NewRunForm(Form):
+    awards = SelectMultipleField(
+        _l("Which payments go in this run?"),
+        choices=[],  # the awards due payment, set by the page
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        validators=[DataRequired(message=_l("Select at least one payment for the run"))],
+    )
+    submit = submit(_l("Prepare these payments as a run"))
+
+
+class RunPaidForm(PaidForm):
+    submit = submit(_l("Record the run as paid"))
+
+
+class ExportForm(Form):
+    kind = RadioField(
+        _l("What do you want to download?"),
+        choices=[
+            SelectChoice("schedule", _l("The payment schedule (PDF), bank details masked")),
+            SelectChoice("schedule_full", _l("The payment schedule (PDF), bank details in full")),
+            SelectChoice("remittances", _l("Remittance advices for each payee (PDFs in a zip file)")),
+            SelectChoice("csv", _l("A CSV file for the finance system, bank details in full")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select what you want to download"))],
+    )
+    submit = submit(_l("Make the file"))

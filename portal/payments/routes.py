@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,18 +13,23 @@ from portal.applications.access import your_application
 from portal.applications.services import get_application
 from portal.awards.services import award_for
 from portal.common.access import role_required
+from portal.domain.money import format_pence
 from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused
 from portal.domain.roles import PaymentMethod, Role
-from portal.payments import services
+from portal.payments import exports, runs, services
 from portal.payments.forms import (
     ActionForm,
     BankDetailsForm,
     ConfirmationOfPayeeForm,
+    ExportForm,
     FailedForm,
+    NewRunForm,
     OtherWayForm,
     PaidForm,
     PaymentMethodForm,
+    RunPaidForm,
 )
+from portal.payments.models import ExportKind
 
 bp = Blueprint("payments", __name__)
 finance = Blueprint("finance", __name__, url_prefix="/finance")
@@ -212,7 +217,7 @@ def payment_details(application_id: int) -> Any:
 @finance.get("")
 @finance_officers
 def list_payments() -> str:
-    return render_template("payments/list_payments.html", work=services.list_payment_work())
+    return render_template("payments/list_payments.html", work=services.list_payment_work(), runs=runs.list_runs())
 
 
 def _award_or_404(award_id: int) -> services.AwardToPay:
@@ -355,3 +360,168 @@ def record_failed(award_id: int) -> Any:
         _("The payment has been recorded as failed. The award is due again."),
         reason=form.reason.data,
     )
+
+
+# Payment runs and their exports --------------------------------------------------------------------------------------
+
+RUN_REFUSAL_TEXT = {
+    "nothing_chosen": lambda: _("Select at least one payment for the run"),
+    "run_not_open": lambda: _("This run is not waiting to be authorised."),
+    "run_empty": lambda: _("This run has no payments to authorise."),
+    "run_not_authorised": lambda: _("This run has not been authorised yet."),
+    "run_closed": lambda: _("This run has been paid, so it cannot change."),
+    "not_in_run": lambda: _("That payment is not in this run."),
+    "export_not_ready": lambda: _("This file is not ready yet."),
+}
+
+
+def _refusal_text(rule: str) -> str:
+    return (RUN_REFUSAL_TEXT.get(rule) or REFUSAL_TEXT.get(rule) or (lambda: rule))()
+
+
+def _run_or_404(run_id: int) -> Any:
+    return runs.get_run(run_id) or abort(404)
+
+
+def _due_label(item: services.AwardToPay) -> str:
+    application = item.application
+    return f"{application.reference} {application.idea_name} ({format_pence(item.award.amount_pence)})"
+
+
+@finance.route("/runs/new", methods=["GET", "POST"])
+@finance_officers
+def new_run() -> Any:
+    due = services.list_payment_work()["due"]
+    form = NewRunForm()
+    form.awards.choices = [SelectChoice(item.award.id, _due_label(item)) for item in due]
+    if form.validate_on_submit():
+        try:
+            run = runs.create_run(current_user, form.awards.data)
+        except runs.RunRefused as refused:
+            for reference, rule in refused.problems:
+                form.awards.errors.append(f"{reference}: {_refusal_text(rule)}")
+        except PaymentRefused as refused:
+            form.awards.errors.append(_refusal_text(refused.rule))
+        else:
+            flash(
+                _(
+                    "Run %(reference)s is ready. Another finance officer must now authorise it.",
+                    reference=run.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for("finance.show_run", run_id=run.id))
+    return render_template("payments/new_run.html", form=form, due=due)
+
+
+def _render_run(run: Any, **forms: Any) -> str:
+    lines = runs.run_lines(run.id)
+    names = services.people_named(
+        {run.created_by_id, run.authorised_by_id} | {line.payment.prepared_by_id for line in lines}
+    )
+    return render_template(
+        "payments/show_run.html",
+        run=run,
+        lines=lines,
+        names=names,
+        total_pence=sum(line.payment.amount_pence for line in lines),
+        exports=exports.exports_of(run.id),
+        action_form=ActionForm(),
+        paid_form=forms.get("paid_form") or RunPaidForm(),
+        export_form=forms.get("export_form") or ExportForm(),
+        problems=forms.get("problems", []),
+        form=next((f for f in forms.values() if hasattr(f, "errors")), None),
+    )
+
+
+@finance.get("/runs/<int:run_id>")
+@finance_officers
+def show_run(run_id: int) -> str:
+    return _render_run(_run_or_404(run_id))
+
+
+@finance.post("/runs/<int:run_id>/authorise")
+@finance_officers
+def authorise_run(run_id: int) -> Any:
+    run = _run_or_404(run_id)
+    if ActionForm().validate_on_submit():
+        try:
+            runs.authorise_run(run_id, current_user)
+        except runs.RunRefused as refused:
+            problems = [f"{reference}: {_refusal_text(rule)}" for reference, rule in refused.problems]
+            return _render_run(run, problems=problems)
+        except PaymentRefused as refused:
+            flash(_refusal_text(refused.rule), "error")
+        else:
+            flash(_("The run has been authorised."), "success")
+    return redirect(url_for("finance.show_run", run_id=run_id))
+
+
+@finance.post("/runs/<int:run_id>/payments/<int:payment_id>/take-out")
+@finance_officers
+def take_out_of_run(run_id: int, payment_id: int) -> Any:
+    _run_or_404(run_id)
+    if ActionForm().validate_on_submit():
+        try:
+            runs.take_out_of_run(run_id, payment_id, current_user)
+        except PaymentRefused as refused:
+            flash(_refusal_text(refused.rule), "error")
+        else:
+            flash(_("The payment has been taken out of the run. Its award is due again."), "success")
+    return redirect(url_for("finance.show_run", run_id=run_id))
+
+
+@finance.post("/runs/<int:run_id>/paid")
+@finance_officers
+def record_run_paid(run_id: int) -> Any:
+    run = _run_or_404(run_id)
+    form = RunPaidForm()
+    if not form.validate_on_submit():
+        return _render_run(run, paid_form=form)
+    try:
+        runs.record_run_paid(
+            run_id, current_user, paid_on=form.paid_on.data, finance_reference=form.finance_reference.data
+        )
+    except PaymentRefused as refused:
+        flash(_refusal_text(refused.rule), "error")
+    else:
+        flash(_("Every payment in the run has been recorded as paid."), "success")
+    return redirect(url_for("finance.show_run", run_id=run_id))
+
+
+@finance.post("/runs/<int:run_id>/exports")
+@finance_officers
+def request_export(run_id: int) -> Any:
+    run = _run_or_404(run_id)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return _render_run(run, export_form=form)
+    kind = ExportKind.SCHEDULE if form.kind.data == "schedule_full" else ExportKind(form.kind.data)
+    try:
+        made = exports.request_export(run_id, current_user, kind, full_details=form.kind.data == "schedule_full")
+    except PaymentRefused as refused:
+        flash(_refusal_text(refused.rule), "error")
+        return redirect(url_for("finance.show_run", run_id=run_id))
+    return redirect(url_for("finance.show_export", run_id=run_id, export_id=made.id))
+
+
+@finance.get("/runs/<int:run_id>/exports/<int:export_id>")
+@finance_officers
+def show_export(run_id: int, export_id: int) -> str:
+    made = exports.get_export(run_id, export_id) or abort(404)
+    return render_template("payments/show_export.html", run=_run_or_404(run_id), export=made)
+
+
+@finance.get("/runs/<int:run_id>/exports/<int:export_id>/download")
+@finance_officers
+def download_export(run_id: int, export_id: int) -> Any:
+    made = exports.get_export(run_id, export_id) or abort(404)
+    try:
+        content = exports.download(made, current_user)
+    except PaymentRefused:
+        return redirect(url_for("finance.show_export", run_id=run_id, export_id=export_id))
+    mimetype = {"schedule": "application/pdf", "remittances": "application/zip", "csv": "text/csv"}[made.kind]
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

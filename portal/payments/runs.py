@@ -131,7 +131,9 @@ def authorise_run(run_id: int, officer: User) -> PaymentRun:
     for payment in live:
         award = db.session.execute(locked(sa.select(Award).where(Award.id == payment.award_id))).scalar_one()
         details = services.payee_details_for(award.id)
-        assert details is not None
+        if details is None:
+            problems.append((_reference_of(award.id), "no_details"))
+            continue
         try:
             check_may_authorise(
                 officer.id, services.people_of(award, payment), ConfirmationOfPayee(details.confirmation_of_payee)

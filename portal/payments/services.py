@@ -326,7 +326,8 @@ def authorise_payment(payment_id: int, officer: User) -> Payment:
     if payment.status != PaymentStatus.PREPARED.value:
         raise PaymentRefused("not_waiting_for_authorisation")
     details = payee_details_for(award.id)
-    assert details is not None
+    if details is None:
+        raise PaymentRefused("no_details")
     check_may_authorise(officer.id, people_of(award, payment), ConfirmationOfPayee(details.confirmation_of_payee))
     change_payment_status(payment, PaymentStatus.AUTHORISED)
     payment.authorised_by_id = officer.id

@@ -12,6 +12,7 @@ from portal.applications.models import Application, CostLine
 from portal.common.access import Access
 from portal.domain.roles import Role
 from portal.extensions import db
+from portal.payments.models import Payment, PaymentExport, PaymentRun
 from tests.conftest import csrf_token, login_as
 from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_award, make_staff
 
@@ -101,6 +102,21 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
     idea = Application(pot_id=pot.id, applicant_id=owner.id, cost_lines=[CostLine(item="Tea", amount_pence=500)])
     db.session.add(idea)
     db.session.commit()
+    award = make_award(pot, 1_000)
+    run = PaymentRun(reference="RUN-TEST-0001", created_by_id=owner.id, status="authorised")
+    db.session.add(run)
+    db.session.flush()
+    payment = Payment(
+        award_id=award.id,
+        run_id=run.id,
+        amount_pence=1_000,
+        method="bank_transfer",
+        payee_details_version=1,
+        prepared_by_id=owner.id,
+    )
+    made = PaymentExport(run_id=run.id, kind="csv", filename="x.csv", requested_by_id=owner.id)
+    db.session.add_all([payment, made])
+    db.session.commit()
     ids = {
         "neighbourhood_id": pot.neighbourhood_id,
         "pot_id": pot.id,
@@ -110,7 +126,10 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "slug": pot.neighbourhood.slug,
         "member_id": owner.id,
         "user_id": owner.id,
-        "award_id": make_award(pot, 1_000).id,  # someone else's award
+        "award_id": award.id,  # someone else's award
+        "run_id": run.id,
+        "payment_id": payment.id,
+        "export_id": made.id,
     }
     user = None
     if who != "anonymous":
@@ -142,7 +161,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
             # Nobody here sits on this neighbourhood's panel or owns the idea, so every object route must hide it.
             assert response.status_code == 404, rule.rule
         elif "GET" not in rule.methods:
-            assert response.status_code in (200, 302, 400), rule.rule  # allowed: the action's own checks apply
+            assert response.status_code in (200, 302, 400, 409), rule.rule  # allowed: the action's own checks apply
         else:
             assert response.status_code in (200, 302), rule.rule
             if response.status_code == 302:  # a page that sends you on, never to sign-in

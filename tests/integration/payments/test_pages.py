@@ -185,3 +185,55 @@ def test_people_who_are_not_finance_officers_cannot_open_the_finance_pages(clien
         login_as(client, who)
         assert client.get("/finance").status_code == 403
         assert client.get(f"/finance/awards/{case.award.id}").status_code == 403
+
+
+def test_a_run_through_the_pages_prepare_authorise_export_and_record_paid(client):
+    from portal.payments.models import PaymentExport, PaymentRun
+
+    cases = [accepted_award(pence=10_000 + i) for i in range(2)]
+    for case in cases:
+        services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=GOOD_BANK)
+    a, b = cases[0].officer_a, cases[0].officer_b
+    login_as(client, a)
+    assert "Put due payments in a run" in text(client.get("/finance"))
+    explained(post_form(client, "/finance/runs/new", {}), "Select at least one payment for the run")
+    response = post_form(client, "/finance/runs/new", {"awards": [str(c.award.id) for c in cases]})
+    run = db.session.execute(sa.select(PaymentRun)).scalar_one()
+    assert response.headers["Location"] == f"/finance/runs/{run.id}"
+    run_url = response.headers["Location"]
+    page = text(post_form(client, f"{run_url}/authorise", {}, token_from=run_url))
+    assert "You cannot authorise this run" in page and "You prepared this payment" in page
+    login_as(client, b)
+    post_form(client, f"{run_url}/authorise", {}, token_from=run_url)
+    assert "Authorised: record when paid" in text(client.get(run_url))
+    response = post_form(client, f"{run_url}/exports", {"kind": "schedule"}, token_from=run_url)
+    export_url = response.headers["Location"]
+    page = text(client.get(export_url))
+    assert "The file is ready." in page and 'http-equiv="refresh"' not in page
+    pdf = client.get(f"{export_url}/download")
+    assert pdf.mimetype == "application/pdf" and pdf.headers["Cache-Control"] == "no-store"
+    assert run.reference.lower() in pdf.headers["Content-Disposition"]
+    today = date.today()
+    paid = {"paid_on": [str(today.day), str(today.month), str(today.year)], "finance_reference": "BACS-RUN"}
+    post_form(client, f"{run_url}/paid", paid, token_from=run_url)
+    db.session.refresh(run)
+    assert run.status == "closed"
+    assert db.session.execute(sa.select(sa.func.count(PaymentExport.id))).scalar() == 1
+
+
+def test_an_export_in_progress_refreshes_itself_without_javascript(client):
+    from portal.payments.models import PaymentExport, PaymentRun
+
+    case = accepted_award()
+    run = PaymentRun(reference="RUN-2026-9999", created_by_id=case.officer_a.id, status="authorised")
+    db.session.add(run)
+    db.session.flush()
+    made = PaymentExport(
+        run_id=run.id, kind="schedule", filename="x.pdf", requested_by_id=case.officer_a.id, progress=40
+    )
+    db.session.add(made)
+    db.session.commit()
+    login_as(client, case.officer_a)
+    page = text(client.get(f"/finance/runs/{run.id}/exports/{made.id}"))
+    assert '<meta http-equiv="refresh" content="2">' in page and "40% done" in page
+    assert client.get(f"/finance/runs/{run.id}/exports/{made.id}/download").status_code == 302

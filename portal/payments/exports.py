@@ -1,0 +1,397 @@
+"""Exports of an authorised payment run, made by background jobs: the payment schedule (PDF), remittance advices
+(one PDF per payee, in the resident's language) and a CSV for the finance system.
+
+Each export checks the run still hashes to what was authorised, and is made only from the run's data (no clock,
+no random parts), so exporting a run again gives the same content. The schedule is laid out one page at a time,
+each page a small fixed-layout table with its own header row, and the pages joined into one tagged PDF: much
+faster than letting WeasyPrint break one long table across pages (benchmarks/payment_pdf.py measures it).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+from weasyprint import HTML
+
+from portal.accounts.models import User
+from portal.common import audit
+from portal.common.email import rendering_context
+from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.pdf import no_fetching
+from portal.common.time import utcnow
+from portal.common.transactions import transactional
+from portal.domain.money import format_pence
+from portal.domain.payments import PaymentRefused, RunStatus, format_sort_code, mask
+from portal.domain.roles import PaymentMethod
+from portal.extensions import db
+from portal.payments import runs, services
+from portal.payments.models import ExportKind, ExportStatus, PaymentExport, PaymentRun
+
+ROWS_PER_PAGE = 50
+PROGRESS_EVERY = 5  # pages between progress updates
+
+
+class ExportProblem(Exception):
+    """The run changed after it was authorised (its hash no longer matches): nothing is exported."""
+
+
+@transactional
+def request_export(run_id: int, officer: User, kind: ExportKind, *, full_details: bool = False) -> PaymentExport:
+    """Queue an export of an authorised (or paid) run; a job makes it after commit. Full bank details (always in the
+    CSV, which the finance system needs) are a full view of every payee's details, and audited as one.
+    Raises PaymentRefused."""
+    services.finance_only(officer)
+    run = db.session.get(PaymentRun, run_id)
+    if run is None or run.status == RunStatus.OPEN.value:
+        raise PaymentRefused("run_not_authorised")
+    full = full_details or kind is ExportKind.CSV
+    extension = {"schedule": "pdf", "remittances": "zip", "csv": "csv"}[kind.value]
+    suffix = "-full" if full and kind is ExportKind.SCHEDULE else ""
+    export = PaymentExport(
+        run_id=run.id,
+        kind=kind.value,
+        full_details=full,
+        filename=f"{run.reference.lower()}-{kind.value}{suffix}.{extension}",
+        requested_by_id=officer.id,
+    )
+    db.session.add(export)
+    db.session.flush()
+    audit.record(
+        "payment_run.export_requested",
+        actor_id=officer.id,
+        object_type="payment_run",
+        object_id=run.id,
+        kind=kind.value,
+        full_details=full,
+    )
+    if full:
+        audit.record("payee.details_exported", actor_id=officer.id, object_type="payment_run", object_id=run.id)
+    enqueue_after_commit(make_export, export.id)
+    return export
+
+
+@transactional
+def _claim(export_id: int) -> bool:
+    claimed = db.session.execute(
+        sa.update(PaymentExport)
+        .where(
+            PaymentExport.id == export_id,
+            PaymentExport.status.in_([ExportStatus.QUEUED.value, ExportStatus.FAILED.value]),
+        )
+        .values(status=ExportStatus.RUNNING.value, progress=0, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+@transactional
+def _set_progress(export_id: int, percent: int) -> None:
+    db.session.execute(
+        sa.update(PaymentExport)
+        .where(PaymentExport.id == export_id, PaymentExport.status == ExportStatus.RUNNING.value)
+        .values(progress=percent)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@transactional
+def _finish(export_id: int, content: bytes | None, error: str | None = None) -> None:
+    values: dict[str, Any] = {"finished_at": utcnow()}
+    if content is None:
+        values.update(status=ExportStatus.FAILED.value, error=error)
+    else:
+        values.update(
+            status=ExportStatus.READY.value,
+            progress=100,
+            content=content,
+            content_sha256=hashlib.sha256(content).hexdigest(),
+        )
+    db.session.execute(
+        sa.update(PaymentExport)
+        .where(PaymentExport.id == export_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@job(retries=2, retry_delay=30)
+def make_export(export_id: int) -> None:
+    """Make one export (safe to run twice: a finished export is left alone). Progress is saved as it goes, for the
+    page that shows it."""
+    if not _claim(export_id):
+        return
+    try:
+        export = db.session.get(PaymentExport, export_id)
+        assert export is not None
+        run = db.session.get(PaymentRun, export.run_id)
+        assert run is not None
+        if run.content_hash != runs.content_hash(run):
+            raise ExportProblem("the run changed after it was authorised")
+        lines = runs.run_lines(run.id)
+        kind, full = ExportKind(export.kind), export.full_details
+        db.session.commit()  # nothing held open while the file is made
+
+        def progress(percent: int) -> None:
+            _set_progress(export_id, percent)
+
+        with rendering_context():
+            content = build(kind, run, lines, full, progress)
+    except Exception as error:
+        db.session.rollback()
+        _finish(export_id, None, describe(error))
+        raise
+    _finish(export_id, content)
+
+
+def build(
+    kind: ExportKind,
+    run: PaymentRun,
+    lines: list[runs.RunLine],
+    full: bool,
+    progress: Callable[[int], None] = lambda percent: None,
+) -> bytes:
+    """The export's content, from the run's data alone."""
+    if kind is ExportKind.SCHEDULE:
+        return schedule_pdf(run, lines, full, progress)
+    if kind is ExportKind.REMITTANCES:
+        return remittances_zip(run, lines, progress)
+    return schedule_csv(run, lines)
+
+
+# What each line shows ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    reference: str
+    payee: str
+    bank: str
+    amount_pence: int
+    pot: str
+
+
+def _shown(line: runs.RunLine, full: bool) -> Shown:
+    details = line.details
+    method = PaymentMethod(details.method)
+    if details.account_number is not None:
+        payee = details.account_name.reveal() if details.account_name else ""
+        if full:
+            sort_code = format_sort_code(details.sort_code.reveal()) if details.sort_code else ""
+            number = details.account_number.reveal()
+            roll = f" / {details.roll_number.reveal()}" if details.roll_number else ""
+            bank = f"{sort_code} {number}{roll}"
+        else:
+            bank = "••-••-•• " + mask("••••••" + (details.account_number_last2 or ""))
+    elif method is PaymentMethod.PAID_TO_HOST_ORGANISATION:
+        payee, bank = line.pot.neighbourhood.host_organisation, "Host organisation"
+    else:
+        arrangement = details.arrangement.reveal() if details.arrangement else ""
+        payee, bank = line.application.contact_name or "", f"Another way: {arrangement}".strip()
+    return Shown(
+        reference=line.application.reference or str(line.application.id),
+        payee=payee,
+        bank=bank,
+        amount_pence=line.payment.amount_pence,
+        pot=f"{line.pot.neighbourhood.name}: {line.pot.name}",
+    )
+
+
+def _pot_totals(lines: list[runs.RunLine]) -> list[tuple[str, int, int]]:
+    """(pot, number of payments, total pence) for each pot, in the run's order."""
+    totals: dict[str, list[int]] = {}
+    for line in lines:
+        name = f"{line.pot.neighbourhood.name}: {line.pot.name}"
+        entry = totals.setdefault(name, [0, 0])
+        entry[0] += 1
+        entry[1] += line.payment.amount_pence
+    return [(name, count, pence) for name, (count, pence) in totals.items()]
+
+
+# The payment schedule ------------------------------------------------------------------------------------------------
+
+
+def _pages(shown: list[Shown]) -> Iterator[tuple[str, list[Shown], int | None]]:
+    """Pages of at most ROWS_PER_PAGE rows, a pot never sharing a page with another; the last page of a pot carries
+    its total."""
+    index = 0
+    while index < len(shown):
+        pot = shown[index].pot
+        end = index
+        while end < len(shown) and shown[end].pot == pot:
+            end += 1
+        rows = shown[index:end]
+        total = sum(row.amount_pence for row in rows)
+        for start in range(0, len(rows), ROWS_PER_PAGE):
+            chunk = rows[start : start + ROWS_PER_PAGE]
+            yield pot, chunk, total if start + ROWS_PER_PAGE >= len(rows) else None
+        index = end
+
+
+def schedule_pdf(
+    run: PaymentRun, lines: list[runs.RunLine], full: bool, progress: Callable[[int], None] = lambda p: None
+) -> bytes:
+    """The payment schedule: a first page with the run, its pots and totals, who prepared and authorised it and the
+    run's hash; then the payments, a table with its header row on every page, "Page X of Y" on each."""
+    shown = [_shown(line, full) for line in lines]
+    pages = list(_pages(shown))
+    count = len(pages) + 1
+    names = services.people_named(
+        {run.created_by_id, run.authorised_by_id, *(line.payment.prepared_by_id for line in lines)}
+    )
+    common = {"run": run, "count": count, "full": full, "names": names}
+    documents = [
+        HTML(
+            string=render_template(
+                "pdf/schedule_summary.html",
+                totals=_pot_totals(lines),
+                total_pence=sum(s.amount_pence for s in shown),
+                payments=len(shown),
+                number=1,
+                **common,
+            ),
+            url_fetcher=no_fetching,
+        ).render()
+    ]
+    for number, (pot, rows, pot_total) in enumerate(pages, start=2):
+        html = render_template(
+            "pdf/schedule_page.html", pot=pot, rows=rows, pot_total=pot_total, number=number, **common
+        )
+        documents.append(HTML(string=html, url_fetcher=no_fetching).render())
+        if number % PROGRESS_EVERY == 0:
+            progress(min(95, round(95 * number / count)))
+    all_pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(all_pages).write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
+
+
+# Remittance advices --------------------------------------------------------------------------------------------------
+
+
+def remittance_pdf(run: PaymentRun, line: runs.RunLine) -> bytes:
+    """One payee's remittance advice, in plain words and in the resident's language."""
+    with force_locale(line.application.language):
+        html = render_template(
+            "pdf/remittance.html",
+            run=run,
+            line=line,
+            shown=_shown(line, full=False),
+            language=line.application.language,
+        )
+    return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
+
+
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # every file dated the same, so the same run gives the same zip
+
+
+def remittances_zip(
+    run: PaymentRun, lines: list[runs.RunLine], progress: Callable[[int], None] = lambda p: None
+) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, line in enumerate(lines, start=1):
+            name = f"remittance-{line.application.reference or line.application.id}.pdf"
+            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), remittance_pdf(run, line))
+            if number % 20 == 0:
+                progress(min(95, round(95 * number / len(lines))))
+    return buffer.getvalue()
+
+
+# CSV for the finance system ------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "run_reference",
+    "payment_id",
+    "reference",
+    "pot",
+    "payee_name",
+    "method",
+    "sort_code",
+    "account_number",
+    "roll_number",
+    "amount",
+    "amount_pence",
+    "prepared_by",
+    "authorised_by",
+    "authorised_at",
+    "status",
+    "paid_on",
+    "finance_reference",
+]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ or a control character gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def schedule_csv(run: PaymentRun, lines: list[runs.RunLine]) -> bytes:
+    """One row per payment, the columns CSV_COLUMNS (documented in the README), every cell spreadsheet-safe."""
+    people: set[int | None] = {run.authorised_by_id}
+    names = services.people_named(people | {line.payment.prepared_by_id for line in lines})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in lines:
+        details, payment = line.details, line.payment
+        shown = _shown(line, full=True)
+        writer.writerow(
+            spreadsheet_safe(cell)
+            for cell in (
+                run.reference,
+                payment.id,
+                shown.reference,
+                shown.pot,
+                shown.payee,
+                details.method,
+                details.sort_code.reveal() if details.sort_code else "",
+                details.account_number.reveal() if details.account_number else "",
+                details.roll_number.reveal() if details.roll_number else "",
+                f"{payment.amount_pence // 100}.{payment.amount_pence % 100:02d}",
+                payment.amount_pence,
+                names.get(payment.prepared_by_id, ""),
+                names.get(payment.authorised_by_id or 0, ""),
+                payment.authorised_at.isoformat(timespec="seconds") if payment.authorised_at else "",
+                payment.status,
+                payment.paid_on.isoformat() if payment.paid_on else "",
+                payment.finance_reference or "",
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def money(pence: int) -> str:
+    return format_pence(pence, always_show_pence=True)
+
+
+def get_export(run_id: int, export_id: int) -> PaymentExport | None:
+    export = db.session.get(PaymentExport, export_id)
+    return export if export is not None and export.run_id == run_id else None
+
+
+def exports_of(run_id: int) -> list[PaymentExport]:
+    return list(
+        db.session.execute(
+            sa.select(PaymentExport).where(PaymentExport.run_id == run_id).order_by(PaymentExport.id.desc())
+        ).scalars()
+    )
+
+
+@transactional
+def download(export: PaymentExport, officer: User) -> bytes:
+    """The export's file, for a finance officer; downloading full bank details is audited each time."""
+    services.finance_only(officer)
+    if export.status != ExportStatus.READY.value or export.content is None:
+        raise PaymentRefused("export_not_ready")
+    if export.full_details:
+        audit.record("payee.details_downloaded", actor_id=officer.id, object_type="payment_export", object_id=export.id)
+    return export.content

@@ -1,0 +1,133 @@
+"""Exports of a payment run, checked with a PDF text extractor and a CSV reader: totals, masking, who authorised,
+the run's hash, formula injection, and the same content every time."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from portal.common.audit import AuditEvent
+from portal.domain.payments import PaymentRefused
+from portal.domain.roles import PaymentMethod, Role
+from portal.extensions import db
+from portal.payments import exports, runs, services
+from portal.payments.models import ExportKind, PaymentExport
+from tests.factories import make_staff
+from tests.integration.payments.helpers import GOOD_BANK, accepted_award
+
+
+def authorised_run(n=3, names=None, language="en"):
+    cases = [accepted_award(pence=10_000 * (i + 1) + 50) for i in range(n)]
+    for i, case in enumerate(cases):
+        case.application.language = language
+        bank = GOOD_BANK.__class__((names or {}).get(i, f"Payee {i}"), "30-94-30", f"0073344{i}")
+        services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=bank)
+    a, _ = make_staff(Role.FINANCE_OFFICER, name="Fin Alpha")
+    b, _ = make_staff(Role.FINANCE_OFFICER, name="Faye Beta")
+    run = runs.create_run(a, [case.award.id for case in cases])
+    runs.authorise_run(run.id, b)
+    return run, cases, a, b
+
+
+def export(run, officer, kind, full=False):
+    made = exports.request_export(run.id, officer, kind, full_details=full)  # the job runs at once in tests
+    made = db.session.get(PaymentExport, made.id)
+    db.session.refresh(made)
+    assert made.status == "ready", made.error
+    return made
+
+
+def pdf_text(content):
+    reader = PdfReader(io.BytesIO(content))
+    return reader, [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_the_schedule_shows_totals_masked_details_who_authorised_and_the_hash(db_session):
+    run, cases, a, b = authorised_run()
+    made = export(run, a, ExportKind.SCHEDULE)
+    reader, pages = pdf_text(made.content)
+    first = pages[0]
+    assert f"Payment schedule {run.reference}" in first
+    assert "Total £601.50" in first and "Total 3 £601.50" in first  # overall, and in the totals by pot
+    for pot_total in ("£100.50", "£200.50", "£300.50"):
+        assert pot_total in first
+    assert "Prepared by Fin Alpha" in first and "Authorised by Faye Beta" in first
+    assert run.content_hash in first.replace(" ", "")
+    assert len(pages) == 4 and all(f"Page {n} of 4" in page for n, page in enumerate(pages, start=1))
+    body = " ".join(pages[1:])
+    assert "••-••-•• ••••••40" in body and "00733440" not in body and "30-94-30" not in body
+    for case in cases:
+        assert case.application.reference in body
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"], "a tagged PDF"
+
+
+def test_the_schedule_with_full_details_is_audited_as_a_full_view(db_session):
+    run, _, a, _ = authorised_run(1)
+    made = export(run, a, ExportKind.SCHEDULE, full=True)
+    assert "30-94-30 00733440" in pdf_text(made.content)[1][1]
+    actions = db.session.execute(sa.select(AuditEvent.action).where(AuditEvent.action.like("payee.%"))).scalars()
+    assert "payee.details_exported" in list(actions)
+
+
+def test_a_long_run_repeats_the_table_header_on_every_page(db_session, monkeypatch):
+    monkeypatch.setattr(exports, "ROWS_PER_PAGE", 2)
+    run, _, a, _ = authorised_run(5)
+    _, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
+    assert len(pages) == 1 + 5  # a pot per award here, so one page each
+    for page in pages[1:]:
+        assert "Reference Payee Bank account Amount" in page
+
+
+def test_exporting_again_gives_the_same_content(db_session):
+    run, _, a, b = authorised_run(2)
+    for kind in ExportKind:
+        first, second = export(run, a, kind), export(run, b, kind)
+        assert first.content_sha256 == second.content_sha256, kind
+
+
+def test_the_csv_has_the_documented_columns_and_no_formula_survives(db_session):
+    run, _, a, _ = authorised_run(2, names={0: '=HYPERLINK("http://evil.example","x")', 1: "@SUM(A1)"})
+    made = export(run, a, ExportKind.CSV)
+    rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == exports.CSV_COLUMNS
+    assert {row["payee_name"] for row in rows} == {'\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)"}
+    assert [row["amount"] for row in rows] == ["100.50", "200.50"]
+    assert rows[0]["account_number"] == "00733440" and rows[0]["authorised_by"] == "Faye Beta"
+
+
+def test_remittance_advices_are_one_pdf_per_payee_in_the_residents_language(db_session):
+    run, cases, a, _ = authorised_run(2, language="cy")
+    made = export(run, a, ExportKind.REMITTANCES)
+    archive = zipfile.ZipFile(io.BytesIO(made.content))
+    assert sorted(archive.namelist()) == sorted(f"remittance-{c.application.reference}.pdf" for c in cases)
+    reader = PdfReader(io.BytesIO(archive.read(archive.namelist()[0])))
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+    text = reader.pages[0].extract_text()
+    assert "Your small spark is being paid" not in text  # in Welsh
+    assert "••••••4" in text and "0073344" not in text
+
+
+def test_a_run_changed_behind_its_back_after_authorisation_is_not_exported(db_session):
+    run, cases, a, _ = authorised_run(1)
+    db.session.execute(sa.text("UPDATE payments SET amount_pence = 99999999 WHERE run_id = :r"), {"r": run.id})
+    db.session.commit()
+    made = exports.request_export(run.id, a, ExportKind.SCHEDULE)
+    made = db.session.get(PaymentExport, made.id)
+    db.session.refresh(made)
+    assert made.status == "failed" and "changed after it was authorised" in made.error
+    assert made.content is None
+
+
+def test_only_an_authorised_run_is_exported_and_only_by_finance(db_session):
+    run, cases, a, b = authorised_run(1)
+    with pytest.raises(PaymentRefused):
+        exports.request_export(run.id, cases[0].resident, ExportKind.CSV)
+    runs.take_out_of_run(run.id, run.payments[0].id, a)  # reopens it
+    with pytest.raises(PaymentRefused) as refused:
+        exports.request_export(run.id, a, ExportKind.SCHEDULE)
+    assert refused.value.rule == "run_not_authorised"
