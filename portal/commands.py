@@ -16,7 +16,7 @@ from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood
-from portal.programme.services import save_neighbourhood, save_pot
+from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
@@ -65,6 +65,8 @@ def demo_data() -> None:
                 builder_contact=f"Bea at {host}: 0113 496 0000, weekdays 10am to 4pm",
                 decision_weeks=2,
             )
+            # The demo panel has one member, its chair: one view is enough to decide.
+            save_panel_rules(None, existing, views_needed=1, decisions_by="chair")
             save_pot(
                 None,
                 existing,
@@ -167,9 +169,9 @@ def _demo_awards(neighbourhood_id: int) -> None:
     from portal.applications.models import Application, CostLine
     from portal.awards.services import accept_award
     from portal.common.time import utcnow
-    from portal.domain.decisions import DecisionKind
+    from portal.domain.decisions import DecisionKind, ViewKind
     from portal.domain.references import new_reference
-    from portal.panels.services import declare_interest, record_decision
+    from portal.panels.services import declare_interest, give_view, record_decision
     from portal.payments.services import BankDetails, save_payee_details
     from portal.programme.models import Pot
 
@@ -201,6 +203,7 @@ def _demo_awards(neighbourhood_id: int) -> None:
         db.session.add(idea)
         db.session.commit()
         declare_interest(idea.id, chair, has_interest=False, note="")
+        give_view(idea.id, chair, view=ViewKind.SUPPORT, comment="")
         record_decision(idea.id, chair, kind=DecisionKind.YES, reason="A lovely idea for the whole street.")
         accept_award(idea.id, resident)
         if method == "bank_transfer":

@@ -13,6 +13,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -115,6 +116,7 @@ def register_templates(app: Flask) -> None:
         ]
     )
     app.jinja_env.filters["money"] = format_pence
+    app.jinja_env.filters["nowrap"] = nowrap
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -132,6 +134,11 @@ def register_templates(app: Flask) -> None:
         }
 
 
+def nowrap(text: Any) -> Markup:
+    """Text kept on one line, such as a reference with a hyphen in it ("6TZU-7WWZ")."""
+    return Markup('<span class="app-nowrap">%s</span>') % text
+
+
 def service_navigation() -> list[dict[str, Any]]:
     """The links in the header, by what the signed-in person may do."""
     items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
@@ -140,7 +147,13 @@ def service_navigation() -> list[dict[str, Any]]:
         items.append(
             (_("Ideas you helped with"), "applications.list_assisted", current_user.has_role(Role.COMMUNITY_BUILDER))
         )
-        items.append((_("Your panels"), "panels.list_panels", current_user.has_role(Role.PANEL_MEMBER)))
+        items.append(
+            (
+                _("Panels") if current_user.has_role(Role.PROGRAMME_OFFICER) else _("Your panels"),
+                "panels.list_panels",
+                current_user.has_role(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER),
+            )
+        )
         items.append(
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
         )

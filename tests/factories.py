@@ -39,6 +39,7 @@ class NeighbourhoodFactory(Base):
     description = "A friendly place."
     host_organisation = "Community Hub"
     is_active = True
+    views_needed = 0  # no minimum: tests that are about views set one
 
 
 class PotFactory(Base):

@@ -200,7 +200,7 @@ class DeclarationForm(Form):
         widget=GovCheckboxInput(),
         validators=[DataRequired(message=_l("Tick the box to say this is your idea and what you said is true"))],
     )
-    submit = submit(_l("Send your application"))
+    submit = submit(_l("Send your idea"))
 
 
 class AssistedStartForm(Form):

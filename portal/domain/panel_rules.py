@@ -66,10 +66,14 @@ def check_may_decide(
     fast_track: bool,
     award_pence: int | None,
     fast_track_limit_pence: int,
+    settles: bool = True,
+    views_given: int = 0,
+    views_needed: int = 0,
 ) -> None:
-    """A decision is recorded by whom the panel's rule names (its chair, or a programme officer); a programme
-    officer alone approves on the fast track, up to the pot's limit. The interest rules hold for every way of
-    deciding. Raises DecisionRefused."""
+    """A decision is recorded by whom the panel's rule names (its chair, or a programme officer), once the panel has
+    given the views its rule asks for (asking the resident a question does not wait; `settles` is false for it); a
+    programme officer alone approves on the fast track, up to the pot's limit. The interest rules hold for every
+    way of deciding. Raises DecisionRefused."""
     if fast_track:
         if not person.is_programme_officer:
             raise DecisionRefused("fast_track_programme_officer_only")
@@ -81,3 +85,5 @@ def check_may_decide(
     check_free_to_judge(person, idea, has_interest)
     if fast_track and (award_pence is None or not may_fast_track(award_pence, fast_track_limit_pence)):
         raise DecisionRefused("over_fast_track_limit")
+    if not fast_track and settles and views_given < views_needed:
+        raise DecisionRefused("not_enough_views")

@@ -77,3 +77,9 @@ class DecisionForm(Form):
         ],
     )
     submit = submit(_l("Record the decision"))
+
+    def for_the_fast_track(self) -> DecisionForm:
+        """The fast track only says yes: the other choices are the panel's."""
+        self.kind.choices = [c for c in self.kind.choices if c.value in ("yes", "yes_with_change")]  # type: ignore[union-attr]
+        self.kind.label.text = _l("Approve on the fast track")
+        return self

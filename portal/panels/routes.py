@@ -46,6 +46,10 @@ RULE_TEXT = {
     "interest_note_needed": lambda: _("Say what your interest is"),
     "fast_track_programme_officer_only": lambda: _("Only a programme officer can approve on the fast track"),
     "over_fast_track_limit": lambda: _("This idea is over the pot's fast-track limit, so the panel must decide"),
+    "not_enough_views": lambda: _(
+        "The panel's rules ask for more views before a decision. Ask the members for their views, or ask the "
+        "resident a question"
+    ),
     "programme_officer_only": lambda: _("Only a programme officer can correct a declared interest"),
     "not_on_panel": lambda: _("Only members of this neighbourhood's panel can do this"),
     "not_decider": lambda: _("The panel's rules say someone else records decisions on this panel"),
@@ -57,10 +61,12 @@ RULE_TEXT = {
 
 
 @bp.get("")
-@role_required(Role.PANEL_MEMBER)
+@role_required(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER)
 def list_panels() -> str:
-    mine = [n for n in list_neighbourhoods() if n.id in current_user.panel_neighbourhood_ids]
-    return render_template("panels/list_panels.html", neighbourhoods=mine)
+    # A programme officer follows every panel (and approves small ideas on the fast track); a member sees theirs.
+    everyone = current_user.has_role(Role.PROGRAMME_OFFICER)
+    shown = [n for n in list_neighbourhoods() if everyone or n.id in current_user.panel_neighbourhood_ids]
+    return render_template("panels/list_panels.html", neighbourhoods=shown)
 
 
 @bp.get("/<int:neighbourhood_id>")
@@ -89,6 +95,22 @@ def show_idea(neighbourhood_id: int, application_id: int) -> Any:
     return _render_idea(neighbourhood_id, _idea_or_404(neighbourhood_id, application_id))
 
 
+def panel_labels() -> dict[str, str]:
+    """The resident's answers as the panel reads them: about the resident, not to them."""
+    return {
+        "group_name": _("Group name"),
+        "idea_description": _("What they want to do"),
+        "brings_together": _("Who it brings together"),
+        "helps_area": _("How it helps the area"),
+        "bring_head": _("What they know"),
+        "bring_hands": _("What they can do"),
+        "bring_heart": _("What they care about"),
+        "help_from_others": _("Help from others"),
+        "when_text": _("When"),
+        "where_text": _("Where"),
+    }
+
+
 def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
     neighbourhood = idea.pot.neighbourhood
     interest = services.interest_of(idea.id, current_user.id)
@@ -100,15 +122,23 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
     view_form = forms.get("view_form") or ViewForm(
         view=view.view if view else None, comment=view.comment if view else ""
     )
+    may_decide = services.may_record_decisions(current_user, neighbourhood)
+    fast_track = not may_decide and current_user.has_role(Role.PROGRAMME_OFFICER)
+    decision_form = forms.get("decision_form") or DecisionForm()
+    if fast_track:
+        decision_form.for_the_fast_track()
     return render_template(
         "panels/show_idea.html",
+        labels=panel_labels(),
         neighbourhood=neighbourhood,
         idea=idea,
         interest=interest,
         interest_form=interest_form,
         view_form=view_form,
-        decision_form=forms.get("decision_form") or DecisionForm(),
-        may_decide=services.may_record_decisions(current_user, neighbourhood),
+        decision_form=decision_form,
+        may_decide=may_decide,
+        fast_track=fast_track,
+        within_fast_track=0 < idea.total_pence <= idea.pot.fast_track_limit_pence,
         is_member=neighbourhood_id in current_user.panel_neighbourhood_ids,
         may_declare=neighbourhood_id in current_user.panel_neighbourhood_ids
         or current_user.has_role(Role.PROGRAMME_OFFICER),
@@ -174,7 +204,7 @@ def give_view(neighbourhood_id: int, application_id: int) -> Any:
 def record_decision(neighbourhood_id: int, application_id: int) -> Any:
     idea = _idea_or_404(neighbourhood_id, application_id)
     fast_track = request.form.get("fast_track") == "yes"
-    form = DecisionForm()
+    form = DecisionForm().for_the_fast_track() if fast_track else DecisionForm()
     if form.validate_on_submit():
         try:
             services.record_decision(

@@ -208,6 +208,9 @@ def record_decision(
         fast_track=fast_track,
         award_pence=outcome.award_pence,
         fast_track_limit_pence=pot.fast_track_limit_pence,
+        settles=kind is not DecisionKind.QUESTION,
+        views_given=sum(tally(application.id).values()),
+        views_needed=neighbourhood.views_needed,
     )
     if outcome.award_pence is not None:
         check_award_fits(pot.budget_pence, awarded_pence(pot.id), outcome.award_pence)
@@ -246,8 +249,12 @@ def may_record_decisions(user: User, neighbourhood: Neighbourhood) -> bool:
 
 
 def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, oldest_first: bool) -> Any:
-    """One page of the neighbourhood's ideas in these statuses, with their costs; a fixed number of queries."""
-    order = Application.submitted_at.asc() if oldest_first else Application.submitted_at.desc()
+    """One page of the neighbourhood's ideas in these statuses, with their costs; a fixed number of queries. Ideas
+    waiting are ordered by when they were sent (oldest first); decided ones by their latest decision (newest first)."""
+    decided_at = (
+        sa.select(sa.func.max(Decision.decided_at)).where(Decision.application_id == Application.id).scalar_subquery()
+    )
+    order = Application.submitted_at.asc() if oldest_first else decided_at.desc()
     query = (
         sa.select(Application)
         .join(Pot, Application.pot_id == Pot.id)

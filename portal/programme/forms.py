@@ -137,11 +137,12 @@ class PotForm(Form):
 class PanelRulesForm(Form):
     views_needed = WholeNumberField(
         _l("How many views are needed before a decision?"),
+        description=_l("Asking the resident a question does not wait for views. 0 means no minimum."),
         max_digits=2,
-        invalid_message=_l("Enter a number of views between 1 and 20"),
+        invalid_message=_l("Enter a number of views between 0 and 20"),
         validators=[
             InputRequired(message=_l("Enter how many views are needed")),
-            NumberRange(min=1, max=20, message=_l("Enter a number of views between 1 and 20")),
+            NumberRange(min=0, max=20, message=_l("Enter a number of views between 0 and 20")),
         ],
     )
     decisions_by = RadioField(

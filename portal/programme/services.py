@@ -238,8 +238,10 @@ def remove_panel_member(actor_id: int, neighbourhood: Neighbourhood, user_id: in
 
 
 @transactional
-def save_panel_rules(actor_id: int, neighbourhood: Neighbourhood, *, views_needed: int, decisions_by: str) -> None:
-    if decisions_by not in ("chair", "programme_officer") or not 1 <= views_needed <= 20:
+def save_panel_rules(
+    actor_id: int | None, neighbourhood: Neighbourhood, *, views_needed: int, decisions_by: str
+) -> None:
+    if decisions_by not in ("chair", "programme_officer") or not 0 <= views_needed <= 20:
         raise ValueError("not a panel rule")
     neighbourhood.views_needed = views_needed
     neighbourhood.decisions_by = decisions_by

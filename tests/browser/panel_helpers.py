@@ -44,10 +44,13 @@ def _officer_id(live: LiveServer) -> int:
     return create_user(live.new_email("panel-seeder"), "Pat Seeder", {Role.PROGRAMME_OFFICER}).id
 
 
-def add_panel(live: LiveServer, *, fast_track_limit_pence: int = 0, max_award_pence: int = 50_000) -> Panel:
-    """A neighbourhood shown to residents, with one rolling pot of £5,000 and an empty panel."""
+def add_panel(
+    live: LiveServer, *, fast_track_limit_pence: int = 0, max_award_pence: int = 50_000, views_needed: int = 0
+) -> Panel:
+    """A neighbourhood shown to residents, with one rolling pot of £5,000 and an empty panel (needing views_needed
+    views before a decision)."""
     from portal.domain.pots import PotLimits
-    from portal.programme.services import save_neighbourhood, save_pot
+    from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
 
     name = live.unique("Harehills")
     pot_name = live.unique("Autumn sparks")
@@ -71,6 +74,7 @@ def add_panel(live: LiveServer, *, fast_track_limit_pence: int = 0, max_award_pe
             is_rolling=True,
         )
         pot = save_pot(actor, neighbourhood, None, name=pot_name, limits=limits, payment_methods=list(PaymentMethod))
+        save_panel_rules(actor, neighbourhood, views_needed=views_needed, decisions_by="chair")
         return Panel(neighbourhood.id, name, pot.id, pot_name, BUDGET_PENCE)
 
 

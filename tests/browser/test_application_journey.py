@@ -242,12 +242,12 @@ def test_a_resident_sends_an_idea_from_a_phone(new_page, live_server, javascript
     assert summary_rows(page)["Name of your idea"] == "Saturday litter pick and picnic"
 
     # The declaration must be ticked.
-    press(page, "Send your application")
+    press(page, "Send your idea")
     expect_errors(page, ["Tick the box to say this is your idea and what you said is true"], javascript=javascript)
     assert_accessible(page, "check your answers without the declaration ticked")
     assert live_server.applications_of(email)[0].status == "draft"
     page.get_by_label("This is my idea.").check()
-    press(page, "Send your application")
+    press(page, "Send your idea")
 
     # Sent: a reference to keep, a receipt, an email, and the idea listed as sent.
     expect(page.locator(".govuk-panel__title")).to_have_text("Your idea has been sent")
@@ -359,7 +359,7 @@ def test_sending_twice_makes_one_application_and_one_email(new_page, live_server
     sends = []
     page.on("request", lambda request: sends.append(request.url) if request.method == "POST" else None)
     page.get_by_label("This is my idea.").check()
-    page.get_by_role("button", name="Send your application").dblclick()
+    page.get_by_role("button", name="Send your idea").dblclick()
     page.wait_for_url(f"**/ideas/{application_id}/sent")
     assert sends == [live_server.url + check_answers], "a double click sends the form once"
     reference = page.locator(".govuk-panel__body strong").inner_text().strip()
@@ -370,7 +370,7 @@ def test_sending_twice_makes_one_application_and_one_email(new_page, live_server
     expect(page.locator(".govuk-panel__body strong")).to_have_text(reference)
 
     stale.get_by_label("This is my idea.").check()
-    stale.get_by_role("button", name="Send your application").click()
+    stale.get_by_role("button", name="Send your idea").click()
     stale.wait_for_url(f"**/ideas/{application_id}/sent")
     expect(stale.locator(".govuk-panel__body strong")).to_have_text(reference)
 

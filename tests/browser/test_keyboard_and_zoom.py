@@ -159,7 +159,7 @@ def test_a_resident_sends_an_idea_with_the_keyboard_alone_at_320px_and_200_perce
     expect(page.locator(".govuk-summary-list")).to_contain_text("£30")
     tab_to(page, page.get_by_label("This is my idea."))
     page.keyboard.press("Space")
-    press(page, "Send your application")
+    press(page, "Send your idea")
 
     expect(page.locator(".govuk-panel__title")).to_have_text("Your idea has been sent")
     check_layout(page, visited)

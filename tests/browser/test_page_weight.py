@@ -141,7 +141,7 @@ def test_every_page_of_the_resident_journey_is_small_local_and_uses_no_web_font(
     ]
     weights = [meter.measure(name, url) for name, url in pages]
     page.get_by_label("This is my idea.").check()
-    page.get_by_role("button", name="Send your application").click()
+    page.get_by_role("button", name="Send your idea").click()
     expect(page.locator(".govuk-panel__title")).to_have_text("Your idea has been sent")
     weights.append(meter.measure("sent", f"{idea}/sent"))
     weights.append(meter.measure("your ideas", "/ideas"))

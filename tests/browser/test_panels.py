@@ -307,25 +307,29 @@ def test_a_programme_officer_approves_a_small_idea_on_the_fast_track(new_page, l
 
     officer = new_page()
     sign_in_staff(officer, live_server.add_staff(Role.PROGRAMME_OFFICER))
-    officer.goto(f"/panels/{panel.neighbourhood_id}")
+    # From where they land, as a new programme officer would find it: the neighbourhood's ideas.
+    officer.get_by_role("link", name=f"Ideas and decisions {panel.name}").click()
     row_of(waiting_table(officer), mural).get_by_role("link").click()
-    choose_decision(officer, "Yes", "Quick yes.")
-    officer.get_by_role("button", name="Approve on the fast track").click()
-    expect_error(officer, "Say whether you have an interest in this idea first", "kind")
+    # No decision form until they have said whether they have an interest: nothing typed can be lost.
+    expect(officer.get_by_role("button", name="Approve on the fast track")).to_have_count(0)
+    expect(officer.locator("main")).to_contain_text("Say whether you have an interest in this idea before")
     declare(officer, "No")  # the interest rules hold for the fast track too
     expect_flash(officer, "Your declaration has been saved.")
     expect(officer.get_by_role("heading", name="Your view")).to_have_count(0)  # not on the panel
-    choose_decision(officer, "Yes", "Quick yes.")
-    officer.get_by_role("button", name="Approve on the fast track").click()
-    expect_error(officer, "This idea is over the pot's fast-track limit, so the panel must decide", "kind")
+    # Over the limit: no fast-track form, and the page says why.
+    expect(officer.get_by_role("button", name="Approve on the fast track")).to_have_count(0)
+    expect(officer.locator("main")).to_contain_text("over the pot's fast-track limit of £50, so the panel decides")
     assert status_of(live_server, mural) == "submitted"
-    assert_accessible(officer, "the fast-track form for an idea over the limit")
+    assert_accessible(officer, "an idea over the fast-track limit")
 
     officer.get_by_role("link", name="Back").click()
     row_of(waiting_table(officer), seeds).get_by_role("link").click()
     declare(officer, "No")
     assert_accessible(officer, "the fast-track form")
-    choose_decision(officer, "Yes", "Small and simple: approved so it can start this week.")
+    choices = officer.get_by_role("group", name="Approve on the fast track").get_by_role("radio")
+    expect(choices).to_have_count(2)  # yes, or yes with a change: the other decisions are the panel's
+    officer.get_by_role("group", name="Approve on the fast track").get_by_label("Yes", exact=True).check()
+    officer.get_by_label(REASON).fill("Small and simple: approved so it can start this week.")
     officer.get_by_role("button", name="Approve on the fast track").click()
     officer.wait_for_url(f"**/panels/{panel.neighbourhood_id}")
     expect_flash(officer, "The decision has been recorded.")
@@ -356,7 +360,7 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
 
     sign_in_staff(page, live_server.add_staff(Role.PROGRAMME_OFFICER))
     open_from_menu(page, "Neighbourhoods")
-    page.get_by_role("link", name=f"Panel {panel.name}", exact=True).click()
+    page.get_by_role("link", name=f"Panel members and rules {panel.name}", exact=True).click()
     page.wait_for_url(f"**/programme/neighbourhoods/{panel.neighbourhood_id}/panel")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{panel.name} panel")
     members = page.get_by_role("table", name="Panel members").locator("tbody tr")
@@ -364,7 +368,7 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
     expect(members.nth(0).get_by_role("cell").nth(0)).to_have_text("Chris Chair")
     expect(members.nth(0).get_by_role("cell").nth(1)).to_have_text("Chair")
     expect(members.nth(1).get_by_role("cell").nth(1)).to_have_text("Member")
-    expect(page.get_by_label("How many views are needed before a decision?")).to_have_value("3")
+    expect(page.get_by_label("How many views are needed before a decision?")).to_have_value("0")
     expect(page.get_by_label("The panel's chair")).to_be_checked()
     assert_accessible(page, "the panel page for a programme officer")
 
@@ -387,10 +391,10 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
     assert {"resident", "panel_member"} <= roles_of(live_server, ola)
 
     # The rules: an impossible number first.
-    page.get_by_label("How many views are needed before a decision?").fill("0")
+    page.get_by_label("How many views are needed before a decision?").fill("21")
     page.get_by_role("button", name="Save the panel's rules").click()
-    expect_error(page, "Enter a number of views between 1 and 20", "rules-views_needed")
-    assert panel_rules(live_server, panel) == (3, "chair")
+    expect_error(page, "Enter a number of views between 0 and 20", "rules-views_needed")
+    assert panel_rules(live_server, panel) == (0, "chair")
     assert_accessible(page, "the panel's rules with an impossible number")
 
     page.get_by_label("How many views are needed before a decision?").fill("4")

@@ -60,7 +60,7 @@ def test_the_whole_journey_costs_a_slow_phone_under_a_minute_of_waiting(new_page
     answer_every_question(page, IdeaAnswers(idea_name="Pop-up repair cafe"), on_page=lambda title: lap(title))
     lap("check your answers")
     page.get_by_label("This is my idea.").check()
-    page.get_by_role("button", name="Send your application").click()
+    page.get_by_role("button", name="Send your idea").click()
     expect(page.locator(".govuk-panel__title")).to_have_text("Your idea has been sent")
     lap("sent")
     total = time.perf_counter() - started

@@ -103,3 +103,38 @@ def test_who_may_decide_and_how(person, interest, decisions_by, fast_track, awar
         with pytest.raises(DecisionRefused) as refused:
             check()
         assert refused.value.rule == refusal
+
+
+@pytest.mark.parametrize(
+    ("fast_track", "settles", "given", "needed", "refusal"),
+    [
+        (False, True, 2, 3, "not_enough_views"),
+        (False, True, 3, 3, None),
+        (False, True, 0, 0, None),
+        (False, False, 0, 3, None),  # a question to the resident does not wait for views
+        (True, True, 0, 3, None),  # the fast track is the programme officer's alone
+    ],
+)
+def test_a_panel_decision_waits_for_the_views_its_rule_asks_for(fast_track, settles, given, needed, refusal):
+    person = OFFICER if fast_track else CHAIR
+
+    def check():
+        check_may_decide(
+            person,
+            IDEA,
+            False,
+            decisions_by="chair",
+            fast_track=fast_track,
+            award_pence=1_000,
+            fast_track_limit_pence=1_000,
+            settles=settles,
+            views_given=given,
+            views_needed=needed,
+        )
+
+    if refusal is None:
+        check()
+    else:
+        with pytest.raises(DecisionRefused) as refused:
+            check()
+        assert refused.value.rule == refusal

@@ -143,6 +143,7 @@ def seed_idea_and_chair(app):
 
     with app.app_context():
         place = save_neighbourhood(None, None, name="Slow Lane", description="d", host_organisation="h", is_active=True)
+        place.views_needed = 0
         limits = PotLimits(
             budget_pence=100_000,
             max_award_pence=50_000,

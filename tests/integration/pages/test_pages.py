@@ -70,7 +70,11 @@ def test_navigation_depends_on_the_signed_in_role(client):
     user, _ = make_staff(Role.PROGRAMME_OFFICER)
     login_as(client, user)
     html = client.get("/").get_data(as_text=True)
-    assert 'href="/programme/neighbourhoods"' in html and 'href="/panels"' not in html
+    assert 'href="/programme/neighbourhoods"' in html and 'href="/panels"' in html  # every panel, for the fast track
+    assert 'href="/finance"' not in html
+    login_as(client, make_staff(Role.FINANCE_OFFICER)[0])
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/finance"' in html and 'href="/panels"' not in html
     login_as(client, UserFactory(roles=[Role.RESIDENT, Role.PANEL_MEMBER]))
     html = client.get("/").get_data(as_text=True)
     assert 'href="/panels"' in html and 'href="/programme/neighbourhoods"' not in html

@@ -23,6 +23,7 @@ def seed_race_street(app, budget_pence, ideas=IDEAS):
         place = save_neighbourhood(
             None, None, name="Race Street", description="d", host_organisation="h", is_active=True
         )
+        place.views_needed = 0  # decisions here race each other, not views
         limits = PotLimits(
             budget_pence=budget_pence,
             max_award_pence=AWARD,

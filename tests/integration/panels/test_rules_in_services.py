@@ -147,3 +147,21 @@ def test_only_the_resident_answers_the_panels_question_and_accepts_the_award(db_
     with pytest.raises(AwardRefused):
         accept_award(idea.id, stranger)
     assert accept_award(idea.id, idea.applicant).status == "accepted"
+
+
+def test_the_chair_waits_for_the_views_the_panel_asks_for_but_may_ask_a_question(db_session):
+    pot = PotFactory()
+    pot.neighbourhood.views_needed = 2
+    db.session.commit()
+    idea = submitted_idea(pot)
+    chair, member = make_chair(pot), member_for(pot)
+    for person in (chair, member):
+        services.declare_interest(idea.id, person, has_interest=False, note="")
+    services.give_view(idea.id, chair, view=ViewKind.SUPPORT, comment="")
+    refused("not_enough_views", services.record_decision, idea.id, chair, kind=DecisionKind.YES, reason="Yes")
+    services.record_decision(idea.id, chair, kind=DecisionKind.QUESTION, reason="Where will it be?")
+    services.answer_question(idea.id, idea.applicant, "In the park")
+    services.give_view(idea.id, member, view=ViewKind.SUPPORT, comment="")
+    services.record_decision(idea.id, chair, kind=DecisionKind.YES, reason="Yes")
+    db.session.refresh(idea)
+    assert idea.status == "approved"

@@ -52,9 +52,9 @@ def test_the_panel_rules_are_saved_and_bad_numbers_explained(client):
     place = NeighbourhoodFactory()
     url = f"/programme/neighbourhoods/{place.id}/panel"
     html = post_form(
-        client, url, {"rules-views_needed": "0", "rules-decisions_by": "chair", "rules-submit": "Save"}
+        client, url, {"rules-views_needed": "21", "rules-decisions_by": "chair", "rules-submit": "Save"}
     ).get_data(as_text=True)
-    assert "Enter a number of views between 1 and 20" in html and "There is a problem" in html
+    assert "Enter a number of views between 0 and 20" in html and "There is a problem" in html
     post_form(
         client, url, {"rules-views_needed": "5", "rules-decisions_by": "programme_officer", "rules-submit": "Save"}
     )
