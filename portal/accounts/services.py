@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -26,8 +27,14 @@ from portal.extensions import db
 
 MAX_CODE_ATTEMPTS = 5
 password_hasher = PasswordHasher()
-# Verifying against this when no account matches keeps the time the same, so timing does not reveal accounts.
-_DUMMY_HASH = password_hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when no account matches keeps the time the same, so timing does not reveal accounts.
+    Made on first use, not at import: argon2 takes 64 MiB to hash, which every process (a worker exporting PDFs)
+    would otherwise carry as its peak."""
+    return password_hasher.hash("not-a-real-password")
 
 
 class SignInRefused(Exception):
@@ -227,7 +234,7 @@ def check_staff_password(email: str, password: str) -> tuple[User, str]:
 def _check_staff_password(email: str, password: str) -> tuple[User, str] | Refusal:
     # Returns the refusal rather than raising it, so the audit event of a wrong password is committed.
     user = get_user_by_email(email)
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
         password_hasher.verify(stored, password)
         matched = user is not None and user.password_hash is not None

@@ -3,8 +3,8 @@
 
 Each export checks the run still hashes to what was authorised, and is made only from the run's data (no clock,
 no random parts), so exporting a run again gives the same content. The schedule is laid out one page at a time,
-each page a small fixed-layout table with its own header row, and the pages joined into one tagged PDF: much
-faster than letting WeasyPrint break one long table across pages (benchmarks/payment_pdf.py measures it).
+each page its own small fixed-layout table with its header row, in one tagged PDF: much faster than letting
+WeasyPrint break one long table across pages (benchmarks/payment_pdf.py measures it).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 from weasyprint import HTML
 
 from portal.accounts.models import User
@@ -36,8 +39,7 @@ from portal.extensions import db
 from portal.payments import runs, services
 from portal.payments.models import ExportKind, ExportStatus, PaymentExport, PaymentRun
 
-ROWS_PER_PAGE = 50
-PROGRESS_EVERY = 5  # pages between progress updates
+ROWS_PER_PAGE = 60
 
 
 class ExportProblem(Exception):
@@ -236,40 +238,50 @@ def _pages(shown: list[Shown]) -> Iterator[tuple[str, list[Shown], int | None]]:
         index = end
 
 
+BATCH_PAGES = 20  # a longer schedule is laid out in parts of this many pages, so memory stays bounded
+
+
 def schedule_pdf(
     run: PaymentRun, lines: list[runs.RunLine], full: bool, progress: Callable[[int], None] = lambda p: None
 ) -> bytes:
     """The payment schedule: a first page with the run, its pots and totals, who prepared and authorised it and the
-    run's hash; then the payments, a table with its header row on every page, "Page X of Y" on each."""
+    run's hash; then the payments, pot by pot, a table with its header row on every page, "Page X of Y" on each.
+
+    Up to BATCH_PAGES pages of payments it is one tagged PDF. A longer run is laid out BATCH_PAGES pages at a time
+    and the parts joined (untagged: the parts' structure trees cannot be joined), so a 5,000-payment run peaks
+    well under 500 MB (benchmarks/payment_pdf.py).
+    """
     shown = [_shown(line, full) for line in lines]
-    pages = list(_pages(shown))
-    count = len(pages) + 1
-    names = services.people_named(
-        {run.created_by_id, run.authorised_by_id, *(line.payment.prepared_by_id for line in lines)}
-    )
-    common = {"run": run, "count": count, "full": full, "names": names}
-    documents = [
-        HTML(
-            string=render_template(
-                "pdf/schedule_summary.html",
-                totals=_pot_totals(lines),
-                total_pence=sum(s.amount_pence for s in shown),
-                payments=len(shown),
-                number=1,
-                **common,
-            ),
-            url_fetcher=no_fetching,
-        ).render()
-    ]
-    for number, (pot, rows, pot_total) in enumerate(pages, start=2):
+    pages = list(enumerate(_pages(shown), start=2))
+    people: set[int | None] = {run.created_by_id, run.authorised_by_id}
+    common = {
+        "run": run,
+        "full": full,
+        "count": len(pages) + 1,
+        "names": services.people_named(people | {line.payment.prepared_by_id for line in lines}),
+        "totals": _pot_totals(lines),
+        "total_pence": sum(row.amount_pence for row in shown),
+        "payments": len(shown),
+    }
+    progress(5)
+    if len(pages) <= BATCH_PAGES:
+        html = render_template("pdf/schedule.html", pages=pages, with_summary=True, **common)
+        document = HTML(string=html, url_fetcher=no_fetching).render()
+        progress(70)
+        return document.write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
+    writer = PdfWriter()
+    for start in range(0, len(pages), BATCH_PAGES):
         html = render_template(
-            "pdf/schedule_page.html", pot=pot, rows=rows, pot_total=pot_total, number=number, **common
+            "pdf/schedule.html", pages=pages[start : start + BATCH_PAGES], with_summary=start == 0, **common
         )
-        documents.append(HTML(string=html, url_fetcher=no_fetching).render())
-        if number % PROGRESS_EVERY == 0:
-            progress(min(95, round(95 * number / count)))
-    all_pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(all_pages).write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
+        part = HTML(string=html, url_fetcher=no_fetching).write_pdf(full_fonts=True)
+        writer.append(PdfReader(io.BytesIO(part)))
+        progress(5 + round(90 * min(start + BATCH_PAGES, len(pages)) / len(pages)))
+    writer.add_metadata({"/Title": _("Payment schedule %(reference)s", reference=run.reference)})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("en")  # noqa: SLF001 - pypdf has no setter
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 # Remittance advices --------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from portal.domain.states import AwardStatus
 from portal.extensions import db
 from portal.payments import services
 from portal.payments.models import PayeeDetails, Payment, PaymentRun
-from portal.programme.models import Pot
+from portal.programme.models import Neighbourhood, Pot
 
 
 class RunRefused(PaymentRefused):
@@ -207,16 +207,17 @@ class RunLine:
 
 def run_lines(run_id: int) -> list[RunLine]:
     """The run's payments (cancelled ones left out) with their awards, ideas, pots and payee details, in a fixed
-    number of queries, ordered by pot and then reference."""
+    number of queries, each pot's together (by neighbourhood and pot), then by reference."""
     rows = db.session.execute(
         sa.select(Payment, Award, Application, Pot, PayeeDetails)
         .join(Award, Award.id == Payment.award_id)
         .join(Application, Application.id == Award.application_id)
         .join(Pot, Pot.id == Application.pot_id)
+        .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .join(PayeeDetails, PayeeDetails.award_id == Award.id)
         .where(Payment.run_id == run_id, Payment.status != PaymentStatus.CANCELLED.value)
         .options(selectinload(Pot.neighbourhood))
-        .order_by(Pot.name, Application.reference)
+        .order_by(Neighbourhood.name, Pot.name, Pot.id, Application.reference)
     ).all()
     return [RunLine(*row) for row in rows]
 

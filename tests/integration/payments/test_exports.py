@@ -80,7 +80,7 @@ def test_a_long_run_repeats_the_table_header_on_every_page(db_session, monkeypat
     _, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
     assert len(pages) == 1 + 5  # a pot per award here, so one page each
     for page in pages[1:]:
-        assert "Reference Payee Bank account Amount" in page
+        assert "Reference Payee and bank account Amount" in page
 
 
 def test_exporting_again_gives_the_same_content(db_session):
@@ -131,3 +131,28 @@ def test_only_an_authorised_run_is_exported_and_only_by_finance(db_session):
     with pytest.raises(PaymentRefused) as refused:
         exports.request_export(run.id, a, ExportKind.SCHEDULE)
     assert refused.value.rule == "run_not_authorised"
+
+
+def test_pots_with_the_same_name_in_different_neighbourhoods_are_kept_apart(db_session):
+    run, cases, a, b = authorised_run(4)
+    # Four pots, all called the same; references do not follow the pots.
+    for case in cases:
+        case.application.pot.name = "Small sparks 2026"
+    db.session.commit()
+    _, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
+    assert len(pages) == 1 + 4
+    for page in pages[1:]:
+        assert page.count("Total for this pot") == 1
+
+
+def test_a_long_schedule_is_laid_out_in_parts_and_numbered_straight_through(db_session, monkeypatch):
+    monkeypatch.setattr(exports, "ROWS_PER_PAGE", 1)
+    monkeypatch.setattr(exports, "BATCH_PAGES", 2)
+    run, cases, a, _ = authorised_run(5)
+    reader, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
+    assert len(pages) == 6
+    assert [f"Page {n} of 6" in page for n, page in enumerate(pages, start=1)] == [True] * 6
+    assert reader.metadata.title == f"Payment schedule {run.reference}"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    for case in cases:
+        assert case.application.reference in " ".join(pages)
