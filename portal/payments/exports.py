@@ -32,14 +32,17 @@ from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import no_fetching
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
-from portal.domain.money import format_pence
 from portal.domain.payments import PaymentRefused, RunStatus, format_sort_code, mask
 from portal.domain.roles import PaymentMethod
 from portal.extensions import db
-from portal.payments import runs, services
+from portal.payments import ledger, runs, services
 from portal.payments.models import ExportKind, ExportStatus, PaymentExport, PaymentRun
+from portal.programme.models import Pot
 
 ROWS_PER_PAGE = 60
+
+
+RUN_KINDS = (ExportKind.SCHEDULE, ExportKind.REMITTANCES, ExportKind.CSV)
 
 
 class ExportProblem(Exception):
@@ -52,6 +55,8 @@ def request_export(run_id: int, officer: User, kind: ExportKind, *, full_details
     CSV, which the finance system needs) are a full view of every payee's details, and audited as one.
     Raises PaymentRefused."""
     services.finance_only(officer)
+    if kind not in RUN_KINDS:
+        raise PaymentRefused("no_such_statement")
     run = db.session.get(PaymentRun, run_id)
     if run is None or run.status == RunStatus.OPEN.value:
         raise PaymentRefused("run_not_authorised")
@@ -77,6 +82,23 @@ def request_export(run_id: int, officer: User, kind: ExportKind, *, full_details
     )
     if full:
         audit.record("payee.details_exported", actor_id=officer.id, object_type="payment_run", object_id=run.id)
+    enqueue_after_commit(make_export, export.id)
+    return export
+
+
+@transactional
+def request_pot_export(pot_id: int, officer: User, kind: ExportKind) -> PaymentExport:
+    """Queue a pot's statement (PDF or CSV); a job makes it after commit. Raises PaymentRefused."""
+    services.finance_only(officer)
+    if kind not in (ExportKind.POT_STATEMENT, ExportKind.POT_CSV) or db.session.get(Pot, pot_id) is None:
+        raise PaymentRefused("no_such_statement")
+    extension = "pdf" if kind is ExportKind.POT_STATEMENT else "csv"
+    export = PaymentExport(
+        pot_id=pot_id, kind=kind.value, filename=f"pot-{pot_id}-statement.{extension}", requested_by_id=officer.id
+    )
+    db.session.add(export)
+    db.session.flush()
+    audit.record("pot.statement_requested", actor_id=officer.id, object_type="pot", object_id=pot_id, kind=kind.value)
     enqueue_after_commit(make_export, export.id)
     return export
 
@@ -134,19 +156,22 @@ def make_export(export_id: int) -> None:
     try:
         export = db.session.get(PaymentExport, export_id)
         assert export is not None
-        run = db.session.get(PaymentRun, export.run_id)
-        assert run is not None
-        if run.content_hash != runs.content_hash(run):
-            raise ExportProblem("the run changed after it was authorised")
-        lines = runs.run_lines(run.id)
         kind, full = ExportKind(export.kind), export.full_details
-        db.session.commit()  # nothing held open while the file is made
 
         def progress(percent: int) -> None:
             _set_progress(export_id, percent)
 
         with rendering_context():
-            content = build(kind, run, lines, full, progress)
+            if export.pot_id is not None:
+                content = pot_statement(kind, export.pot_id)
+            else:
+                run = db.session.get(PaymentRun, export.run_id)
+                assert run is not None
+                if run.content_hash != runs.content_hash(run):
+                    raise ExportProblem("the run changed after it was authorised")
+                lines = runs.run_lines(run.id)
+                db.session.commit()  # nothing held open while the file is made
+                content = build(kind, run, lines, full, progress)
     except Exception as error:
         db.session.rollback()
         _finish(export_id, None, describe(error))
@@ -381,13 +406,46 @@ def schedule_csv(run: PaymentRun, lines: list[runs.RunLine]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def money(pence: int) -> str:
-    return format_pence(pence, always_show_pence=True)
+# A pot's statement ------------------------------------------------------------------------------------------------
+
+POT_CSV_COLUMNS = ["pot", "reference", "idea", "award_status", "amount", "amount_pence", "paid_on", "finance_reference"]
+
+
+def pot_statement(kind: ExportKind, pot_id: int) -> bytes:
+    """A pot's statement: its ledger (budget, awarded, paid, still to pay, left) and every award made from it."""
+    row = ledger.ledger_for(pot_id)
+    assert row is not None
+    lines = ledger.statement_lines(pot_id)
+    name = f"{row.pot.neighbourhood.name}: {row.pot.name}"
+    if kind is ExportKind.POT_CSV:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(POT_CSV_COLUMNS)
+        for line in lines:
+            cells = (
+                name,
+                line.reference,
+                line.idea,
+                line.award_status,
+                f"{line.amount_pence // 100}.{line.amount_pence % 100:02d}",
+                line.amount_pence,
+                line.paid_on.isoformat() if line.paid_on else "",
+                line.finance_reference,
+            )
+            writer.writerow(spreadsheet_safe(cell) for cell in cells)
+        return buffer.getvalue().encode("utf-8-sig")
+    html = render_template("pdf/pot_statement.html", row=row, name=name, lines=lines)
+    return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def get_export(run_id: int, export_id: int) -> PaymentExport | None:
     export = db.session.get(PaymentExport, export_id)
     return export if export is not None and export.run_id == run_id else None
+
+
+def get_pot_export(pot_id: int, export_id: int) -> PaymentExport | None:
+    export = db.session.get(PaymentExport, export_id)
+    return export if export is not None and export.pot_id == pot_id else None
 
 
 def exports_of(run_id: int) -> list[PaymentExport]:

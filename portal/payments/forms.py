@@ -181,3 +181,16 @@ class ExportForm(Form):
         validators=[DataRequired(message=_l("Select what you want to download"))],
     )
     submit = submit(_l("Make the file"))
+
+
+class PotStatementForm(Form):
+    kind = RadioField(
+        _l("What do you want to download?"),
+        choices=[
+            SelectChoice("pot_statement", _l("The pot's statement (PDF)")),
+            SelectChoice("pot_csv", _l("The pot's statement as a CSV file")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select what you want to download"))],
+    )
+    submit = submit(_l("Make the file"))

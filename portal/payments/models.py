@@ -141,6 +141,8 @@ class ExportKind(StrEnum):
     SCHEDULE = "schedule"  # the payment schedule PDF
     REMITTANCES = "remittances"  # one remittance advice PDF per payee, in a zip for printing
     CSV = "csv"  # for the finance system
+    POT_STATEMENT = "pot_statement"  # a pot's statement PDF: budget, awarded, paid, and each award
+    POT_CSV = "pot_csv"  # the same as CSV
 
 
 class ExportStatus(StrEnum):
@@ -151,13 +153,19 @@ class ExportStatus(StrEnum):
 
 
 class PaymentExport(Model):
-    """A file made from a payment run by a background job, kept so it can be downloaded (and made again, the same)."""
+    """A file made by a background job from a payment run or a pot's ledger, kept so it can be downloaded (and made
+    again, the same)."""
 
     __tablename__ = "payment_exports"
-    __table_args__ = (one_of("kind", ExportKind), one_of("status", ExportStatus))
+    __table_args__ = (
+        one_of("kind", ExportKind),
+        one_of("status", ExportStatus),
+        sa.CheckConstraint("(run_id IS NULL) <> (pot_id IS NULL)", name="run_or_pot"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payment_runs.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_runs.id"), index=True)
+    pot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pots.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(12))
     full_details: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
@@ -170,4 +178,4 @@ class PaymentExport(Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(sa.Text)
 
-    run: Mapped[PaymentRun] = relationship()
+    run: Mapped[PaymentRun | None] = relationship()

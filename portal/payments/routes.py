@@ -16,7 +16,7 @@ from portal.common.access import role_required
 from portal.domain.money import format_pence
 from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused
 from portal.domain.roles import PaymentMethod, Role
-from portal.payments import exports, runs, services
+from portal.payments import exports, ledger, runs, services
 from portal.payments.forms import (
     ActionForm,
     BankDetailsForm,
@@ -27,6 +27,7 @@ from portal.payments.forms import (
     OtherWayForm,
     PaidForm,
     PaymentMethodForm,
+    PotStatementForm,
     RunPaidForm,
 )
 from portal.payments.models import ExportKind
@@ -372,6 +373,7 @@ RUN_REFUSAL_TEXT = {
     "run_closed": lambda: _("This run has been paid, so it cannot change."),
     "not_in_run": lambda: _("That payment is not in this run."),
     "export_not_ready": lambda: _("This file is not ready yet."),
+    "no_such_statement": lambda: _("There is no such file to make."),
 }
 
 
@@ -509,19 +511,94 @@ def request_export(run_id: int) -> Any:
 @finance_officers
 def show_export(run_id: int, export_id: int) -> str:
     made = exports.get_export(run_id, export_id) or abort(404)
-    return render_template("payments/show_export.html", run=_run_or_404(run_id), export=made)
+    run = _run_or_404(run_id)
+    return render_template(
+        "payments/show_export.html",
+        export=made,
+        caption=_("Payment run %(reference)s", reference=run.reference),
+        back_url=url_for("finance.show_run", run_id=run_id),
+        download_url=url_for("finance.download_export", run_id=run_id, export_id=export_id),
+    )
+
+
+MIMETYPES = {
+    "schedule": "application/pdf",
+    "remittances": "application/zip",
+    "csv": "text/csv",
+    "pot_statement": "application/pdf",
+    "pot_csv": "text/csv",
+}
+
+
+def _send_export(made: Any, not_ready_url: str) -> Any:
+    try:
+        content = exports.download(made, current_user)
+    except PaymentRefused:
+        return redirect(not_ready_url)
+    response = Response(content, mimetype=MIMETYPES[made.kind])
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @finance.get("/runs/<int:run_id>/exports/<int:export_id>/download")
 @finance_officers
 def download_export(run_id: int, export_id: int) -> Any:
     made = exports.get_export(run_id, export_id) or abort(404)
-    try:
-        content = exports.download(made, current_user)
-    except PaymentRefused:
-        return redirect(url_for("finance.show_export", run_id=run_id, export_id=export_id))
-    mimetype = {"schedule": "application/pdf", "remittances": "application/zip", "csv": "text/csv"}[made.kind]
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _send_export(made, url_for("finance.show_export", run_id=run_id, export_id=export_id))
+
+
+# The ledger ------------------------------------------------------------------------------------------------------
+
+
+@finance.get("/ledger")
+@finance_officers
+def show_ledger() -> str:
+    return render_template("payments/ledger.html", rows=ledger.ledger())
+
+
+def _pot_ledger_or_404(pot_id: int) -> ledger.PotLedger:
+    return ledger.ledger_for(pot_id) or abort(404)
+
+
+@finance.get("/ledger/pots/<int:pot_id>")
+@finance_officers
+def show_pot_statement(pot_id: int) -> str:
+    return render_template(
+        "payments/pot_statement.html",
+        row=_pot_ledger_or_404(pot_id),
+        lines=ledger.statement_lines(pot_id),
+        form=PotStatementForm(),
+    )
+
+
+@finance.post("/ledger/pots/<int:pot_id>/exports")
+@finance_officers
+def request_pot_export(pot_id: int) -> Any:
+    row = _pot_ledger_or_404(pot_id)
+    form = PotStatementForm()
+    if not form.validate_on_submit():
+        return render_template("payments/pot_statement.html", row=row, lines=ledger.statement_lines(pot_id), form=form)
+    made = exports.request_pot_export(pot_id, current_user, ExportKind(form.kind.data))
+    return redirect(url_for("finance.show_pot_export", pot_id=pot_id, export_id=made.id))
+
+
+@finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>")
+@finance_officers
+def show_pot_export(pot_id: int, export_id: int) -> str:
+    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    row = _pot_ledger_or_404(pot_id)
+    return render_template(
+        "payments/show_export.html",
+        export=made,
+        caption=f"{row.pot.neighbourhood.name}: {row.pot.name}",
+        back_url=url_for("finance.show_pot_statement", pot_id=pot_id),
+        download_url=url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id),
+    )
+
+
+@finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>/download")
+@finance_officers
+def download_pot_export(pot_id: int, export_id: int) -> Any:
+    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    return _send_export(made, url_for("finance.show_pot_export", pot_id=pot_id, export_id=export_id))

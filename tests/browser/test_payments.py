@@ -150,3 +150,101 @@ def test_a_resident_without_a_bank_account_chooses_another_way(new_page, live_se
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("main")).to_contain_text("A prepaid card, please")
     assert_fits_narrow_screen(page, "how you will be paid, another way, at 360 px")
+
+
+def awards_due(live, count):
+    """`count` accepted awards with bank details, due payment; returns the ideas."""
+    from portal.accounts.services import get_user_by_email
+    from portal.domain.roles import PaymentMethod
+    from portal.payments.services import BankDetails, save_payee_details
+
+    ideas = []
+    for n in range(count):
+        resident_email, idea = decided_and_accepted(live, live.unique(f"Garden {n}"))
+        with live.app.app_context():
+            from portal.awards.services import accept_award
+
+            resident = get_user_by_email(resident_email)
+            accept_award(idea.id, resident)
+            save_payee_details(
+                idea.id,
+                resident,
+                PaymentMethod.BANK_TRANSFER,
+                bank=BankDetails("Rae Resident", "309430", f"1234567{n}"),
+            )
+        ideas.append(idea)
+    return ideas
+
+
+def download(page, link_name):
+    with page.expect_download() as made:
+        page.get_by_role("link", name=link_name).click()
+    return made.value.suggested_filename, made.value.path().read_bytes()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_one_officer_prepares_a_run_another_authorises_it_and_the_files_download(new_page, live_server, size):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    options = PHONE_360 if size == "phone" else DESKTOP
+    ideas = awards_due(live_server, 2)
+
+    officer_a = new_page(**options)
+    sign_in_staff(officer_a, live_server.add_staff(Role.FINANCE_OFFICER))
+    officer_a.get_by_role("link", name="Put due payments in a run").click()
+    expect(officer_a.get_by_role("heading", level=1)).to_have_text("Put due payments in a run")
+    officer_a.get_by_role("button", name="Prepare these payments as a run").click()
+    expect_error(officer_a, "Select at least one payment for the run")
+    assert_accessible(officer_a, "a new run with nothing chosen")
+    for idea in ideas:
+        officer_a.get_by_label(re.compile(re.escape(idea.name))).check()
+    officer_a.get_by_role("button", name="Prepare these payments as a run").click()
+    expect(officer_a.locator(".govuk-notification-banner")).to_contain_text(
+        "Another finance officer must now authorise it."
+    )
+    run_url = officer_a.url
+    officer_a.get_by_role("button", name="Authorise the run").click()  # refused: they prepared it
+    expect(officer_a.locator(".govuk-error-summary")).to_contain_text("You prepared this payment")
+    assert_accessible(officer_a, "a run its preparer may not authorise")
+    if size == "phone":
+        assert_fits_narrow_screen(officer_a, "a payment run at 360 px")
+
+    officer_b = new_page(**options)
+    sign_in_staff(officer_b, live_server.add_staff(Role.FINANCE_OFFICER))
+    officer_b.goto(run_url)
+    officer_b.get_by_role("button", name="Authorise the run").click()
+    expect(officer_b.locator(".govuk-notification-banner")).to_contain_text("The run has been authorised.")
+    assert_accessible(officer_b, "an authorised run")
+
+    officer_b.get_by_label("The payment schedule (PDF), bank details masked").check()
+    officer_b.get_by_role("button", name="Make the file").click()
+    expect(officer_b.get_by_role("heading", level=1)).to_contain_text("schedule.pdf")
+    expect(officer_b.locator("main")).to_contain_text("The file is ready.")  # the job has run
+    assert_accessible(officer_b, "a file that is ready")
+    name, content = download(officer_b, "Download the file")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert name.endswith("-schedule.pdf") and "••••••" in text and "12345670" not in text
+
+    officer_b.goto(run_url)
+    officer_b.get_by_label("A CSV file for the finance system, bank details in full").check()
+    officer_b.get_by_role("button", name="Make the file").click()
+    name, content = download(officer_b, "Download the file")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert name.endswith(".csv") and {row["account_number"] for row in rows} == {"12345670", "12345671"}
+
+    officer_b.goto(run_url)
+    from datetime import date
+
+    today = date.today()
+    group = officer_b.get_by_role("group", name="When was it paid?")
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
+    officer_b.get_by_label("Reference in the finance system").fill("BACS-RUN-7")
+    officer_b.get_by_role("button", name="Record the run as paid").click()
+    expect(officer_b.locator(".govuk-notification-banner")).to_contain_text("recorded as paid")
+    for idea in ideas:
+        assert payment_of(live_server, idea) == [("paid", "BACS-RUN-7")]

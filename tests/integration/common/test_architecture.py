@@ -115,7 +115,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         prepared_by_id=owner.id,
     )
     made = PaymentExport(run_id=run.id, kind="csv", filename="x.csv", requested_by_id=owner.id)
-    db.session.add_all([payment, made])
+    statement = PaymentExport(pot_id=pot.id, kind="pot_csv", filename="s.csv", requested_by_id=owner.id)
+    db.session.add_all([payment, made, statement])
     db.session.commit()
     ids = {
         "neighbourhood_id": pot.neighbourhood_id,
@@ -145,10 +146,12 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         access = view.access
         if access.kind == "public":
             continue
+        # A pot's statement files have their own export ids.
+        these = {**ids, "export_id": statement.id} if "/ledger/" in rule.rule else ids
         if "GET" in rule.methods:
-            response = client.get(fill(rule, ids))
+            response = client.get(fill(rule, these))
         else:  # POST-only actions too, with a valid CSRF token, so only the access check can stop them
-            response = client.post(fill(rule, ids), data={"csrf_token": token})
+            response = client.post(fill(rule, these), data={"csrf_token": token})
         if user is None:
             assert response.status_code == 302 and "/sign-in" in response.headers["Location"], rule.rule
         elif access.kind == "role" and not user.has_role(*access.roles):

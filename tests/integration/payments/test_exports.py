@@ -85,7 +85,7 @@ def test_a_long_run_repeats_the_table_header_on_every_page(db_session, monkeypat
 
 def test_exporting_again_gives_the_same_content(db_session):
     run, _, a, b = authorised_run(2)
-    for kind in ExportKind:
+    for kind in exports.RUN_KINDS:
         first, second = export(run, a, kind), export(run, b, kind)
         assert first.content_sha256 == second.content_sha256, kind
 
@@ -156,3 +156,38 @@ def test_a_long_schedule_is_laid_out_in_parts_and_numbered_straight_through(db_s
     assert reader.trailer["/Root"]["/Lang"] == "en"
     for case in cases:
         assert case.application.reference in " ".join(pages)
+
+
+def test_the_ledger_and_a_pots_statement_add_up(db_session):
+    from portal.payments import ledger
+
+    run, cases, a, b = authorised_run(2)
+    from datetime import date
+
+    runs.record_run_paid(run.id, a, paid_on=date(2026, 11, 27), finance_reference="BACS-9")
+    unpaid = accepted_award(pence=7_000)
+    pot_id = cases[0].application.pot_id
+    rows = {row.pot.id: row for row in ledger.ledger()}
+    row = rows[pot_id]
+    assert (row.budget_pence, row.awarded_pence, row.paid_pence, row.to_pay_pence, row.remaining_pence) == (
+        500_000,
+        10_050,
+        10_050,
+        0,
+        489_950,
+    )
+    other = rows[unpaid.application.pot_id]
+    assert (other.awarded_pence, other.paid_pence, other.to_pay_pence) == (7_000, 0, 7_000)
+
+    made = exports.request_pot_export(pot_id, a, ExportKind.POT_STATEMENT)
+    made = db.session.get(PaymentExport, made.id)
+    db.session.refresh(made)
+    text = pdf_text(made.content)[1][0]
+    assert "Budget £5,000.00" in text and "Paid £100.50" in text and "Left to award £4,899.50" in text
+    assert cases[0].application.reference in text and "27 Nov 2026 BACS-9" in text
+    made = exports.request_pot_export(pot_id, a, ExportKind.POT_CSV)
+    made = db.session.get(PaymentExport, made.id)
+    db.session.refresh(made)
+    rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == exports.POT_CSV_COLUMNS
+    assert rows[0]["award_status"] == "paid" and rows[0]["finance_reference"] == "BACS-9"

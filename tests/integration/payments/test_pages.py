@@ -237,3 +237,32 @@ def test_an_export_in_progress_refreshes_itself_without_javascript(client):
     page = text(client.get(f"/finance/runs/{run.id}/exports/{made.id}"))
     assert '<meta http-equiv="refresh" content="2">' in page and "40% done" in page
     assert client.get(f"/finance/runs/{run.id}/exports/{made.id}/download").status_code == 302
+
+
+def test_the_ledger_and_a_pots_statement_through_the_pages(client):
+    case = accepted_award(pence=12_345)
+    login_as(client, case.officer_a)
+    page = text(client.get("/finance/ledger"))
+    assert "Money in each pot" in page and "£123.45" in page
+    pot_url = f"/finance/ledger/pots/{case.application.pot_id}"
+    assert "Statement for" in text(client.get(pot_url)) and case.application.reference in text(client.get(pot_url))
+    explained(post_form(client, f"{pot_url}/exports", {}), "Select what you want to download")
+    response = post_form(client, f"{pot_url}/exports", {"kind": "pot_statement"})
+    ready = text(client.get(response.headers["Location"]))
+    assert "The file is ready." in ready
+    pdf = client.get(response.headers["Location"] + "/download")
+    assert pdf.mimetype == "application/pdf" and "statement.pdf" in pdf.headers["Content-Disposition"]
+
+
+def test_the_ledger_uses_the_same_queries_for_1_or_8_pots(client):
+    case = accepted_award()
+    login_as(client, case.officer_a)
+    db.session.expire_all()
+    with count_queries() as few:
+        client.get("/finance/ledger")
+    for _ in range(7):
+        accepted_award()
+    db.session.expire_all()
+    with count_queries() as many:
+        client.get("/finance/ledger")
+    assert len(many) == len(few) <= 12
