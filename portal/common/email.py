@@ -53,29 +53,42 @@ class OutboxMessage(Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # A PDF sent with the message (a remittance advice); loaded only when the message is sent.
+    attachment: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(120))
 
 
-def send_email(to: str, subject: str, body: str) -> OutboxMessage:
+def send_email(
+    to: str, subject: str, body: str, *, attachment: bytes | None = None, attachment_name: str | None = None
+) -> OutboxMessage:
     """Queue one plain-text email in the current unit of work; it is delivered after commit, never before.
 
     The subject is made one line (an idea's name saved before one-line fields were cleaned could hold a line break,
     which would stop the message at the mail library); an address with a line break is refused outright."""
     if "\r" in to or "\n" in to:
         raise ValueError("an email address cannot hold a line break")
-    message = OutboxMessage(to_address=to, subject=" ".join(subject.split())[:300], body=body)
+    message = OutboxMessage(
+        to_address=to,
+        subject=" ".join(subject.split())[:300],
+        body=body,
+        attachment=attachment,
+        attachment_name=attachment_name if attachment else None,
+    )
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(deliver_email, message.id)
     return message
 
 
-def _smtp_send(to: str, subject: str, body: str) -> None:
+def _smtp_send(to: str, subject: str, body: str, attachment: bytes | None, attachment_name: str | None) -> None:
     config = current_app.config
     mail = EmailMessage()
     mail["From"] = config["MAIL_SENDER"]
     mail["To"] = to
     mail["Subject"] = subject
     mail.set_content(body)
+    if attachment:
+        mail.add_attachment(attachment, maintype="application", subtype="pdf", filename=attachment_name or "file.pdf")
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
@@ -90,6 +103,8 @@ class _Claimed:
     subject: str
     body: str
     attempts: int
+    attachment: bytes | None
+    attachment_name: str | None
 
 
 @transactional
@@ -105,9 +120,14 @@ def _claim(message_id: int) -> _Claimed | None:
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
     row = db.session.execute(
-        sa.select(OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.attempts).where(
-            OutboxMessage.id == message_id
-        )
+        sa.select(
+            OutboxMessage.to_address,
+            OutboxMessage.subject,
+            OutboxMessage.body,
+            OutboxMessage.attempts,
+            OutboxMessage.attachment,
+            OutboxMessage.attachment_name,
+        ).where(OutboxMessage.id == message_id)
     ).one()
     # Plain values, read inside the transaction: nothing is loaded (or held open) while the mail server is called.
     return _Claimed(*row)
@@ -145,7 +165,7 @@ def deliver_email(message_id: int) -> None:
         _finish(message_id, MailStatus.SENT)  # development and tests: the outbox page is the mailbox
         return
     try:
-        _smtp_send(message.to, message.subject, message.body)
+        _smtp_send(message.to, message.subject, message.body, message.attachment, message.attachment_name)
     except Exception as error:
         last_try = message.attempts > DELIVERY_RETRIES
         _finish(

@@ -26,8 +26,9 @@ from pypdf.generic import NameObject, TextStringObject
 from weasyprint import HTML
 
 from portal.accounts.models import User
+from portal.applications.models import Application
 from portal.common import audit
-from portal.common.email import rendering_context
+from portal.common.email import rendering_context, send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import no_fetching
 from portal.common.time import utcnow
@@ -36,7 +37,7 @@ from portal.domain.payments import PaymentRefused, RunStatus, format_sort_code, 
 from portal.domain.roles import PaymentMethod
 from portal.extensions import db
 from portal.payments import ledger, runs, services
-from portal.payments.models import ExportKind, ExportStatus, PaymentExport, PaymentRun
+from portal.payments.models import ExportKind, ExportStatus, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Pot
 
 ROWS_PER_PAGE = 60
@@ -323,6 +324,67 @@ def remittance_pdf(run: PaymentRun, line: runs.RunLine) -> bytes:
             language=line.application.language,
         )
     return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@transactional
+def email_remittances(run_id: int, officer: User) -> None:
+    """Queue an email to each payee of an authorised run, with their remittance advice attached, in their
+    language. Residents without an email address are left out (their community builder passes the printed one on).
+    Raises PaymentRefused."""
+    services.finance_only(officer)
+    run = db.session.get(PaymentRun, run_id)
+    if run is None or run.status == RunStatus.OPEN.value:
+        raise PaymentRefused("run_not_authorised")
+    audit.record("payment_run.remittances_emailed", actor_id=officer.id, object_type="payment_run", object_id=run.id)
+    enqueue_after_commit(send_remittances, run.id)
+
+
+@job(retries=3, retry_delay=60)
+def send_remittances(run_id: int) -> int:
+    """Email each payee's remittance advice once (a payment records when its advice was emailed, claimed
+    compare-and-set, so running this twice sends nothing twice). The PDF is made before the short transaction
+    that claims the payment and queues the email. Returns how many were queued."""
+    run = db.session.get(PaymentRun, run_id)
+    assert run is not None
+    lines = [line for line in runs.run_lines(run_id) if line.application.applicant.email]
+    db.session.commit()
+    sent = 0
+    with rendering_context():
+        for line in lines:
+            if line.payment.remittance_emailed_at is not None:
+                continue
+            pdf = remittance_pdf(run, line)
+            sent += _queue_remittance(run, line.payment.id, line.application.id, pdf)
+    return sent
+
+
+@transactional
+def _queue_remittance(run: PaymentRun, payment_id: int, application_id: int, pdf: bytes) -> int:
+    claimed = db.session.execute(
+        sa.update(Payment)
+        .where(Payment.id == payment_id, Payment.remittance_emailed_at.is_(None))
+        .values(remittance_emailed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return 0
+    application = db.session.get(Application, application_id)
+    assert application is not None and application.applicant.email
+    payment = db.session.get(Payment, payment_id)
+    assert payment is not None
+    with force_locale(application.language):
+        subject = (
+            _("Your small spark has been paid") if payment.status == "paid" else _("Your small spark is being paid")
+        )
+        body = render_template("payments/email/remittance.txt", application=application, payment=payment, run=run)
+    send_email(
+        application.applicant.email,
+        subject,
+        body,
+        attachment=pdf,
+        attachment_name=f"remittance-{application.reference}.pdf",
+    )
+    return 1
 
 
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # every file dated the same, so the same run gives the same zip

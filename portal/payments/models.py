@@ -128,6 +128,7 @@ class Payment(Model):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     failed_reason: Mapped[str | None] = mapped_column(sa.Text)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remittance_emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     award: Mapped[Award] = relationship()
     run: Mapped[PaymentRun | None] = relationship(back_populates="payments")

@@ -491,6 +491,20 @@ def record_run_paid(run_id: int) -> Any:
     return redirect(url_for("finance.show_run", run_id=run_id))
 
 
+@finance.post("/runs/<int:run_id>/email-remittances")
+@finance_officers
+def email_remittances(run_id: int) -> Any:
+    _run_or_404(run_id)
+    if ActionForm().validate_on_submit():
+        try:
+            exports.email_remittances(run_id, current_user)
+        except PaymentRefused as refused:
+            flash(_refusal_text(refused.rule), "error")
+        else:
+            flash(_("Each resident with an email address is being sent their remittance advice."), "success")
+    return redirect(url_for("finance.show_run", run_id=run_id))
+
+
 @finance.post("/runs/<int:run_id>/exports")
 @finance_officers
 def request_export(run_id: int) -> Any:

@@ -191,3 +191,38 @@ def test_the_ledger_and_a_pots_statement_add_up(db_session):
     rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
     assert list(rows[0]) == exports.POT_CSV_COLUMNS
     assert rows[0]["award_status"] == "paid" and rows[0]["finance_reference"] == "BACS-9"
+
+
+def test_remittance_advices_are_emailed_once_each_with_the_pdf_in_the_residents_language(app, db_session):
+    from tests.conftest import outbox
+    from tests.integration.common.test_email import Collecting, free_port
+
+    run, cases, a, _ = authorised_run(2, language="cy")
+    exports.email_remittances(run.id, a)
+    exports.send_remittances(run.id)  # again: nothing is sent twice
+    messages = [m for m in outbox() if m.attachment_name and m.attachment_name.startswith("remittance-")]
+    assert sorted(m.to_address for m in messages) == sorted(c.resident.email for c in cases)
+    message = messages[0]
+    assert message.subject != "Your small spark is being paid"  # in Welsh
+    reader = PdfReader(io.BytesIO(message.attachment))
+    assert reader.trailer["/Root"]["/Lang"] == "cy"
+    assert "0073344" not in message.body and "0073344" not in " ".join(p.extract_text() for p in reader.pages)
+
+    # Through a real mail server the PDF arrives attached.
+    from aiosmtpd.controller import Controller
+
+    handler = Collecting()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        from portal.common.email import OutboxMessage, deliver_email
+
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id).values(status="queued"))
+        db.session.commit()
+        deliver_email(message.id)
+    finally:
+        app.config.update(MAIL_BACKEND="outbox", MAIL_SERVER="localhost", MAIL_PORT=25)
+        controller.stop()
+    [envelope] = handler.messages
+    assert b"application/pdf" in envelope.content and message.attachment_name.encode() in envelope.content
