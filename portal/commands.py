@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
@@ -17,6 +18,9 @@ from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood
 from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
+
+if TYPE_CHECKING:
+    from portal.applications.models import Application
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
@@ -122,9 +126,7 @@ DEMO_IDEAS = [
 
 def _demo_ideas(neighbourhood_id: int) -> None:
     """Two sent ideas from the demo resident, so the demo panel has something to decide."""
-    from portal.applications.models import Application, CostLine
-    from portal.common.time import utcnow
-    from portal.domain.references import new_reference
+    from portal.applications.models import Application
     from portal.programme.models import Pot
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
@@ -134,27 +136,44 @@ def _demo_ideas(neighbourhood_id: int) -> None:
     if pot is None:
         return
     for name, description, costs in DEMO_IDEAS:
-        db.session.add(
-            Application(
-                pot_id=pot.id,
-                applicant_id=resident.id,
-                status="submitted",
-                reference=new_reference(),
-                submitted_at=utcnow(),
-                applicant_type="informal_group",
-                group_name="Friends of the park",
-                idea_name=name,
-                idea_description=description,
-                brings_together="Neighbours of all ages",
-                helps_area="People get to know each other",
-                when_text="Next month",
-                contact_name="Rosa",
-                contact_method="email",
-                cost_lines=[CostLine(item=item, amount_pence=pence) for item, pence in costs],
-            )
-        )
+        group = "Friends of the park"
+        db.session.add(_demo_idea(pot.id, resident.id, name, description, costs, when="Next month", group_name=group))
     db.session.commit()
     click.echo("Added two demo ideas")
+
+
+def _demo_idea(
+    pot_id: int,
+    resident_id: int,
+    name: str,
+    description: str,
+    costs: list[tuple[str, int]],
+    *,
+    when: str,
+    group_name: str | None = None,
+) -> Application:
+    """One sent idea from the demo resident: from a group when it has a group name, otherwise from them alone."""
+    from portal.applications.models import Application, CostLine
+    from portal.common.time import utcnow
+    from portal.domain.references import new_reference
+
+    return Application(
+        pot_id=pot_id,
+        applicant_id=resident_id,
+        status="submitted",
+        reference=new_reference(),
+        submitted_at=utcnow(),
+        applicant_type="informal_group" if group_name else "just_me",
+        group_name=group_name,
+        idea_name=name,
+        idea_description=description,
+        brings_together="Neighbours of all ages",
+        helps_area="People get to know each other",
+        when_text=when,
+        contact_name="Rosa",
+        contact_method="email",
+        cost_lines=[CostLine(item=item, amount_pence=pence) for item, pence in costs],
+    )
 
 
 DEMO_AWARDS = [
@@ -166,11 +185,9 @@ DEMO_AWARDS = [
 def _demo_awards(neighbourhood_id: int) -> None:
     """Two ideas the demo panel said yes to, accepted by the resident, who said how to be paid: work for the demo
     finance officers (neither of whom decided them)."""
-    from portal.applications.models import Application, CostLine
+    from portal.applications.models import Application
     from portal.awards.services import accept_award
-    from portal.common.time import utcnow
     from portal.domain.decisions import DecisionKind, ViewKind
-    from portal.domain.references import new_reference
     from portal.panels.services import declare_interest, give_view, record_decision
     from portal.payments.services import BankDetails, save_payee_details
     from portal.programme.models import Pot
@@ -184,22 +201,7 @@ def _demo_awards(neighbourhood_id: int) -> None:
     if pot is None:
         return
     for name, description, pence, method in DEMO_AWARDS:
-        idea = Application(
-            pot_id=pot.id,
-            applicant_id=resident.id,
-            status="submitted",
-            reference=new_reference(),
-            submitted_at=utcnow(),
-            applicant_type="just_me",
-            idea_name=name,
-            idea_description=description,
-            brings_together="Neighbours of all ages",
-            helps_area="People get to know each other",
-            when_text="In the spring",
-            contact_name="Rosa",
-            contact_method="email",
-            cost_lines=[CostLine(item="Everything we need", amount_pence=pence)],
-        )
+        idea = _demo_idea(pot.id, resident.id, name, description, [("Everything we need", pence)], when="In the spring")
         db.session.add(idea)
         db.session.commit()
         declare_interest(idea.id, chair, has_interest=False, note="")

@@ -4,6 +4,7 @@ officers pay, at phone and desktop sizes, with axe-core on every page and error 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -51,6 +52,14 @@ def payment_of(live, idea):
         result = [(p.status, p.finance_reference) for p in history]
         db.session.remove()
         return result
+
+
+def fill_paid_today(page):
+    group = page.get_by_role("group", name="When was it paid?")
+    today = date.today()
+    group.get_by_label("Day").fill(str(today.day))
+    group.get_by_label("Month").fill(str(today.month))
+    group.get_by_label("Year").fill(str(today.year))
 
 
 def expect_error(page, message):
@@ -120,13 +129,7 @@ def test_a_resident_gives_bank_details_and_two_officers_pay_the_award(new_page, 
     officer_b.get_by_role("button", name="Record as paid").click()
     expect_error(officer_b, "Enter the date it was paid")
     assert_accessible(officer_b, "recording a payment, with nothing filled in")
-    from datetime import date
-
-    today = date.today()
-    group = officer_b.get_by_role("group", name="When was it paid?")
-    group.get_by_label("Day").fill(str(today.day))
-    group.get_by_label("Month").fill(str(today.month))
-    group.get_by_label("Year").fill(str(today.year))
+    fill_paid_today(officer_b)
     officer_b.get_by_label("Reference in the finance system").fill("BACS-2026-001")
     officer_b.get_by_role("button", name="Record as paid").click()
     expect(officer_b.locator("main")).to_contain_text("finance system reference BACS-2026-001")
@@ -236,13 +239,7 @@ def test_one_officer_prepares_a_run_another_authorises_it_and_the_files_download
     assert name.endswith(".csv") and {row["account_number"] for row in rows} == {"12345670", "12345671"}
 
     officer_b.goto(run_url)
-    from datetime import date
-
-    today = date.today()
-    group = officer_b.get_by_role("group", name="When was it paid?")
-    group.get_by_label("Day").fill(str(today.day))
-    group.get_by_label("Month").fill(str(today.month))
-    group.get_by_label("Year").fill(str(today.year))
+    fill_paid_today(officer_b)
     officer_b.get_by_label("Reference in the finance system").fill("BACS-RUN-7")
     officer_b.get_by_role("button", name="Record the run as paid").click()
     expect(officer_b.locator(".govuk-notification-banner")).to_contain_text("recorded as paid")
