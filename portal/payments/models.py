@@ -167,7 +167,7 @@ class PaymentExport(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_runs.id"), index=True)
     pot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pots.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(12))
+    kind: Mapped[str] = mapped_column(sa.String(20))
     full_details: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(sa.Integer, default=0)  # 0 to 100

@@ -69,9 +69,10 @@ def _check_differences(url: str) -> list[str]:
     return differences
 
 
-def test_every_status_column_lists_its_values_in_a_check():
+def test_every_status_column_lists_its_values_in_a_check(app):
     from portal.extensions import db
 
+    assert "payment_exports" in db.metadata.tables  # the app has loaded every model
     unchecked = []
     for table in db.metadata.sorted_tables:
         names = {str(c.name) for c in table.constraints if isinstance(c, sa.CheckConstraint)}
@@ -88,3 +89,24 @@ def test_check_constraints_match_the_models_on_sqlite(tmp_path):
 def test_check_constraints_match_the_models_on_postgresql():
     with fresh_postgres_database("sparks_checks") as url:
         assert _check_differences(url) == []
+
+
+def test_every_allowed_value_fits_its_column(app):
+    """SQLite ignores a VARCHAR's length and PostgreSQL does not: a value a CHECK allows must also fit the column,
+    or it is refused only in production."""
+    from portal.extensions import db
+
+    assert "payment_exports" in db.metadata.tables  # the app has loaded every model
+    too_long = []
+    for table in db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            if not (isinstance(constraint, sa.CheckConstraint) and str(constraint.name).endswith("_known")):
+                continue
+            column_name = str(constraint.sqltext).split(" IN ", 1)[0].strip()
+            length = getattr(table.columns[column_name].type, "length", None)
+            too_long += [
+                f"{table.name}.{column_name}: {value!r} ({len(value)} > {length})"
+                for value in _allowed_values(str(constraint.sqltext))
+                if length is not None and len(value) > length
+            ]
+    assert too_long == []
