@@ -380,3 +380,28 @@ def write_audit_checkpoint() -> None:
     """Print where the log reaches now (and append it to AUDIT_CHECKPOINT_FILE if set); keep it outside the database
     and give it to `flask audit verify --checkpoint` later. The worker also writes one every night."""
     click.echo(str(audit.write_checkpoint()))
+
+
+@click.group("keys")
+def keys_cli() -> None:
+    """The keys that encrypt secrets at rest."""
+
+
+@keys_cli.command("rotate")
+@with_appcontext
+def rotate_keys_command() -> None:
+    """Encrypt every stored secret again with the first ENCRYPTION_KEY. Run it after putting a new key at the front;
+    when it has finished, the old keys can be removed. Safe to run again if it stops part-way."""
+    from portal.common.crypto import InvalidToken
+    from portal.common.keys import rotate_all
+
+    try:
+        counts = rotate_all()
+    except InvalidToken as error:
+        raise click.ClickException(
+            "A stored secret was made with a key that is not in ENCRYPTION_KEY. Put the old key back (after the new "
+            "one) and run this again."
+        ) from error
+    for column, count in counts.items():
+        click.echo(f"{column}: {count} encrypted again")
+    click.echo(f"Done: {sum(counts.values())} secrets now use the first key; the others can be removed.")

@@ -331,10 +331,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, users_cli
+    from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, keys_cli, users_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(users_cli)
     app.cli.add_command(drafts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(keys_cli)

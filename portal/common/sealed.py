@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-from portal.common.crypto import decrypt, encrypt, rotate
+from portal.common.crypto import decrypt, encrypt
 
 
 class Sealed:
@@ -53,8 +53,3 @@ class EncryptedText(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: sa.Dialect) -> Sealed | None:
         return Sealed(value) if value else None
-
-
-def rotated(value: Sealed | None) -> Sealed | None:
-    """The same secret encrypted again with the newest key (after a key is added to the front of ENCRYPTION_KEY)."""
-    return None if value is None else Sealed(rotate(value._token))
