@@ -144,16 +144,26 @@ class MoneyField(Field):
 class DateField(wtforms.DateField):
     """A date typed as day, month and year (GOV.UK's three boxes). A date that does not exist is explained plainly."""
 
+    data: Any
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", DateInput())
         kwargs.setdefault("format", "%d %m %Y")
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if not any(str(value).strip() for value in valuelist):
+            self.data = None  # nothing typed: the field's own "Enter…" message (or Optional) applies
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(_l("Enter a real date, like 27 3 2026")) from error
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        # A date that does not exist (31 2 2026) is explained as that, not as a missing date.
+        if self.process_errors:
+            self.errors = list(self.process_errors)
 
 
 class DateInput(GovDateInput):

@@ -105,11 +105,14 @@ def method_choices(application: Any) -> tuple[list[SelectChoice], list[dict[str,
 # The resident ------------------------------------------------------------------------------------------------------
 
 
-def _award_page(application_id: int) -> tuple[Any, Any]:
+def _award_page(application_id: int, *, changing: bool = True) -> tuple[Any, Any]:
     application = get_application(application_id) or abort(404)
     award = award_for(application_id) or abort(404)
     if award.status == "offered":
         return application, redirect(url_for("awards.accept_award", application_id=application_id))
+    if changing and award.status == "paid":  # nothing left to change: say so before anything is filled in
+        flash(REFUSAL_TEXT["not_open_for_details"]())
+        return application, redirect(url_for("payments.payment_details", application_id=application_id))
     return application, None
 
 
@@ -167,6 +170,7 @@ def bank_details(application_id: int) -> Any:
             form.account_name.data, form.sort_code.data, form.account_number.data, form.roll_number.data or ""
         )
         if _save(form, application, method, bank=bank):
+            flash(_("Your bank details have been saved."), "success")
             return redirect(url_for("payments.payment_details", application_id=application_id))
     return render_template(
         "payments/bank_details.html",
@@ -189,6 +193,7 @@ def other_way(application_id: int) -> Any:
         and form.check_agreement(_is_builder(application))
         and _save(form, application, PaymentMethod.OTHER_ARRANGEMENT, arrangement=form.arrangement.data or "")
     ):
+        flash(_("How you want to be paid has been saved."), "success")
         return redirect(url_for("payments.payment_details", application_id=application_id))
     return render_template(
         "payments/other_way.html", form=form, application=application, builder=_is_builder(application)
@@ -198,7 +203,7 @@ def other_way(application_id: int) -> Any:
 @bp.get("/ideas/<int:application_id>/payment-details")
 @your_application
 def payment_details(application_id: int) -> Any:
-    application, elsewhere = _award_page(application_id)
+    application, elsewhere = _award_page(application_id, changing=False)
     if elsewhere is not None:
         return elsewhere
     details = services.payee_details_for(application.award.id)
@@ -431,7 +436,6 @@ def _render_run(run: Any, **forms: Any) -> str:
         action_form=ActionForm(),
         paid_form=forms.get("paid_form") or RunPaidForm(),
         export_form=forms.get("export_form") or ExportForm(),
-        problems=forms.get("problems", []),
         form=next((f for f in forms.values() if hasattr(f, "errors")), None),
     )
 
@@ -445,13 +449,13 @@ def show_run(run_id: int) -> str:
 @finance.post("/runs/<int:run_id>/authorise")
 @finance_officers
 def authorise_run(run_id: int) -> Any:
-    run = _run_or_404(run_id)
+    _run_or_404(run_id)
     if ActionForm().validate_on_submit():
         try:
             runs.authorise_run(run_id, current_user)
         except runs.RunRefused as refused:
-            problems = [f"{reference}: {_refusal_text(rule)}" for reference, rule in refused.problems]
-            return _render_run(run, problems=problems)
+            for reference, rule in refused.problems:
+                flash(f"{reference}: {_refusal_text(rule)}", "error")
         except PaymentRefused as refused:
             flash(_refusal_text(refused.rule), "error")
         else:

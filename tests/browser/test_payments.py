@@ -113,11 +113,12 @@ def test_a_resident_gives_bank_details_and_two_officers_pay_the_award(new_page, 
     expect(officer_a.locator("main")).to_contain_text("This view has been recorded in the audit log.")
     officer_a.get_by_role("button", name="Prepare the payment").click()
     expect(officer_a.locator(".govuk-notification-banner")).to_contain_text("The payment has been prepared.")
-    officer_a.get_by_role("button", name="Authorise the payment").click()  # not allowed: they prepared it
-    expect(officer_a.locator(".govuk-notification-banner")).to_contain_text(
+    # Not allowed: they prepared it. The page says so instead of offering a button that can only be refused.
+    expect(officer_a.get_by_role("button", name="Authorise the payment")).to_have_count(0)
+    expect(officer_a.locator("main")).to_contain_text(
         "You prepared this payment, so another finance officer must authorise it."
     )
-    assert_accessible(officer_a, "a prepared payment, authorisation refused")
+    assert_accessible(officer_a, "a prepared payment its preparer may not authorise")
     if size == "phone":
         assert_fits_narrow_screen(officer_a, "a prepared payment at 360 px")
 
@@ -209,8 +210,8 @@ def test_one_officer_prepares_a_run_another_authorises_it_and_the_files_download
         "Another finance officer must now authorise it."
     )
     run_url = officer_a.url
-    officer_a.get_by_role("button", name="Authorise the run").click()  # refused: they prepared it
-    expect(officer_a.locator(".govuk-error-summary")).to_contain_text("You prepared this payment")
+    expect(officer_a.get_by_role("button", name="Authorise the run")).to_have_count(0)  # they prepared it
+    expect(officer_a.locator(".govuk-inset-text")).to_contain_text("You prepared this run")
     assert_accessible(officer_a, "a run its preparer may not authorise")
     if size == "phone":
         assert_fits_narrow_screen(officer_a, "a payment run at 360 px")
@@ -224,7 +225,7 @@ def test_one_officer_prepares_a_run_another_authorises_it_and_the_files_download
 
     officer_b.get_by_label("The payment schedule (PDF), bank details masked").check()
     officer_b.get_by_role("button", name="Make the file").click()
-    expect(officer_b.get_by_role("heading", level=1)).to_contain_text("schedule.pdf")
+    expect(officer_b.get_by_role("heading", level=1)).to_have_text("Payment schedule (PDF)")
     expect(officer_b.locator("main")).to_contain_text("The file is ready.")  # the job has run
     assert_accessible(officer_b, "a file that is ready")
     name, content = download(officer_b, "Download the file")

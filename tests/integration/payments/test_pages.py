@@ -124,6 +124,8 @@ def test_two_officers_pay_an_award_through_the_pages(client):
     post_form(client, f"{award_url}/authorise", {}, token_from=award_url)
     refused = text(client.get(award_url))
     assert "You prepared this payment, so another finance officer must authorise it." in refused
+    assert "There is a problem" in refused and "<title>Error:" in refused  # a refusal reads as an error
+    assert 'action="' + award_url + '/authorise"' not in refused  # and the button it refused is not offered again
     login_as(client, case.officer_b)
     post_form(client, f"{award_url}/authorise", {}, token_from=award_url)
     today = date.today()
@@ -201,8 +203,11 @@ def test_a_run_through_the_pages_prepare_authorise_export_and_record_paid(client
     run = db.session.execute(sa.select(PaymentRun)).scalar_one()
     assert response.headers["Location"] == f"/finance/runs/{run.id}"
     run_url = response.headers["Location"]
-    page = text(post_form(client, f"{run_url}/authorise", {}, token_from=run_url))
-    assert "You cannot authorise this run" in page and "You prepared this payment" in page
+    assert "You prepared this run, so another finance officer must authorise it." in text(client.get(run_url))
+    response = post_form(client, f"{run_url}/authorise", {}, token_from=run_url)  # forced: the service refuses
+    assert response.headers["Location"] == run_url
+    page = text(client.get(run_url))
+    assert "There is a problem" in page and "You prepared this payment" in page and "<title>Error:" in page
     login_as(client, b)
     post_form(client, f"{run_url}/authorise", {}, token_from=run_url)
     assert "Authorised: record when paid" in text(client.get(run_url))
@@ -266,3 +271,35 @@ def test_the_ledger_uses_the_same_queries_for_1_or_8_pots(client):
     with count_queries() as many:
         client.get("/finance/ledger")
     assert len(many) == len(few) <= 12
+
+
+def test_a_date_that_does_not_exist_is_explained_as_that_not_as_missing(client):
+    case = accepted_award()
+    services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=GOOD_BANK)
+    payment = services.prepare_payment(case.award.id, case.officer_a)
+    services.authorise_payment(payment.id, case.officer_b)
+    login_as(client, case.officer_a)
+    award_url = f"/finance/awards/{case.award.id}"
+    response = post_form(
+        client,
+        f"{award_url}/paid",
+        {"paid_on": ["31", "2", "2026"], "finance_reference": "BACS-1"},
+        token_from=award_url,
+    )
+    page = explained(response, "Enter a real date, like 27 3 2026", ('value="BACS-1"',))
+    assert "Enter the date it was paid" not in page
+
+
+def test_once_paid_the_resident_is_not_offered_a_form_that_can_only_be_refused(client):
+    case = accepted_award()
+    services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=GOOD_BANK)
+    payment = services.prepare_payment(case.award.id, case.officer_a)
+    services.authorise_payment(payment.id, case.officer_b)
+    services.record_paid(payment.id, case.officer_a, paid_on=date.today(), finance_reference="BACS-2")
+    login_as(client, case.resident)
+    for page in ("how-to-be-paid", "bank-details", "another-way-to-be-paid"):
+        response = client.get(f"/ideas/{case.application.id}/{page}")
+        assert response.headers["Location"] == f"/ideas/{case.application.id}/payment-details", page
+    shown = text(client.get(f"/ideas/{case.application.id}/payment-details"))
+    assert "This award has been paid, so how it is paid cannot change now." in shown
+    assert "How you were paid" in text(client.get("/ideas"))
