@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -85,10 +86,21 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 0
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+    # A little above the 10 MB a photo may be, so a photo just too big is explained on its own page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, so a slow resident loses nothing
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_BASE_URL = os.environ.get("SERVER_BASE_URL", "http://127.0.0.1:5000")
+
+    # Story photos: a folder on this machine, or an S3-compatible object store when S3_BUCKET is set (several app
+    # servers then share one store).
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(PROJECT_ROOT / "instance" / "uploads"))
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    S3_REGION = os.environ.get("S3_REGION", "eu-west-2")
+    STORY_REMINDER_DAYS = int(os.environ.get("STORY_REMINDER_DAYS", "14"))
 
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and shown in UK time, through Flask-Babel's date filters (dateformat, datetimeformat).
@@ -111,6 +123,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "outbox"
     JOBS_BACKEND = "immediate"
     SERVER_BASE_URL = "http://localhost"
+    UPLOAD_FOLDER = os.path.join(tempfile.gettempdir(), "small-sparks-test-uploads")
 
 
 class ProductionConfig(Config):

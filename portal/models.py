@@ -9,6 +9,7 @@ from portal.common.jobs import FailedJob
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
+from portal.stories.models import Story, StoryInvitation, StoryPhoto
 
 __all__ = [
     "Application",
@@ -29,6 +30,9 @@ __all__ = [
     "PanelMembership",
     "Pot",
     "SignInToken",
+    "Story",
+    "StoryInvitation",
+    "StoryPhoto",
     "User",
     "UserRole",
 ]

@@ -157,6 +157,7 @@ def service_navigation() -> list[dict[str, Any]]:
         items.append(
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
         )
+        items.append((_("Stories"), "moderation.list_stories", current_user.has_role(Role.PROGRAMME_OFFICER)))
         items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
         items.append((_("Your account"), "accounts.account", True))
         if app_shows_outbox():
@@ -248,6 +249,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.payments.routes import bp as payments_bp
     from portal.payments.routes import finance as finance_bp
     from portal.programme.routes import bp as programme_bp
+    from portal.stories.routes import bp as stories_bp
+    from portal.stories.routes import moderation as moderation_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -258,6 +261,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(answers_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(finance_bp)
+    app.register_blueprint(stories_bp)
+    app.register_blueprint(moderation_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 

@@ -35,6 +35,25 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def public_if(
+    check: Callable[[Any, dict[str, Any]], bool], description: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Anyone, signed in or not, for whom check(user, view_kwargs) is true (what a resident allowed the public to
+    see); others get 404, so nothing leaks that it exists."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not check(current_user, kwargs):
+                abort(404)
+            return view(*args, **kwargs)
+
+        _mark(wrapper, Access("public", scope=description))
+        return wrapper
+
+    return decorator
+
+
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     """Anyone who is signed in, whatever their roles."""
 

@@ -17,6 +17,7 @@ from portal.domain.states import (
     move_application,
     move_award,
 )
+from portal.domain.stories import PhotoStatus, StoryStatus, move_photo, move_story
 from portal.extensions import db
 
 
@@ -65,3 +66,17 @@ def change_run_status(run: Any, target: RunStatus) -> None:
     expected = RunStatus(run.status)
     move_run(expected, target)
     _compare_and_set(run, expected, target)
+
+
+def change_story_status(story: Any, target: StoryStatus) -> None:
+    """As change_application_status, for an outcome story."""
+    expected = StoryStatus(story.status)
+    move_story(expected, target)
+    _compare_and_set(story, expected, target)
+
+
+def change_photo_status(photo: Any, target: PhotoStatus) -> None:
+    """As change_application_status, for a story's photo."""
+    expected = PhotoStatus(photo.status)
+    move_photo(expected, target)
+    _compare_and_set(photo, expected, target)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -42,6 +43,10 @@ from portal.extensions import db
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
+
+# Sent inside the unit of work that records an award as paid, with the application's id: what follows payment (the
+# invitation to tell a story) listens here, so payments need not know about it.
+award_paid = Namespace().signal("award-paid")
 
 BANK_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.PAID_TO_NAMED_PERSON)
 # Payee details can be given or changed until the money has gone.
@@ -355,6 +360,7 @@ def record_paid(payment_id: int, officer: User, *, paid_on: date, finance_refere
     payment.ended_at = utcnow()
     change_award_status(award, AwardStatus.PAID)
     audit.record("payment.paid", actor_id=officer.id, object_type="payment", object_id=payment.id)
+    award_paid.send(award, application_id=award.application_id)
     return payment
 
 

@@ -13,6 +13,7 @@ from portal.common.access import Access
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.payments.models import Payment, PaymentExport, PaymentRun
+from portal.stories.models import Story
 from tests.conftest import csrf_token, login_as
 from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_award, make_staff
 
@@ -40,7 +41,9 @@ def test_every_route_with_an_object_id_checks_the_object_or_says_why_the_role_se
     unchecked = []
     for rule, view in routes(app):
         ids = [arg for arg in rule.arguments if arg.endswith("_id")]
-        if ids and view.access.kind != "object" and not (view.access.kind == "role" and view.access.scope):
+        # A role route says why every holder of the role may see each object; a public one says whose consent
+        # makes the object public (and checks it).
+        if ids and view.access.kind != "object" and not (view.access.kind in ("role", "public") and view.access.scope):
             unchecked.append(rule.rule)
     assert unchecked == []
 
@@ -116,7 +119,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
     )
     made = PaymentExport(run_id=run.id, kind="csv", filename="x.csv", requested_by_id=owner.id)
     statement = PaymentExport(pot_id=pot.id, kind="pot_csv", filename="s.csv", requested_by_id=owner.id)
-    db.session.add_all([payment, made, statement])
+    story = Story(application_id=idea.id, status="sent", consent="public_named", what_happened="We met.")
+    db.session.add_all([payment, made, statement, story])
     db.session.commit()
     ids = {
         "neighbourhood_id": pot.neighbourhood_id,
@@ -131,6 +135,10 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "run_id": run.id,
         "payment_id": payment.id,
         "export_id": made.id,
+        "story_id": story.id,
+        "photo_id": 1,
+        "step": "what-happened",
+        "size": "small",
     }
     user = None
     if who != "anonymous":
@@ -183,7 +191,7 @@ def test_the_panel_page_opens_for_a_member_of_that_panel(client):
     assert pot.name in page.get_data(as_text=True)
 
 
-FEATURES = ("accounts", "applications", "awards", "pages", "panels", "payments", "programme")
+FEATURES = ("accounts", "applications", "awards", "pages", "panels", "payments", "programme", "stories")
 
 
 def _imports(path: Path):
@@ -225,6 +233,8 @@ def test_features_import_each_other_at_the_top_of_the_module_never_inside_functi
         ("awards", "portal.panels"),  # panels write awards; awards (and payments after them) only read decisions
         ("programme", "portal.panels"),
         ("programme", "portal.applications"),
+        ("payments", "portal.stories"),  # stories follow payments: a paid award invites one
+        ("applications", "portal.stories"),
     ],
 )
 def test_features_depend_one_way(feature, never):

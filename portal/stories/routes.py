@@ -1,0 +1,424 @@
+"""Stories: the resident's question pages and photos, programme officers publishing, and the public pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.applications.access import your_application
+from portal.applications.services import get_application, get_neighbourhood_by_slug
+from portal.common.access import public, public_if, role_required
+from portal.common.storage import StoredFileMissing, get_storage
+from portal.domain.roles import Role
+from portal.domain.stories import MAX_PHOTOS, Consent, public_name
+from portal.payments.forms import ActionForm
+from portal.stories import forms, services
+from portal.stories.photos import MAX_PHOTO_BYTES, PhotoRefused
+
+bp = Blueprint("stories", __name__)
+moderation = Blueprint("moderation", __name__, url_prefix="/programme/stories")
+programme_officers = role_required(Role.PROGRAMME_OFFICER, scope="programme officers read every story sent to them")
+
+REFUSAL_TEXT = {
+    "not_yours": lambda: _("Only the resident whose idea it is, or the community builder who helped, can do this."),
+    "not_paid_yet": lambda: _("You can tell your story once your award has been paid."),
+    "already_sent": lambda: _(
+        "You have sent your story, so its words cannot change now. You can still change who can see it, or delete it."
+    ),
+    "not_finished": lambda: _("Tell us what happened and who can see your story before you send it."),
+    "agreement_needed": lambda: _("Enter the date the resident agreed to send this story"),
+    "too_many_photos": lambda: _("You can add up to %(num)s photos. Remove one to add another.", num=MAX_PHOTOS),
+    "no_story": lambda: _("There is no story for this idea yet."),
+    "not_public": lambda: _("The resident did not agree to the public seeing this story, so it cannot be published."),
+    "say_what_changed": lambda: _("Say what you changed, so the resident can be told"),
+    "programme_officers_only": lambda: _("Only programme officers can do this."),
+}
+
+
+PHOTO_TEXT = {
+    "empty": lambda: _("The selected file is empty"),
+    "too_big": lambda: _("The selected file must be smaller than 10MB"),
+    "not_an_image": lambda: _("The selected file must be a JPG, PNG, WebP or HEIC photo"),
+    "wrong_type": lambda: _("The selected file must be a JPG, PNG, WebP or HEIC photo"),
+    "too_many_pixels": lambda: _("The selected photo must be smaller than 50 megapixels"),
+    "damaged": lambda: _("The selected file could not be opened. Try another photo"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form: type
+    title: Any
+    fields: tuple[str, ...]
+    heading_field: str | None = None
+
+
+STEPS = [
+    Step("what-happened", forms.WhatHappenedForm, _l("What happened?"), ("what_happened",), "what_happened"),
+    Step("did-it-go-to-plan", forms.WentToPlanForm, _l("Did it go to plan?"), ("went_to_plan", "learned")),
+    Step("photos", forms.PhotoForm, _l("Photos"), ()),
+    Step("people", forms.PeopleForm, _l("The people who took part"), ("people_count", "group_formed", "still_going")),
+    Step("five-ways", forms.WellbeingForm, _l("Which of these did it help people do?"), ("ways",), "ways"),
+    Step("who-can-see", forms.ConsentForm, _l("Who can see your story?"), ("consent",), "consent"),
+]
+SLUGS = [step.slug for step in STEPS]
+
+
+def _next_url(application_id: int, slug: str) -> str:
+    """The next question, or back to the story's summary when the resident came from there (or this was the last)."""
+    position = SLUGS.index(slug)
+    if request.args.get("from") == "check" or position == len(SLUGS) - 1:
+        return url_for("stories.show_story", application_id=application_id)
+    return _step_url(application_id, SLUGS[position + 1])
+
+
+def _step_url(application_id: int, slug: str) -> str:
+    if slug == "photos":
+        return url_for("stories.photos", application_id=application_id)
+    return url_for("stories.answer", application_id=application_id, step=slug)
+
+
+def _back_url(application_id: int, slug: str) -> str:
+    position = SLUGS.index(slug)
+    if request.args.get("from") == "check" or position == 0:
+        return url_for("stories.show_story", application_id=application_id)
+    return _step_url(application_id, SLUGS[position - 1])
+
+
+def _paid_application(application_id: int) -> Any:
+    application = get_application(application_id) or abort(404)
+    if not services.award_is_paid(application):
+        flash(REFUSAL_TEXT["not_paid_yet"]())
+        abort(redirect(url_for("applications.list_ideas")))
+    return application
+
+
+def _refused(refused: services.StoryRefused, application_id: int) -> Any:
+    flash(REFUSAL_TEXT[refused.rule]())
+    return redirect(url_for("stories.show_story", application_id=application_id))
+
+
+def _is_builder(application: Any) -> bool:
+    return bool(current_user.id == application.assisted_by_id)
+
+
+# The resident ------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/ideas/<int:application_id>/story")
+@your_application
+def show_story(application_id: int) -> str:
+    application = _paid_application(application_id)
+    story = services.story_for(application_id)
+    return render_template(
+        "stories/show_story.html",
+        application=application,
+        story=story,
+        steps=STEPS,
+        missing=services.missing_answers(story),
+        ways=services.ways_of(story) if story else [],
+        form=forms.SendStoryForm(),
+        builder=_is_builder(application),
+        reminders_off=services.reminders_are_off(application_id),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/ideas/<int:application_id>/story/<string:step>", methods=["GET", "POST"])
+@your_application
+def answer(application_id: int, step: str) -> Any:
+    application = _paid_application(application_id)
+    page = next((s for s in STEPS if s.slug == step and s.slug != "photos"), None) or abort(404)
+    story = services.story_for(application_id)
+    if story is not None and story.status != "draft" and page.slug != "who-can-see":
+        return _refused(services.StoryRefused("already_sent"), application_id)
+    form = page.form(obj=story, data={"ways": services.ways_of(story)} if story and page.slug == "five-ways" else None)
+    if form.validate_on_submit():
+        answers = {name: getattr(form, name).data for name in page.fields}
+        try:
+            if story is not None and story.status != "draft":
+                services.change_consent(application_id, current_user, Consent(answers["consent"]))
+                flash(_("Who can see your story has been changed."))
+            else:
+                services.save_story(application_id, current_user, **answers)
+        except services.StoryRefused as refused:
+            return _refused(refused, application_id)
+        return redirect(_next_url(application_id, page.slug))
+    return render_template(
+        "stories/question.html",
+        form=form,
+        page=page,
+        application=application,
+        back_url=_back_url(application_id, page.slug),
+    )
+
+
+@bp.route("/ideas/<int:application_id>/story/photos", methods=["GET", "POST"])
+@your_application
+def photos(application_id: int) -> Any:
+    application = _paid_application(application_id)
+    story = services.story_for(application_id)
+    sent = story is not None and story.status != "draft"
+    form = forms.PhotoForm()
+    if request.args.get("problem") == "too_big":
+        form.photo.errors = [PHOTO_TEXT["too_big"]()]
+    if not sent and form.validate_on_submit():
+        upload = request.files.get("photo")
+        data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
+        answers = services.PhotoAnswers(
+            form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
+        )
+        try:
+            services.add_photo(application_id, current_user, data, answers)
+        except PhotoRefused as refused:
+            form.photo.errors = [PHOTO_TEXT[refused.reason]()]
+        except services.StoryRefused as refused:
+            form.photo.errors = [REFUSAL_TEXT[refused.rule]()]
+        else:
+            flash(_("Your photo has been added."))
+            return redirect(_photos_url(application_id))
+    return render_template(
+        "stories/photos.html",
+        form=form,
+        application=application,
+        story=story,
+        sent=sent,
+        max_photos=MAX_PHOTOS,
+        action=ActionForm(),
+        next_url=_next_url(application_id, "photos"),
+        back_url=_back_url(application_id, "photos"),
+    )
+
+
+def _photos_url(application_id: int) -> str:
+    if request.args.get("from") == "check":
+        return url_for("stories.photos", application_id=application_id) + "?from=check"
+    return url_for("stories.photos", application_id=application_id)
+
+
+def _photo_answers(form: Any) -> services.PhotoAnswers:
+    return services.PhotoAnswers(form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes")
+
+
+@bp.errorhandler(413)
+def upload_too_big(error: Any) -> Any:
+    """A photo far over the limit never reaches the page: send the resident back to it with the reason."""
+    if request.endpoint == "stories.photos" and request.view_args:
+        return redirect(
+            url_for("stories.photos", application_id=request.view_args["application_id"], problem="too_big")
+        )
+    return render_template("errors/error.html", title=_("That file is too big"), text=PHOTO_TEXT["too_big"]()), 413
+
+
+@bp.route("/ideas/<int:application_id>/story/photos/<int:photo_id>", methods=["GET", "POST"])
+@your_application
+def change_photo(application_id: int, photo_id: int) -> Any:
+    application = _paid_application(application_id)
+    story = services.story_for(application_id) or abort(404)
+    photo = next((p for p in story.photos if p.id == photo_id), None) or abort(404)
+    form = forms.PhotoDetailsForm(
+        obj=photo, data={"shows_children": "yes" if photo.shows_children else "no"} if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        answers = services.PhotoAnswers(
+            form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
+        )
+        try:
+            services.update_photo(application_id, photo_id, current_user, answers)
+        except services.StoryRefused as refused:
+            return _refused(refused, application_id)
+        flash(_("The photo's details have been saved."))
+        return redirect(url_for("stories.photos", application_id=application_id))
+    return render_template("stories/change_photo.html", form=form, application=application, photo=photo)
+
+
+@bp.post("/ideas/<int:application_id>/story/photos/<int:photo_id>/delete")
+@your_application
+def delete_photo(application_id: int, photo_id: int) -> Any:
+    if ActionForm().validate_on_submit():
+        try:
+            services.delete_photo(application_id, photo_id, current_user)
+        except services.StoryRefused:
+            abort(404)
+        flash(_("The photo has been removed."))
+    return redirect(url_for("stories.photos", application_id=application_id))
+
+
+@bp.post("/ideas/<int:application_id>/story/send")
+@your_application
+def send_story(application_id: int) -> Any:
+    application = _paid_application(application_id)
+    form = forms.SendStoryForm()
+    if form.validate_on_submit() and form.check_agreement(_is_builder(application)):
+        try:
+            services.send_story(application_id, current_user, agreed_on=form.agreed_on.data)
+        except services.StoryRefused as refused:
+            return _refused(refused, application_id)
+        flash(_("Thank you. Your story has been sent."))
+        return redirect(url_for("stories.show_story", application_id=application_id))
+    story = services.story_for(application_id)
+    return render_template(
+        "stories/show_story.html",
+        application=application,
+        story=story,
+        steps=STEPS,
+        missing=services.missing_answers(story),
+        ways=services.ways_of(story) if story else [],
+        form=form,
+        builder=_is_builder(application),
+        reminders_off=services.reminders_are_off(application_id),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/ideas/<int:application_id>/story/delete", methods=["GET", "POST"])
+@your_application
+def delete_story(application_id: int) -> Any:
+    application = _paid_application(application_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_story(application_id, current_user)
+        except services.StoryRefused as refused:
+            return _refused(refused, application_id)
+        flash(_("Your story and its photos have been deleted."))
+        return redirect(url_for("applications.list_ideas"))
+    return render_template("stories/delete_story.html", form=form, application=application)
+
+
+@bp.post("/ideas/<int:application_id>/story/no-reminders")
+@your_application
+def turn_off_reminders(application_id: int) -> Any:
+    if ActionForm().validate_on_submit():
+        try:
+            services.turn_off_reminders(application_id, current_user)
+        except services.StoryRefused as refused:
+            return _refused(refused, application_id)
+        flash(_("We will not remind you about your story."))
+    return redirect(url_for("applications.list_ideas"))
+
+
+# Photos, for whoever the resident's consent allows -----------------------------------------------------------------
+
+
+def _may_see_photo(user: Any, kwargs: dict[str, Any]) -> bool:
+    return kwargs["size"] in ("large", "small") and services.photo_for_viewer(kwargs["photo_id"], user) is not None
+
+
+@bp.get("/story-photos/<int:photo_id>/<string:size>")
+@public_if(
+    _may_see_photo,
+    "the resident's consent: public photos to anyone, others to the resident, their builder and programme officers",
+)
+def show_photo(photo_id: int, size: str) -> Response:
+    photo = services.photo_for_viewer(photo_id, current_user) or abort(404)
+    key = photo.large_key if size == "large" else photo.small_key
+    try:
+        data = get_storage().get(key or "")
+    except (StoredFileMissing, ValueError):
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Revalidated each time, so a photo is gone the moment consent is withdrawn; private ones are never stored.
+    public_now = services.photo_for_viewer(photo_id, None) is not None
+    response.headers["Cache-Control"] = "no-cache" if public_now else "private, no-store"
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+# Programme officers ------------------------------------------------------------------------------------------------
+
+
+@moderation.get("")
+@programme_officers
+def list_stories() -> str:
+    return render_template("stories/list_stories.html", **services.list_stories_to_read())
+
+
+@moderation.route("/<int:story_id>", methods=["GET", "POST"])
+@programme_officers
+def read_story(story_id: int) -> Any:
+    story = services.get_sent_story(story_id) or abort(404)
+    form = forms.PublishForm(data={"public_text": story.shown_text} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.publish_story(
+                story_id, current_user, public_text=form.public_text.data, edit_note=form.edit_note.data or ""
+            )
+        except services.StoryRefused as refused:
+            field = form.edit_note if refused.rule == "say_what_changed" else form.submit
+            field.errors = [*field.errors, REFUSAL_TEXT[refused.rule]()]
+        else:
+            flash(_("The story has been published."))
+            return redirect(url_for("moderation.read_story", story_id=story_id))
+    return render_template(
+        "stories/read_story.html", story=story, form=form, action=ActionForm(), ways=services.ways_of(story)
+    )
+
+
+@moderation.post("/<int:story_id>/unpublish")
+@programme_officers
+def unpublish_story(story_id: int) -> Any:
+    if ActionForm().validate_on_submit():
+        services.get_sent_story(story_id) or abort(404)
+        services.unpublish_story(story_id, current_user)
+        flash(_("The story has been taken off the public pages."))
+    return redirect(url_for("moderation.read_story", story_id=story_id))
+
+
+# The public --------------------------------------------------------------------------------------------------------
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _fresh(html: str) -> Response:
+    """Public story pages are checked again on every visit, so a story unpublished is gone at once."""
+    response = Response(html)
+    response.headers.setdefault("Cache-Control", "no-cache")
+    return response
+
+
+@bp.get("/stories")
+@public
+def list_public_stories() -> Response:
+    found = services.list_public_stories(_page_number())
+    return _fresh(render_template("stories/public_list.html", found=found, neighbourhood=None, name_of=_name_of))
+
+
+@bp.get("/neighbourhoods/<string:slug>/stories")
+@public
+def list_neighbourhood_stories(slug: str) -> Response:
+    neighbourhood = get_neighbourhood_by_slug(slug) or abort(404)
+    found = services.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
+    return _fresh(
+        render_template("stories/public_list.html", found=found, neighbourhood=neighbourhood, name_of=_name_of)
+    )
+
+
+@bp.get("/stories/<int:story_id>")
+@public_if(
+    lambda user, kwargs: services.get_public_story(kwargs["story_id"]) is not None,
+    "published, and the resident allowed the public to see it",
+)
+def show_public_story(story_id: int) -> Response:
+    story = services.get_public_story(story_id) or abort(404)
+    return _fresh(
+        render_template(
+            "stories/public_story.html", story=story, photos=services.public_photos(story), name_of=_name_of
+        )
+    )
+
+
+def _name_of(story: Any) -> str | None:
+    return public_name(Consent(story.consent) if story.consent else None, story.application.applicant.name or "")

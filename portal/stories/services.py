@@ -1,0 +1,665 @@
+"""Outcome stories: inviting residents once their award is paid, saving a story as they go, photos, consent,
+publishing by programme officers, and what the public may see."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.awards.models import Award
+from portal.common import audit
+from portal.common.email import rendering_context, send_email
+from portal.common.jobs import enqueue_after_commit, job
+from portal.common.status import change_photo_status, change_story_status
+from portal.common.storage import StoredFileMissing, get_storage
+from portal.common.time import utcnow
+from portal.common.transactions import locked, transactional
+from portal.domain.roles import Role
+from portal.domain.states import AwardStatus
+from portal.domain.stories import (
+    FIVE_WAYS,
+    MAX_PHOTOS,
+    PUBLIC_CONSENTS,
+    Consent,
+    PhotoStatus,
+    StoryStatus,
+    may_publish,
+    photo_is_public,
+    story_is_public,
+)
+from portal.extensions import db
+from portal.payments.services import award_paid
+from portal.programme.models import Pot
+from portal.stories.models import Story, StoryInvitation, StoryPhoto
+from portal.stories.photos import PhotoRefused, inspect_photo, process_photo
+
+PUBLIC_PAGE_SIZE = 10
+
+
+class StoryRefused(Exception):
+    """A story action the rules do not allow; `rule` names which, for a plain message on the page."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+
+
+# Who may tell it ---------------------------------------------------------------------------------------------------
+
+
+def award_is_paid(application: Application) -> bool:
+    return application.award is not None and application.award.status == AwardStatus.PAID.value
+
+
+def _check_teller(application: Application, person: User) -> None:
+    """The resident whose idea it is, or the community builder who helped them with it, once the award is paid."""
+    if person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    if not award_is_paid(application):
+        raise StoryRefused("not_paid_yet")
+
+
+def story_for(application_id: int) -> Story | None:
+    return db.session.execute(
+        sa.select(Story).where(Story.application_id == application_id).options(selectinload(Story.photos))
+    ).scalar_one_or_none()
+
+
+def _locked_story(application_id: int) -> Story | None:
+    return db.session.execute(
+        locked(sa.select(Story).where(Story.application_id == application_id))
+    ).scalar_one_or_none()
+
+
+# Telling it --------------------------------------------------------------------------------------------------------
+
+
+@transactional
+def save_story(application_id: int, person: User, **answers: Any) -> Story:
+    """Save the answers of one question page into the draft (made on the first Continue). A sent story's words are
+    the programme's to read now: they cannot change, though who may see it can. Raises StoryRefused."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise StoryRefused("not_yours")
+    _check_teller(application, person)
+    story = _locked_story(application_id)
+    if story is None:
+        story = Story(application_id=application_id)
+        db.session.add(story)
+        db.session.flush()
+        audit.record("story.started", actor_id=person.id, object_type="story", object_id=story.id)
+    elif story.status != StoryStatus.DRAFT.value:
+        raise StoryRefused("already_sent")
+    for name, value in answers.items():
+        if name == "ways":
+            chosen = set(value or ())
+            for code, column in FIVE_WAYS:
+                setattr(story, column, code in chosen)
+        elif name in _ANSWER_COLUMNS:
+            setattr(story, name, value)
+        else:
+            raise ValueError(f"not a story answer: {name}")
+    if story.went_to_plan == "yes":
+        story.learned = None  # only asked when it did not all go to plan
+    return story
+
+
+_ANSWER_COLUMNS = frozenset(
+    {"what_happened", "went_to_plan", "learned", "people_count", "group_formed", "still_going", "consent"}
+)
+
+
+def ways_of(story: Story) -> list[str]:
+    return [code for code, column in FIVE_WAYS if getattr(story, column)]
+
+
+def missing_answers(story: Story | None) -> list[str]:
+    """What must be answered before sending: what happened, and who may see it. Everything else is optional."""
+    if story is None:
+        return ["what_happened", "consent"]
+    return [name for name in ("what_happened", "consent") if not getattr(story, name)]
+
+
+@transactional
+def send_story(application_id: int, person: User, *, agreed_on: date | None = None) -> Story:
+    """Send the draft to the programme. A community builder sends it with and for the resident, giving the day the
+    resident agreed. Sending twice changes nothing. Raises StoryRefused."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise StoryRefused("not_yours")
+    _check_teller(application, person)
+    story = _locked_story(application_id)
+    if story is not None and story.status != StoryStatus.DRAFT.value:
+        return story
+    if story is None or missing_answers(story):
+        raise StoryRefused("not_finished")
+    builder = person.id != application.applicant_id
+    if builder and agreed_on is None:
+        raise StoryRefused("agreement_needed")
+    change_story_status(story, StoryStatus.SENT)
+    story.sent_at = utcnow()
+    story.sent_by_id = person.id
+    story.agreement = "spoken" if builder else "resident"
+    story.agreed_on = agreed_on if builder else None
+    audit.record("story.sent", actor_id=person.id, object_type="story", object_id=story.id, consent=story.consent)
+    return story
+
+
+@transactional
+def change_consent(application_id: int, person: User, consent: Consent) -> Story:
+    """The resident changes who may see their story, at any time. Withdrawing public consent takes a published story
+    off every public page at once. Raises StoryRefused."""
+    application = db.session.get(Application, application_id)
+    if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    story = _locked_story(application_id)
+    if story is None:
+        raise StoryRefused("no_story")
+    before = story.consent
+    story.consent = consent.value
+    if story.status == StoryStatus.PUBLISHED.value and consent not in PUBLIC_CONSENTS:
+        _unpublish(story, person, reason="consent_withdrawn")
+    audit.record(
+        "story.consent_changed",
+        actor_id=person.id,
+        object_type="story",
+        object_id=story.id,
+        before=before,
+        after=consent.value,
+    )
+    return story
+
+
+@transactional
+def delete_story(application_id: int, person: User) -> None:
+    """The resident deletes their story and its photos; it is gone from every page, and nobody reminds them again."""
+    application = db.session.get(Application, application_id)
+    if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    story = _locked_story(application_id)
+    if story is None:
+        return
+    keys = [key for photo in story.photos for key in _keys_of(photo)]
+    story_id = story.id
+    db.session.delete(story)
+    db.session.execute(
+        sa.update(StoryInvitation)
+        .where(StoryInvitation.application_id == application_id)
+        .values(reminders_off=True)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record("story.deleted", actor_id=person.id, object_type="story", object_id=story_id, photos=len(keys))
+    if keys:
+        enqueue_after_commit(delete_stored_files, keys)
+
+
+# Photos ------------------------------------------------------------------------------------------------------------
+
+
+def _keys_of(photo: StoryPhoto) -> list[str]:
+    return [key for key in (photo.original_key, photo.large_key, photo.small_key) if key]
+
+
+@dataclass(frozen=True)
+class PhotoAnswers:
+    alt_text: str
+    may_share: bool
+    shows_children: bool
+
+
+def add_photo(application_id: int, person: User, data: bytes, answers: PhotoAnswers) -> StoryPhoto:
+    """Check the upload by its content (cheap checks only), keep it under a generated name, and queue the slow work
+    (decoding, turning upright, resizing, removing every bit of metadata) for after commit. Raises PhotoRefused or
+    StoryRefused; a refused photo changes nothing else in the story."""
+    inspect_photo(data)  # before anything is stored: a refused file never reaches storage
+    key = f"originals/{secrets.token_hex(16)}"
+    get_storage().put(key, data, "application/octet-stream")
+    try:
+        return _record_photo(application_id, person, key, answers)
+    except BaseException:
+        get_storage().delete(key)
+        raise
+
+
+@transactional
+def _record_photo(application_id: int, person: User, key: str, answers: PhotoAnswers) -> StoryPhoto:
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise StoryRefused("not_yours")
+    _check_teller(application, person)
+    story = _locked_story(application_id)
+    if story is None:
+        story = Story(application_id=application_id)
+        db.session.add(story)
+        db.session.flush()
+        audit.record("story.started", actor_id=person.id, object_type="story", object_id=story.id)
+    elif story.status != StoryStatus.DRAFT.value:
+        raise StoryRefused("already_sent")
+    count = db.session.scalar(sa.select(sa.func.count()).where(StoryPhoto.story_id == story.id)) or 0
+    if count >= MAX_PHOTOS:
+        raise StoryRefused("too_many_photos")
+    photo = StoryPhoto(
+        story_id=story.id,
+        original_key=key,
+        alt_text=answers.alt_text,
+        may_share=answers.may_share,
+        shows_children=answers.shows_children,
+    )
+    db.session.add(photo)
+    db.session.flush()
+    audit.record("story.photo_added", actor_id=person.id, object_type="story_photo", object_id=photo.id)
+    enqueue_after_commit(process_story_photo, photo.id)
+    return photo
+
+
+@job(retries=3, retry_delay=30)
+def process_story_photo(photo_id: int) -> str:
+    """Make the large and small versions of an uploaded photo, with no metadata, then remove the upload. Safe to run
+    twice: a photo already processed (or deleted meanwhile) is left alone."""
+    photo = db.session.get(StoryPhoto, photo_id)
+    if photo is None or photo.status != PhotoStatus.PROCESSING.value or not photo.original_key:
+        return "skipped"
+    original_key = photo.original_key
+    db.session.rollback()  # no transaction stays open during the slow work
+    storage = get_storage()
+    try:
+        made = process_photo(storage.get(original_key))
+    except StoredFileMissing:
+        return "skipped"
+    except PhotoRefused as refused:
+        return _finish_photo(photo_id, original_key, refused=refused.reason)
+    token = secrets.token_hex(16)
+    large_key, small_key = f"photos/{token}-large.jpg", f"photos/{token}-small.jpg"
+    storage.put(large_key, made.large, made.content_type)
+    storage.put(small_key, made.small, made.content_type)
+    return _finish_photo(
+        photo_id, original_key, large_key=large_key, small_key=small_key, large=made.large_size, small=made.small_size
+    )
+
+
+@transactional
+def _finish_photo(
+    photo_id: int,
+    original_key: str,
+    *,
+    refused: str | None = None,
+    large_key: str | None = None,
+    small_key: str | None = None,
+    large: tuple[int, int] | None = None,
+    small: tuple[int, int] | None = None,
+) -> str:
+    photo = db.session.execute(locked(sa.select(StoryPhoto).where(StoryPhoto.id == photo_id))).scalar_one_or_none()
+    if photo is None or photo.status != PhotoStatus.PROCESSING.value:
+        # Deleted while it was being processed, or another worker finished first: what this run made is not needed.
+        enqueue_after_commit(delete_stored_files, [key for key in (large_key, small_key) if key])
+        return "skipped"
+    if refused:
+        change_photo_status(photo, PhotoStatus.REFUSED)
+        photo.refused_reason = refused
+    else:
+        change_photo_status(photo, PhotoStatus.READY)
+        photo.large_key, photo.small_key = large_key, small_key
+        photo.large_width, photo.large_height = large or (None, None)
+        photo.small_width, photo.small_height = small or (None, None)
+    photo.original_key = None
+    enqueue_after_commit(delete_stored_files, [original_key])
+    return photo.status
+
+
+@job(retries=5, retry_delay=60)
+def delete_stored_files(keys: list[str]) -> int:
+    """Remove stored files nobody refers to any more (a deleted photo or story, an upload once processed)."""
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+    return len(keys)
+
+
+def _photo_of(application_id: int, photo_id: int) -> StoryPhoto | None:
+    return db.session.execute(
+        locked(
+            sa.select(StoryPhoto)
+            .join(Story, Story.id == StoryPhoto.story_id)
+            .where(StoryPhoto.id == photo_id, Story.application_id == application_id)
+        )
+    ).scalar_one_or_none()
+
+
+@transactional
+def update_photo(application_id: int, photo_id: int, person: User, answers: PhotoAnswers) -> StoryPhoto:
+    """Change a photo's description, or whether it may be shared or shows children; a photo newly marked as showing
+    children leaves the public pages at once."""
+    application = db.session.get(Application, application_id)
+    photo = _photo_of(application_id, photo_id)
+    if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    photo.alt_text = answers.alt_text
+    photo.may_share = answers.may_share
+    photo.shows_children = answers.shows_children
+    audit.record(
+        "story.photo_changed",
+        actor_id=person.id,
+        object_type="story_photo",
+        object_id=photo.id,
+        may_share=answers.may_share,
+        shows_children=answers.shows_children,
+    )
+    return photo
+
+
+@transactional
+def delete_photo(application_id: int, photo_id: int, person: User) -> None:
+    """The resident removes one photo, at any time; its stored files go after commit."""
+    application = db.session.get(Application, application_id)
+    photo = _photo_of(application_id, photo_id)
+    if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    keys = _keys_of(photo)
+    db.session.delete(photo)
+    audit.record("story.photo_deleted", actor_id=person.id, object_type="story_photo", object_id=photo_id)
+    if keys:
+        enqueue_after_commit(delete_stored_files, keys)
+
+
+def photo_for_viewer(photo_id: int, viewer: User | None) -> StoryPhoto | None:
+    """A photo, if this person may see it: the public only when the story is public and the photo may be; the
+    resident and their builder always; programme officers for every sent story."""
+    photo = db.session.execute(
+        sa.select(StoryPhoto)
+        .where(StoryPhoto.id == photo_id)
+        .options(joinedload(StoryPhoto.story).joinedload(Story.application))
+    ).scalar_one_or_none()
+    if photo is None or photo.status != PhotoStatus.READY.value:
+        return None
+    story = photo.story
+    if _photo_public(story, photo):
+        return photo
+    if viewer is None or not viewer.is_authenticated:
+        return None
+    if viewer.id in (story.application.applicant_id, story.application.assisted_by_id):
+        return photo
+    if viewer.has_role(Role.PROGRAMME_OFFICER) and story.status != StoryStatus.DRAFT.value:
+        return photo
+    return None
+
+
+def _photo_public(story: Story, photo: StoryPhoto) -> bool:
+    return photo_is_public(
+        StoryStatus(story.status),
+        _consent(story),
+        PhotoStatus(photo.status),
+        may_share=photo.may_share,
+        shows_children=photo.shows_children,
+    )
+
+
+def _consent(story: Story) -> Consent | None:
+    return Consent(story.consent) if story.consent else None
+
+
+def public_photos(story: Story) -> list[StoryPhoto]:
+    return [photo for photo in story.photos if _photo_public(story, photo)]
+
+
+# Publishing --------------------------------------------------------------------------------------------------------
+
+
+def _programme_officer(person: User) -> None:
+    if not person.has_role(Role.PROGRAMME_OFFICER):
+        raise StoryRefused("programme_officers_only")
+
+
+def list_stories_to_read(limit: int = 100) -> dict[str, list[Story]]:
+    """Sent stories waiting to be read (oldest first), and the latest published ones, in a fixed number of queries."""
+    query = sa.select(Story).options(
+        joinedload(Story.application).joinedload(Application.pot).joinedload(Pot.neighbourhood),
+        selectinload(Story.photos),
+    )
+    waiting = db.session.execute(
+        query.where(Story.status == StoryStatus.SENT.value).order_by(Story.sent_at, Story.id).limit(limit)
+    ).scalars()
+    published = db.session.execute(
+        query.where(Story.status == StoryStatus.PUBLISHED.value).order_by(Story.published_at.desc()).limit(limit)
+    ).scalars()
+    return {"waiting": list(waiting), "published": list(published)}
+
+
+def get_sent_story(story_id: int) -> Story | None:
+    """A story a programme officer may read: any that was sent (drafts stay the resident's own)."""
+    story = db.session.execute(
+        sa.select(Story).where(Story.id == story_id).options(selectinload(Story.photos))
+    ).scalar_one_or_none()
+    return story if story is not None and story.status != StoryStatus.DRAFT.value else None
+
+
+@transactional
+def publish_story(story_id: int, officer: User, *, public_text: str, edit_note: str = "") -> Story:
+    """Publish a sent story the resident allowed the public to see. An officer may take personal details out of the
+    words first; then they say what they changed, and the resident is told. Raises StoryRefused."""
+    _programme_officer(officer)
+    story = db.session.execute(locked(sa.select(Story).where(Story.id == story_id))).scalar_one_or_none()
+    if story is None:
+        raise StoryRefused("no_story")
+    if story.status == StoryStatus.PUBLISHED.value:
+        return story
+    if not may_publish(StoryStatus(story.status), _consent(story)):
+        raise StoryRefused("not_public")
+    edited = public_text.strip() != (story.what_happened or "").strip()
+    if edited and not edit_note.strip():
+        raise StoryRefused("say_what_changed")
+    story.public_text = public_text.strip() if edited else None
+    story.edit_note = edit_note.strip() if edited else None
+    change_story_status(story, StoryStatus.PUBLISHED)
+    story.published_at = utcnow()
+    story.published_by_id = officer.id
+    audit.record("story.published", actor_id=officer.id, object_type="story", object_id=story.id, edited=edited)
+    if edited:
+        _tell_the_resident_what_changed(story)
+    return story
+
+
+def _unpublish(story: Story, person: User, *, reason: str) -> None:
+    change_story_status(story, StoryStatus.SENT)
+    story.published_at = None
+    audit.record("story.unpublished", actor_id=person.id, object_type="story", object_id=story.id, reason=reason)
+
+
+@transactional
+def unpublish_story(story_id: int, officer: User) -> Story:
+    """Take a story off the public pages (it stays with the programme)."""
+    _programme_officer(officer)
+    story = db.session.execute(locked(sa.select(Story).where(Story.id == story_id))).scalar_one_or_none()
+    if story is None:
+        raise StoryRefused("no_story")
+    if story.status == StoryStatus.PUBLISHED.value:
+        _unpublish(story, officer, reason="officer")
+    return story
+
+
+def _base_url() -> str:
+    return str(current_app.config["SERVER_BASE_URL"]).rstrip("/")
+
+
+def _tell_the_resident_what_changed(story: Story) -> None:
+    application = story.application
+    if not application.applicant.email:
+        return
+    with rendering_context(), force_locale(application.language):
+        subject = render_template("stories/email/edited_subject.txt", application=application).strip()
+        body = render_template("stories/email/edited.txt", application=application, story=story, base_url=_base_url())
+    send_email(application.applicant.email, subject, body)
+
+
+# The public pages --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    stories: list[Story]
+    page: int
+    pages: int
+    total: int
+
+
+def list_public_stories(page: int = 1, neighbourhood_id: int | None = None) -> StoryPage:
+    """Published stories the public may see, newest first, a page at a time, in a fixed number of queries."""
+    where = [Story.status == StoryStatus.PUBLISHED.value, Story.consent.in_([c.value for c in PUBLIC_CONSENTS])]
+    if neighbourhood_id is not None:
+        where.append(
+            Story.application_id.in_(
+                sa.select(Application.id)
+                .join(Pot, Pot.id == Application.pot_id)
+                .where(Pot.neighbourhood_id == neighbourhood_id)
+            )
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Story).where(*where)) or 0
+    pages = max(1, -(-total // PUBLIC_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    stories = db.session.execute(
+        sa.select(Story)
+        .where(*where)
+        .options(
+            joinedload(Story.application).joinedload(Application.pot).joinedload(Pot.neighbourhood),
+            joinedload(Story.application).joinedload(Application.applicant),
+            selectinload(Story.photos),
+        )
+        .order_by(Story.published_at.desc(), Story.id.desc())
+        .limit(PUBLIC_PAGE_SIZE)
+        .offset((page - 1) * PUBLIC_PAGE_SIZE)
+    ).scalars()
+    return StoryPage(list(stories), page, pages, total)
+
+
+def get_public_story(story_id: int) -> Story | None:
+    story = db.session.execute(
+        sa.select(Story)
+        .where(Story.id == story_id)
+        .options(joinedload(Story.application).joinedload(Application.applicant), selectinload(Story.photos))
+    ).scalar_one_or_none()
+    if story is None or not story_is_public(
+        StoryStatus(story.status), Consent(story.consent) if story.consent else None
+    ):
+        return None
+    return story
+
+
+# Invitations -------------------------------------------------------------------------------------------------------
+
+
+def invite_and_remind(now: Any = None) -> tuple[int, int]:
+    """Invite, once, every resident whose award has been paid; remind, once, those who have not sent a story after
+    STORY_REMINDER_DAYS, unless they turned reminders off. Returns (invited, reminded)."""
+    now = now or utcnow()
+    invited = 0
+    paid = db.session.execute(
+        sa.select(Application.id)
+        .join(Award, Award.application_id == Application.id)
+        .outerjoin(StoryInvitation, StoryInvitation.application_id == Application.id)
+        .where(Award.status == AwardStatus.PAID.value, StoryInvitation.id.is_(None))
+        .order_by(Application.id)
+        .limit(500)
+    ).scalars()
+    for application_id in list(paid):
+        invited += _invite(application_id, now)
+    reminded = 0
+    due = now - timedelta(days=int(current_app.config["STORY_REMINDER_DAYS"]))
+    waiting = db.session.execute(
+        sa.select(StoryInvitation.application_id)
+        .outerjoin(Story, Story.application_id == StoryInvitation.application_id)
+        .where(
+            StoryInvitation.invited_at <= due,
+            StoryInvitation.reminded_at.is_(None),
+            StoryInvitation.reminders_off.is_(False),
+            sa.or_(Story.id.is_(None), Story.status == StoryStatus.DRAFT.value),
+        )
+        .order_by(StoryInvitation.application_id)
+        .limit(500)
+    ).scalars()
+    for application_id in list(waiting):
+        reminded += _remind(application_id, now)
+    return invited, reminded
+
+
+@award_paid.connect
+def _invite_when_paid(award: Award, application_id: int) -> None:
+    """The moment an award is recorded paid, in the same unit of work: the resident hears the money has gone, and is
+    invited to tell their story."""
+    _invite(application_id, utcnow())
+
+
+@transactional
+def _invite(application_id: int, now: Any) -> int:
+    application = db.session.get(Application, application_id)
+    exists = db.session.scalar(sa.select(StoryInvitation.id).where(StoryInvitation.application_id == application_id))
+    if application is None or exists:
+        return 0
+    invitation = StoryInvitation(application_id=application_id, invited_at=now)
+    db.session.add(invitation)
+    db.session.flush()
+    _email_the_resident(application, "invitation")
+    audit.record("story.invited", object_type="application", object_id=application_id)
+    return 1
+
+
+@transactional
+def _remind(application_id: int, now: Any) -> int:
+    invitation = db.session.execute(
+        locked(sa.select(StoryInvitation).where(StoryInvitation.application_id == application_id))
+    ).scalar_one_or_none()
+    if invitation is None or invitation.reminded_at is not None or invitation.reminders_off:
+        return 0
+    invitation.reminded_at = now
+    application = db.session.get(Application, application_id)
+    if application is not None:
+        _email_the_resident(application, "reminder")
+    audit.record("story.reminded", object_type="application", object_id=application_id)
+    return 1
+
+
+def _email_the_resident(application: Application, kind: str) -> None:
+    if not application.applicant.email:
+        return
+    with rendering_context(), force_locale(application.language):
+        subject = render_template(f"stories/email/{kind}_subject.txt", application=application).strip()
+        body = render_template(f"stories/email/{kind}.txt", application=application, base_url=_base_url())
+    send_email(application.applicant.email, subject, body)
+
+
+@transactional
+def turn_off_reminders(application_id: int, person: User) -> None:
+    """The resident asks not to be reminded about telling their story."""
+    application = db.session.get(Application, application_id)
+    if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
+        raise StoryRefused("not_yours")
+    invitation = db.session.execute(
+        locked(sa.select(StoryInvitation).where(StoryInvitation.application_id == application_id))
+    ).scalar_one_or_none()
+    if invitation is None:
+        invitation = StoryInvitation(application_id=application_id, reminders_off=True)
+        db.session.add(invitation)
+    invitation.reminders_off = True
+    audit.record("story.reminders_off", actor_id=person.id, object_type="application", object_id=application_id)
+
+
+def reminders_are_off(application_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(StoryInvitation.reminders_off).where(StoryInvitation.application_id == application_id)
+        )
+    )
+
+
+@job(retries=2, retry_delay=300, schedule={"minute": "7"})
+def invite_story_tellers() -> tuple[int, int]:
+    """Every hour: send the one gentle reminder when it is due, and invite anyone a payment did not (an award paid
+    before stories existed)."""
+    return invite_and_remind()
