@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import sqlalchemy as sa
@@ -107,6 +107,7 @@ def demo_data() -> None:
         click.echo(f"Added {email}")
     _demo_ideas(neighbourhood_ids[0])
     _demo_awards(neighbourhood_ids[0])
+    _demo_stories(neighbourhood_ids[0])
     click.echo("Demo data is ready.")
 
 
@@ -182,18 +183,32 @@ DEMO_AWARDS = [
 ]
 
 
+def _demo_accepted(pot_id: int, name: str, description: str, pence: int) -> Any:
+    """One idea from the demo resident that the demo chair said yes to and the resident accepted."""
+    from portal.awards.services import accept_award
+    from portal.domain.decisions import DecisionKind, ViewKind
+    from portal.panels.services import declare_interest, give_view, record_decision
+
+    resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
+    chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
+    idea = _demo_idea(pot_id, resident.id, name, description, [("Everything we need", pence)], when="In the spring")
+    db.session.add(idea)
+    db.session.commit()
+    declare_interest(idea.id, chair, has_interest=False, note="")
+    give_view(idea.id, chair, view=ViewKind.SUPPORT, comment="")
+    record_decision(idea.id, chair, kind=DecisionKind.YES, reason="A lovely idea for the whole street.")
+    accept_award(idea.id, resident)
+    return idea
+
+
 def _demo_awards(neighbourhood_id: int) -> None:
     """Two ideas the demo panel said yes to, accepted by the resident, who said how to be paid: work for the demo
     finance officers (neither of whom decided them)."""
     from portal.applications.models import Application
-    from portal.awards.services import accept_award
-    from portal.domain.decisions import DecisionKind, ViewKind
-    from portal.panels.services import declare_interest, give_view, record_decision
     from portal.payments.services import BankDetails, save_payee_details
     from portal.programme.models import Pot
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
-    chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
     names = [name for name, *_ in DEMO_AWARDS]
     if db.session.execute(sa.select(Application.id).where(Application.idea_name.in_(names))).first():
         return
@@ -201,19 +216,97 @@ def _demo_awards(neighbourhood_id: int) -> None:
     if pot is None:
         return
     for name, description, pence, method in DEMO_AWARDS:
-        idea = _demo_idea(pot.id, resident.id, name, description, [("Everything we need", pence)], when="In the spring")
-        db.session.add(idea)
-        db.session.commit()
-        declare_interest(idea.id, chair, has_interest=False, note="")
-        give_view(idea.id, chair, view=ViewKind.SUPPORT, comment="")
-        record_decision(idea.id, chair, kind=DecisionKind.YES, reason="A lovely idea for the whole street.")
-        accept_award(idea.id, resident)
+        idea = _demo_accepted(pot.id, name, description, pence)
         if method == "bank_transfer":
             bank = BankDetails("Rosa Resident", "30-94-30", "00733445")
             save_payee_details(idea.id, resident, PaymentMethod.BANK_TRANSFER, bank=bank)
         else:
             save_payee_details(idea.id, resident, PaymentMethod.OTHER_ARRANGEMENT, arrangement="A prepaid card")
     click.echo("Added two awards due payment")
+
+
+DEMO_PAID = [
+    ("Mill Lane seed swap", "Swap seeds and cuttings on the green, and plan a shared bed.", 6_000),
+    ("Street games day", "Close the street for an afternoon of games for all ages.", 15_000),
+]
+DEMO_STORY = (
+    "About 40 of us came to the green, many who had never met. We swapped seeds and cuttings, and the children "
+    "planted sunflowers by the bus stop. It rained at three, so we moved into the hub and kept going. "
+    "We now meet on the first Sunday of each month."
+)
+
+
+def _demo_stories(neighbourhood_id: int) -> None:
+    """Two paid awards: one with a published story and a photo (so the public stories pages show what they are
+    for), one still waiting for its story (so the demo resident is invited to tell it)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from portal.applications.models import Application
+    from portal.payments.services import (
+        BankDetails,
+        authorise_payment,
+        prepare_payment,
+        record_paid,
+        save_payee_details,
+    )
+    from portal.programme.models import Pot
+    from portal.stories import services as stories
+
+    names = [name for name, *_ in DEMO_PAID]
+    if db.session.execute(sa.select(Application.id).where(Application.idea_name.in_(names))).first():
+        return
+    pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_id)).scalars().first()
+    if pot is None:
+        return
+    people = {
+        email: db.session.execute(sa.select(User).where(User.email == email)).scalar_one() for email, *_ in DEMO_PEOPLE
+    }
+    resident, finance, finance2, officer = (people[DEMO_PEOPLE[i][0]] for i in (0, 3, 4, 5))
+    ideas = []
+    for name, description, pence in DEMO_PAID:
+        idea = _demo_accepted(pot.id, name, description, pence)
+        save_payee_details(
+            idea.id, resident, PaymentMethod.BANK_TRANSFER, bank=BankDetails("Rosa Resident", "30-94-30", "00733445")
+        )
+        payment = prepare_payment(idea.award.id, finance)
+        authorise_payment(payment.id, finance2)
+        record_paid(payment.id, finance, paid_on=date.today(), finance_reference="DEMO-" + str(payment.id))
+        ideas.append(idea)
+    # A drawn picture of a green with sunflowers stands in for a resident's photo.
+    picture = Image.new("RGB", (1200, 800), (135, 190, 235))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 520, 1200, 800), fill=(90, 160, 70))
+    for x in range(120, 1200, 180):
+        draw.line((x, 520, x, 330), fill=(40, 110, 40), width=8)
+        draw.ellipse((x - 45, 285, x + 45, 375), fill=(250, 200, 40))
+        draw.ellipse((x - 15, 315, x + 15, 345), fill=(120, 70, 20))
+    upload = io.BytesIO()
+    picture.save(upload, "JPEG", quality=85)
+    first = ideas[0]
+    stories.save_story(
+        first.id,
+        resident,
+        what_happened=DEMO_STORY,
+        went_to_plan="partly",
+        learned="Have a plan for rain.",
+        people_count=40,
+        group_formed="yes",
+        still_going="yes",
+        ways=["connect", "take_notice", "give"],
+        consent="public_named",
+    )
+    photo = stories.add_photo(
+        first.id,
+        resident,
+        upload.getvalue(),
+        stories.PhotoAnswers("Sunflowers planted along the edge of the green", True, False),
+    )
+    stories.process_story_photo(photo.id)  # now, rather than waiting for the worker
+    story = stories.send_story(first.id, resident)
+    stories.publish_story(story.id, officer, public_text=DEMO_STORY)
+    click.echo("Added two paid awards, one with a published story")
 
 
 @click.group("users")

@@ -17,6 +17,9 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from portal.config import TestConfig
 
+# A real S3 server (SeaweedFS) for the photo storage tests, started once for the session when they need it.
+pytest_plugins = ["tests.integration.storage_fixtures"]
+
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

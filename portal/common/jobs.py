@@ -183,6 +183,7 @@ def init_jobs(app: Flask) -> None:
     import portal.common.audit  # noqa: F401
     import portal.common.email  # noqa: F401
     import portal.payments.exports  # noqa: F401
+    import portal.stories.services  # noqa: F401
 
     app.extensions["jobs"] = Jobs(app)
 

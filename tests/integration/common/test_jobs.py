@@ -240,3 +240,32 @@ def test_a_mail_server_that_takes_10_seconds_does_not_slow_sending_an_idea_or_a_
         controller.stop()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_every_job_in_the_code_is_known_to_a_freshly_started_app():
+    # A job whose module the app imports only later (with the routes) would be missing from the queue: enqueueing it
+    # fails, and a worker would never run it on its timetable. A new process shows what a worker sees.
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    portal = Path(__file__).resolve().parents[3] / "portal"
+    defined = set()
+    for path in portal.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", "") == "job" for d in node.decorator_list
+            ):
+                module = ".".join(path.relative_to(portal.parent).with_suffix("").parts)
+                defined.add(f"{module}.{node.name}")
+    script = (
+        "from portal import create_app\n"
+        "from portal.config import TestConfig\n"
+        "app = create_app({k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()})\n"
+        "print('\\n'.join(sorted(app.extensions['jobs'].tasks)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    known = set(result.stdout.split())
+    assert "portal.stories.services.process_story_photo" in defined
+    assert defined - known == set()

@@ -483,3 +483,29 @@ def test_nobody_is_reminded_after_sending_their_story(app, db_session):
     case, story = told_story()
     later = utcnow() + timedelta(days=app.config["STORY_REMINDER_DAYS"] + 1)
     assert services.invite_and_remind(later) == (0, 0)
+
+
+@pytest.mark.s3
+def test_photos_go_through_an_s3_store_when_one_is_configured(app, client, seaweedfs, monkeypatch):
+    from portal.common.storage import S3Storage, storage_from_config
+
+    settings = {
+        "S3_BUCKET": seaweedfs.bucket,
+        "S3_ENDPOINT_URL": seaweedfs.endpoint_url,
+        "S3_ACCESS_KEY_ID": seaweedfs.access_key_id,
+        "S3_SECRET_ACCESS_KEY": seaweedfs.secret_access_key,
+        "S3_REGION": seaweedfs.region,
+        "UPLOAD_FOLDER": "/nonexistent",
+    }
+    store = storage_from_config(settings)
+    assert isinstance(store, S3Storage)
+    monkeypatch.setitem(app.extensions, "storage", store)
+    case = paid_award()
+    photo = services.add_photo(case.application.id, case.resident, photo_bytes(size=(2000, 1500)), ANSWERS)
+    photo = db.session.get(StoryPhoto, photo.id)
+    assert photo.status == "ready" and store.exists(photo.large_key) and store.exists(photo.small_key)
+    login_as(client, case.resident)
+    served = client.get(f"/story-photos/{photo.id}/small")
+    assert served.status_code == 200 and Image.open(io.BytesIO(served.data)).size == (480, 360)
+    post_form(client, f"/ideas/{case.application.id}/story/photos/{photo.id}/delete", {})
+    assert not store.exists(photo.large_key) and not store.exists(photo.small_key)
