@@ -331,6 +331,7 @@ def list_assisted_by(builder: User) -> list[Application]:
                 selectinload(Application.cost_lines),
                 selectinload(Application.applicant),
                 selectinload(Application.pot).selectinload(Pot.neighbourhood),
+                selectinload(Application.award),
             )
             .order_by(Application.created_at.desc())
         ).scalars()

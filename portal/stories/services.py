@@ -68,6 +68,14 @@ def _check_teller(application: Application, person: User) -> None:
         raise StoryRefused("not_paid_yet")
 
 
+def _locked_application(application_id: int) -> Application | None:
+    """The idea's row, locked: every change to its story starts here, so two requests at once (a double click on
+    the first Continue, a send and a delete) take turns instead of making two stories or undoing each other."""
+    return db.session.execute(
+        locked(sa.select(Application).where(Application.id == application_id))
+    ).scalar_one_or_none()
+
+
 def story_for(application_id: int) -> Story | None:
     return db.session.execute(
         sa.select(Story).where(Story.application_id == application_id).options(selectinload(Story.photos))
@@ -87,7 +95,7 @@ def _locked_story(application_id: int) -> Story | None:
 def save_story(application_id: int, person: User, **answers: Any) -> Story:
     """Save the answers of one question page into the draft (made on the first Continue). A sent story's words are
     the programme's to read now: they cannot change, though who may see it can. Raises StoryRefused."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None:
         raise StoryRefused("not_yours")
     _check_teller(application, person)
@@ -133,7 +141,7 @@ def missing_answers(story: Story | None) -> list[str]:
 def send_story(application_id: int, person: User, *, agreed_on: date | None = None) -> Story:
     """Send the draft to the programme. A community builder sends it with and for the resident, giving the day the
     resident agreed. Sending twice changes nothing. Raises StoryRefused."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None:
         raise StoryRefused("not_yours")
     _check_teller(application, person)
@@ -158,7 +166,7 @@ def send_story(application_id: int, person: User, *, agreed_on: date | None = No
 def change_consent(application_id: int, person: User, consent: Consent) -> Story:
     """The resident changes who may see their story, at any time. Withdrawing public consent takes a published story
     off every public page at once. Raises StoryRefused."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
     story = _locked_story(application_id)
@@ -182,7 +190,7 @@ def change_consent(application_id: int, person: User, consent: Consent) -> Story
 @transactional
 def delete_story(application_id: int, person: User) -> None:
     """The resident deletes their story and its photos; it is gone from every page, and nobody reminds them again."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
     story = _locked_story(application_id)
@@ -232,7 +240,7 @@ def add_photo(application_id: int, person: User, data: bytes, answers: PhotoAnsw
 
 @transactional
 def _record_photo(application_id: int, person: User, key: str, answers: PhotoAnswers) -> StoryPhoto:
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None:
         raise StoryRefused("not_yours")
     _check_teller(application, person)
@@ -338,7 +346,7 @@ def _photo_of(application_id: int, photo_id: int) -> StoryPhoto | None:
 def update_photo(application_id: int, photo_id: int, person: User, answers: PhotoAnswers) -> StoryPhoto:
     """Change a photo's description, or whether it may be shared or shows children; a photo newly marked as showing
     children leaves the public pages at once."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     photo = _photo_of(application_id, photo_id)
     if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
@@ -359,7 +367,7 @@ def update_photo(application_id: int, photo_id: int, person: User, answers: Phot
 @transactional
 def delete_photo(application_id: int, photo_id: int, person: User) -> None:
     """The resident removes one photo, at any time; its stored files go after commit."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     photo = _photo_of(application_id, photo_id)
     if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
@@ -446,7 +454,7 @@ def publish_story(story_id: int, officer: User, *, public_text: str, edit_note: 
     """Publish a sent story the resident allowed the public to see. An officer may take personal details out of the
     words first; then they say what they changed, and the resident is told. Raises StoryRefused."""
     _programme_officer(officer)
-    story = db.session.execute(locked(sa.select(Story).where(Story.id == story_id))).scalar_one_or_none()
+    story = _locked_story_by_id(story_id)
     if story is None:
         raise StoryRefused("no_story")
     if story.status == StoryStatus.PUBLISHED.value:
@@ -467,6 +475,16 @@ def publish_story(story_id: int, officer: User, *, public_text: str, edit_note: 
     return story
 
 
+def _locked_story_by_id(story_id: int) -> Story | None:
+    """Lock in the same order as the resident's changes (the idea's row, then the story's), so an officer publishing
+    while the resident withdraws consent waits for them rather than deadlocking."""
+    application_id = db.session.scalar(sa.select(Story.application_id).where(Story.id == story_id))
+    if application_id is None:
+        return None
+    _locked_application(application_id)
+    return db.session.execute(locked(sa.select(Story).where(Story.id == story_id))).scalar_one_or_none()
+
+
 def _unpublish(story: Story, person: User, *, reason: str) -> None:
     change_story_status(story, StoryStatus.SENT)
     story.published_at = None
@@ -477,7 +495,7 @@ def _unpublish(story: Story, person: User, *, reason: str) -> None:
 def unpublish_story(story_id: int, officer: User) -> Story:
     """Take a story off the public pages (it stays with the programme)."""
     _programme_officer(officer)
-    story = db.session.execute(locked(sa.select(Story).where(Story.id == story_id))).scalar_one_or_none()
+    story = _locked_story_by_id(story_id)
     if story is None:
         raise StoryRefused("no_story")
     if story.status == StoryStatus.PUBLISHED.value:
@@ -598,7 +616,7 @@ def _invite_when_paid(award: Award, application_id: int) -> None:
 
 @transactional
 def _invite(application_id: int, now: Any) -> int:
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     exists = db.session.scalar(sa.select(StoryInvitation.id).where(StoryInvitation.application_id == application_id))
     if application is None or exists:
         return 0
@@ -618,7 +636,7 @@ def _remind(application_id: int, now: Any) -> int:
     if invitation is None or invitation.reminded_at is not None or invitation.reminders_off:
         return 0
     invitation.reminded_at = now
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is not None:
         _email_the_resident(application, "reminder")
     audit.record("story.reminded", object_type="application", object_id=application_id)
@@ -637,7 +655,7 @@ def _email_the_resident(application: Application, kind: str) -> None:
 @transactional
 def turn_off_reminders(application_id: int, person: User) -> None:
     """The resident asks not to be reminded about telling their story."""
-    application = db.session.get(Application, application_id)
+    application = _locked_application(application_id)
     if application is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
     invitation = db.session.execute(

@@ -179,6 +179,7 @@ def test_a_community_builder_sends_a_story_with_the_residents_agreement(client):
         services.send_story(case.application.id, builder)
     assert refused.value.rule == "agreement_needed"
     login_as(client, builder)
+    assert f"/ideas/{case.application.id}/story" in text(client.get("/assisted"))  # "Tell the story with them"
     response = post_form(client, f"/ideas/{case.application.id}/story/send", {"agreed_on": ["", "", ""]})
     explained(response, "Enter the date the resident agreed to these details")
     today = utcnow().date()
@@ -509,3 +510,26 @@ def test_photos_go_through_an_s3_store_when_one_is_configured(app, client, seawe
     assert served.status_code == 200 and Image.open(io.BytesIO(served.data)).size == (480, 360)
     post_form(client, f"/ideas/{case.application.id}/story/photos/{photo.id}/delete", {})
     assert not store.exists(photo.large_key) and not store.exists(photo.small_key)
+
+
+def test_every_step_of_a_story_is_in_the_audit_log_and_the_chain_holds(db_session):
+    from portal.common import audit
+
+    case, story = told_story()
+    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    services.publish_story(story.id, officer, public_text=story.what_happened)
+    services.change_consent(case.application.id, case.resident, Consent.PROGRAMME)
+    services.delete_story(case.application.id, case.resident)
+    actions = [e.action for e in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id))]
+    for action in (
+        "story.invited",
+        "story.started",
+        "story.photo_added",
+        "story.sent",
+        "story.published",
+        "story.unpublished",
+        "story.consent_changed",
+        "story.deleted",
+    ):
+        assert action in actions, action
+    assert audit.verify() == []
