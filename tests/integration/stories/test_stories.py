@@ -533,3 +533,19 @@ def test_every_step_of_a_story_is_in_the_audit_log_and_the_chain_holds(db_sessio
     ):
         assert action in actions, action
     assert audit.verify() == []
+
+
+def test_a_resident_changes_a_photos_details_after_sending(client):
+    case, story = told_story()
+    photo = story.photos[0]
+    login_as(client, case.resident)
+    url = f"/ideas/{case.application.id}/story/photos/{photo.id}"
+    page = text(client.get(url))
+    assert "Change the photo&#39;s details" in page or "Change the photo's details" in page
+    assert 'value="Neighbours planting bulbs"' in page
+    explained(post_form(client, url, {"alt_text": "", "may_share": "y", "shows_children": "no"}), "Describe what")
+    response = post_form(client, url, {"alt_text": "Bulbs by the school", "may_share": "y", "shows_children": "yes"})
+    assert response.headers["Location"] == f"/ideas/{case.application.id}/story/photos"
+    photo = db.session.get(StoryPhoto, photo.id)
+    assert (photo.alt_text, photo.shows_children) == ("Bulbs by the school", True)
+    assert "never shown to the public" in text(client.get(response.headers["Location"]))
