@@ -35,8 +35,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: static/css/app.css
-static/css/app.css: node_modules/.installed $(wildcard assets/*.* assets/*/*.*)
+assets: static/manifest.json
+static/manifest.json: node_modules/.installed $(wildcard assets/*.* assets/*/*.*)
 	npm run --silent build
 
 translations: python-deps

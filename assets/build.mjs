@@ -1,6 +1,10 @@
 // Builds the portal's CSS and copies GOV.UK Frontend's JavaScript into static/.
 // No fonts and no GOV.UK images are copied: this is a council service, not GOV.UK.
-import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+// Each file is also written under a name holding a hash of its content (app.1a2b3c4d5e6f.css), listed in
+// static/manifest.json: the portal links those names and lets browsers keep them for a year, so a phone fetches
+// each asset once, and a new build is new names.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync, copyFileSync, readFileSync, readdirSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -25,4 +29,29 @@ copyFileSync(
 );
 copyFileSync(resolve(root, "assets/js/app.mjs"), out("js/app.mjs"));
 copyFileSync(resolve(root, "assets/favicon.svg"), out("favicon.svg"));
-console.log("built static/css/app.css, static/js/govuk-frontend.min.js, static/js/app.mjs");
+// Content-hashed copies. app.mjs imports GOV.UK Frontend, so its import names the hashed file, and it is hashed
+// after that change.
+const HASHED = /\.[0-9a-f]{12}(\.min)?\.(css|js|mjs|svg)$/;
+for (const folder of ["css", "js", "."]) {
+  for (const name of readdirSync(out(folder))) {
+    if (HASHED.test(name)) unlinkSync(out(`${folder}/${name}`));
+  }
+}
+const manifest = {};
+const hashed = (logical, content) => {
+  const digest = createHash("sha256").update(content).digest("hex").slice(0, 12);
+  const name = logical.replace(/(\.min)?\.(css|js|mjs|svg)$/, (ext) => `.${digest}${ext}`);
+  writeFileSync(out(name), content);
+  manifest[logical] = name;
+  return name;
+};
+hashed("css/app.css", readFileSync(out("css/app.css")));
+hashed("favicon.svg", readFileSync(out("favicon.svg")));
+const frontend = hashed("js/govuk-frontend.min.js", readFileSync(out("js/govuk-frontend.min.js")));
+const app = readFileSync(out("js/app.mjs"), "utf8").replace(
+  '"./govuk-frontend.min.js"',
+  `"./${frontend.split("/").pop()}"`,
+);
+hashed("js/app.mjs", app);
+writeFileSync(out("manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+console.log("built static/ (css, js, favicon) with content-hashed copies listed in static/manifest.json");

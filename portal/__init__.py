@@ -14,6 +14,7 @@ def create_app(config: Any = None) -> Flask:
     # Imported here, so `import portal.domain` stays free of Flask and the database (tests/unit check it).
     from flask import Flask
 
+    from portal.common.assets import register_assets
     from portal.config import PROJECT_ROOT, config_from_environment
     from portal.web import (
         register_blueprints,
@@ -36,6 +37,7 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config or config_from_environment())
     register_extensions(app)
     register_templates(app)
+    register_assets(app)
     register_request_hooks(app)
     register_blueprints(app)
     register_error_handlers(app)

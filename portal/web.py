@@ -93,9 +93,11 @@ def register_extensions(app: Flask) -> None:
 
     @app.after_request  # registered after Compress, so it runs before Compress's own hook
     def read_static_files_for_compression(response: Any) -> Any:
-        if request.endpoint == "static" and response.direct_passthrough and response.status_code == 200:
+        if request.endpoint == "static" and response.direct_passthrough:
+            # Read (200) or dropped (304) now, and the file closed here: a browser that drops the connection (as
+            # Chromium does with an icon on a quick navigation) would otherwise leave it open.
             response.direct_passthrough = False
-            data = response.get_data()
+            data = response.get_data() if response.status_code == 200 else b""
             response.close()
             response.set_data(data)
         return response
@@ -251,6 +253,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.programme.routes import bp as programme_bp
     from portal.stories.routes import bp as stories_bp
     from portal.stories.routes import moderation as moderation_bp
+    from portal.stories.routes import photos_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -263,6 +266,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(finance_bp)
     app.register_blueprint(stories_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(photos_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 

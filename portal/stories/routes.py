@@ -16,11 +16,15 @@ from portal.common.access import public, public_if, role_required
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.domain.roles import Role
 from portal.domain.stories import MAX_PHOTOS, Consent, public_name
+from portal.extensions import talisman
 from portal.payments.forms import ActionForm
 from portal.stories import forms, services
 from portal.stories.photos import MAX_PHOTO_BYTES, PhotoRefused
 
 bp = Blueprint("stories", __name__)
+# Photos on a blueprint of their own: their strict policy (nothing may load, sandboxed) applies to every answer the
+# route gives, so its "not found" is plain text rather than a page that would need styles and scripts.
+photos_bp = Blueprint("story_photos", __name__)
 moderation = Blueprint("moderation", __name__, url_prefix="/programme/stories")
 programme_officers = role_required(Role.PROGRAMME_OFFICER, scope="programme officers read every story sent to them")
 
@@ -311,7 +315,13 @@ def _may_see_photo(user: Any, kwargs: dict[str, Any]) -> bool:
     return kwargs["size"] in ("large", "small") and services.photo_for_viewer(kwargs["photo_id"], user) is not None
 
 
-@bp.get("/story-photos/<int:photo_id>/<string:size>")
+@photos_bp.errorhandler(404)
+def photo_not_found(error: Any) -> Response:
+    return Response(_("Not found"), status=404, mimetype="text/plain")
+
+
+@photos_bp.get("/story-photos/<int:photo_id>/<string:size>")
+@talisman(content_security_policy={"default-src": "'none'", "sandbox": ""}, content_security_policy_nonce_in=[])
 @public_if(
     _may_see_photo,
     "the resident's consent: public photos to anyone, others to the resident, their builder and programme officers",
@@ -325,7 +335,6 @@ def show_photo(photo_id: int, size: str) -> Response:
         abort(404)
     response = Response(data, mimetype="image/jpeg")
     response.headers["Content-Disposition"] = "inline"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     # Revalidated each time, so a photo is gone the moment consent is withdrawn; private ones are never stored.
     public_now = services.photo_for_viewer(photo_id, None) is not None

@@ -449,6 +449,11 @@ def get_sent_story(story_id: int) -> Story | None:
     return story if story is not None and story.status != StoryStatus.DRAFT.value else None
 
 
+def _same_lines(text: str) -> str:
+    """Text as a reader sees it: a browser sends line breaks as CRLF, so those alone are not an edit."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
+
+
 @transactional
 def publish_story(story_id: int, officer: User, *, public_text: str, edit_note: str = "") -> Story:
     """Publish a sent story the resident allowed the public to see. An officer may take personal details out of the
@@ -461,10 +466,10 @@ def publish_story(story_id: int, officer: User, *, public_text: str, edit_note: 
         return story
     if not may_publish(StoryStatus(story.status), _consent(story)):
         raise StoryRefused("not_public")
-    edited = public_text.strip() != (story.what_happened or "").strip()
+    edited = _same_lines(public_text) != _same_lines(story.what_happened or "")
     if edited and not edit_note.strip():
         raise StoryRefused("say_what_changed")
-    story.public_text = public_text.strip() if edited else None
+    story.public_text = _same_lines(public_text) if edited else None
     story.edit_note = edit_note.strip() if edited else None
     change_story_status(story, StoryStatus.PUBLISHED)
     story.published_at = utcnow()

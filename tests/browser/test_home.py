@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_accessible, today_plus
@@ -34,8 +36,9 @@ def test_home_shows_the_programme_and_neighbourhoods_taking_ideas_and_asks_no_ot
     assert_accessible(page, "the home page")
 
     requested = page.watch.requests
-    assert any(url.endswith("/static/css/app.css") for url in requested), requested
-    assert any(url.endswith("/static/js/app.mjs") for url in requested), requested
+    # Under content-hashed names, so a phone keeps them (see tests/integration/pages/test_assets.py).
+    assert any(re.search(r"/static/css/app\.[0-9a-f]{12}\.css$", url) for url in requested), requested
+    assert any(re.search(r"/static/js/app\.[0-9a-f]{12}\.mjs$", url) for url in requested), requested
     assert page.watch.other_hosts() == [], "the home page must load everything from the portal itself"
 
 

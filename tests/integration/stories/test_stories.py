@@ -227,6 +227,8 @@ def test_a_photo_is_stored_without_metadata_resized_and_the_upload_removed(clien
     served = client.get(f"/story-photos/{photo.id}/large")
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
     assert served.headers["X-Content-Type-Options"] == "nosniff" and "no-store" in served.headers["Cache-Control"]
+    policy = served.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "'self'" not in policy
     assert b"SnoopCam" not in served.data and b"Exif" not in served.data and len(served.data) < 200_000
     assert not Image.open(io.BytesIO(served.data)).getexif()
     stored = get_storage()
