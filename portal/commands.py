@@ -42,8 +42,14 @@ DEMO_PEOPLE = [
 
 
 @click.command("demo-data")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead, add this many synthetic applications (with decisions, awards, payments, stories) for benchmarks.",
+)
 @with_appcontext
-def demo_data() -> None:
+def demo_data(scale: int | None) -> None:
     """Load demo neighbourhoods, open pots and one account per role. Safe to run more than once. Refused in
     production: the demo staff share a published password and authenticator key."""
     from flask import current_app
@@ -52,6 +58,15 @@ def demo_data() -> None:
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.UsageError("Demo data is never loaded in production: its staff accounts have a published password.")
+    if scale is not None:
+        from portal.scale_data import build
+
+        made = build(scale)
+        click.echo(
+            f"Added {made.applications} applications, {made.awards} awards, {made.payments} payments and "
+            f"{made.stories} stories in {made.seconds:.1f} s."
+        )
+        return
     from portal.common.time import utcnow
 
     today = date.today()
