@@ -26,7 +26,7 @@ max_requests_jitter = 200
 # The app is imported in each worker, after the fork: no database or Redis connection is ever shared.
 preload_app = False
 # The access log names the path without its query string (no personal data is ever in a URL, but be sure).
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (the benchmarks)
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
