@@ -91,10 +91,9 @@ def _locked_story(application_id: int) -> Story | None:
 # Telling it --------------------------------------------------------------------------------------------------------
 
 
-@transactional
-def save_story(application_id: int, person: User, **answers: Any) -> Story:
-    """Save the answers of one question page into the draft (made on the first Continue). A sent story's words are
-    the programme's to read now: they cannot change, though who may see it can. Raises StoryRefused."""
+def _draft_to_change(application_id: int, person: User) -> Story:
+    """The draft this person may change, made now if this is their first Continue; the idea's row is locked first.
+    Raises StoryRefused when it is not theirs, not paid yet, or already sent."""
     application = _locked_application(application_id)
     if application is None:
         raise StoryRefused("not_yours")
@@ -107,6 +106,14 @@ def save_story(application_id: int, person: User, **answers: Any) -> Story:
         audit.record("story.started", actor_id=person.id, object_type="story", object_id=story.id)
     elif story.status != StoryStatus.DRAFT.value:
         raise StoryRefused("already_sent")
+    return story
+
+
+@transactional
+def save_story(application_id: int, person: User, **answers: Any) -> Story:
+    """Save the answers of one question page into the draft (made on the first Continue). A sent story's words are
+    the programme's to read now: they cannot change, though who may see it can. Raises StoryRefused."""
+    story = _draft_to_change(application_id, person)
     for name, value in answers.items():
         if name == "ways":
             chosen = set(value or ())
@@ -240,18 +247,7 @@ def add_photo(application_id: int, person: User, data: bytes, answers: PhotoAnsw
 
 @transactional
 def _record_photo(application_id: int, person: User, key: str, answers: PhotoAnswers) -> StoryPhoto:
-    application = _locked_application(application_id)
-    if application is None:
-        raise StoryRefused("not_yours")
-    _check_teller(application, person)
-    story = _locked_story(application_id)
-    if story is None:
-        story = Story(application_id=application_id)
-        db.session.add(story)
-        db.session.flush()
-        audit.record("story.started", actor_id=person.id, object_type="story", object_id=story.id)
-    elif story.status != StoryStatus.DRAFT.value:
-        raise StoryRefused("already_sent")
+    story = _draft_to_change(application_id, person)
     count = db.session.scalar(sa.select(sa.func.count()).where(StoryPhoto.story_id == story.id)) or 0
     if count >= MAX_PHOTOS:
         raise StoryRefused("too_many_photos")
