@@ -18,6 +18,7 @@ from portal.programme.models import Pot
 if TYPE_CHECKING:  # read through relationships by name: applications never import panels or awards
     from portal.awards.models import Award
     from portal.panels.models import Decision
+    from portal.stories.models import Story
 
 
 class Application(Model):
@@ -69,6 +70,8 @@ class Application(Model):
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="(Decision.decided_at, Decision.id)", viewonly=True)
     award: Mapped[Award | None] = relationship(viewonly=True)
+    # The outcome story, once the resident starts one (stories refer to ideas; ideas only read them).
+    story: Mapped[Story | None] = relationship(viewonly=True)
 
     @property
     def latest_decision(self) -> Decision | None:

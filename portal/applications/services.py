@@ -91,6 +91,7 @@ def list_applications_for(user: User) -> list[Application]:
                 selectinload(Application.pot).selectinload(Pot.neighbourhood),
                 selectinload(Application.decisions),
                 selectinload(Application.award).selectinload(Award.payee_details),
+                selectinload(Application.story),
             )
             .order_by(Application.created_at.desc())
         ).scalars()

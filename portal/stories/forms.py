@@ -160,7 +160,8 @@ class PublishForm(Form):
         ],
     )
     edit_note = TextAreaField(
-        _l("If you changed anything, say what, for the resident (optional)"),
+        _l("If you changed the words, say what you changed"),
+        description=_l("We will tell the resident. Leave this empty if you publish their words as they are."),
         widget=GovTextArea(),
         filters=[strip],
         validators=[Optional(), Length(max=1000, message=_l("What you changed must be 1,000 characters or fewer"))],

@@ -148,7 +148,7 @@ def answer(application_id: int, step: str) -> Any:
         try:
             if story is not None and story.status != "draft":
                 services.change_consent(application_id, current_user, Consent(answers["consent"]))
-                flash(_("Who can see your story has been changed."))
+                flash(_("Who can see your story has been changed."), "success")
             else:
                 services.save_story(application_id, current_user, **answers)
         except services.StoryRefused as refused:
@@ -172,8 +172,11 @@ def photos(application_id: int) -> Any:
     form = forms.PhotoForm()
     if request.args.get("problem") == "too_big":
         form.photo.errors = [PHOTO_TEXT["too_big"]()]
+    upload = request.files.get("photo")
+    if request.method == "POST" and request.form.get("next") and not (upload and upload.filename):
+        # Continue with no photo chosen: nothing to add. (With one chosen, it is added first, so it is never lost.)
+        return redirect(_next_url(application_id, "photos"))
     if not sent and form.validate_on_submit():
-        upload = request.files.get("photo")
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
         answers = services.PhotoAnswers(
             form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
@@ -185,7 +188,9 @@ def photos(application_id: int) -> Any:
         except services.StoryRefused as refused:
             form.photo.errors = [REFUSAL_TEXT[refused.rule]()]
         else:
-            flash(_("Your photo has been added."))
+            flash(_("Your photo has been added."), "success")
+            if request.form.get("next"):
+                return redirect(_next_url(application_id, "photos"))
             return redirect(_photos_url(application_id))
     return render_template(
         "stories/photos.html",
@@ -196,7 +201,9 @@ def photos(application_id: int) -> Any:
         max_photos=MAX_PHOTOS,
         action=ActionForm(),
         next_url=_next_url(application_id, "photos"),
-        back_url=_back_url(application_id, "photos"),
+        back_url=url_for("stories.show_story", application_id=application_id)
+        if sent
+        else _back_url(application_id, "photos"),
     )
 
 
@@ -237,7 +244,7 @@ def change_photo(application_id: int, photo_id: int) -> Any:
             services.update_photo(application_id, photo_id, current_user, answers)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
-        flash(_("The photo's details have been saved."))
+        flash(_("The photo's details have been saved."), "success")
         return redirect(url_for("stories.photos", application_id=application_id))
     return render_template("stories/change_photo.html", form=form, application=application, photo=photo)
 
@@ -250,7 +257,7 @@ def delete_photo(application_id: int, photo_id: int) -> Any:
             services.delete_photo(application_id, photo_id, current_user)
         except services.StoryRefused:
             abort(404)
-        flash(_("The photo has been removed."))
+        flash(_("The photo has been removed."), "success")
     return redirect(url_for("stories.photos", application_id=application_id))
 
 
@@ -264,7 +271,7 @@ def send_story(application_id: int) -> Any:
             services.send_story(application_id, current_user, agreed_on=form.agreed_on.data)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
-        flash(_("Thank you. Your story has been sent."))
+        flash(_("Thank you. Your story has been sent."), "success")
         return redirect(url_for("stories.show_story", application_id=application_id))
     story = services.story_for(application_id)
     return render_template(
@@ -291,7 +298,7 @@ def delete_story(application_id: int) -> Any:
             services.delete_story(application_id, current_user)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
-        flash(_("Your story and its photos have been deleted."))
+        flash(_("Your story and its photos have been deleted."), "success")
         return redirect(url_for("applications.list_ideas"))
     return render_template("stories/delete_story.html", form=form, application=application)
 
@@ -304,7 +311,7 @@ def turn_off_reminders(application_id: int) -> Any:
             services.turn_off_reminders(application_id, current_user)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
-        flash(_("We will not remind you about your story."))
+        flash(_("We will not remind you about your story."), "success")
     return redirect(url_for("applications.list_ideas"))
 
 
@@ -367,7 +374,7 @@ def read_story(story_id: int) -> Any:
             field = form.edit_note if refused.rule == "say_what_changed" else form.submit
             field.errors = [*field.errors, REFUSAL_TEXT[refused.rule]()]
         else:
-            flash(_("The story has been published."))
+            flash(_("The story has been published."), "success")
             return redirect(url_for("moderation.read_story", story_id=story_id))
     return render_template(
         "stories/read_story.html", story=story, form=form, action=ActionForm(), ways=services.ways_of(story)
@@ -380,7 +387,7 @@ def unpublish_story(story_id: int) -> Any:
     if ActionForm().validate_on_submit():
         services.get_sent_story(story_id) or abort(404)
         services.unpublish_story(story_id, current_user)
-        flash(_("The story has been taken off the public pages."))
+        flash(_("The story has been taken off the public pages."), "success")
     return redirect(url_for("moderation.read_story", story_id=story_id))
 
 

@@ -501,6 +501,7 @@ def unpublish_story(story_id: int, officer: User) -> Story:
         raise StoryRefused("no_story")
     if story.status == StoryStatus.PUBLISHED.value:
         _unpublish(story, officer, reason="officer")
+        _email_the_resident(story.application, "unpublished")
     return story
 
 

@@ -428,7 +428,7 @@ def test_an_officer_publishes_a_story_the_public_reads_it_and_it_goes_when_the_r
     resident = new_page(**PHONE_360)
     sign_in_resident(resident, live_server, paid.resident_email)
     resident.goto("/ideas")
-    resident.get_by_role("link", name="Tell us what happened (optional)").click()
+    resident.get_by_role("link", name="See your story").click()
     heading(resident, "Your story")
     expect(resident.locator("main")).to_contain_text("Your story is on the public pages.")
     assert_accessible(resident, "your story, published")

@@ -551,3 +551,36 @@ def test_a_resident_changes_a_photos_details_after_sending(client):
     photo = db.session.get(StoryPhoto, photo.id)
     assert (photo.alt_text, photo.shows_children) == ("Bulbs by the school", True)
     assert "never shown to the public" in text(client.get(response.headers["Location"]))
+
+
+def test_continue_with_a_photo_chosen_adds_it_rather_than_losing_it(client):
+    case = paid_award()
+    login_as(client, case.resident)
+    response = upload(client, case.application.id, photo_bytes(), next="1")
+    assert response.headers["Location"] == f"/ideas/{case.application.id}/story/people"
+    assert len(services.story_for(case.application.id).photos) == 1
+    url = f"/ideas/{case.application.id}/story/photos"
+    response = post_form(client, url, {"next": "1"})  # nothing chosen: just on to the next question
+    assert response.headers["Location"] == f"/ideas/{case.application.id}/story/people"
+    assert len(services.story_for(case.application.id).photos) == 1
+
+
+def test_after_sending_the_pages_lead_back_to_the_story_and_your_ideas_says_see_your_story(client):
+    case, story = told_story()
+    login_as(client, case.resident)
+    photos = text(client.get(f"/ideas/{case.application.id}/story/photos"))
+    assert f'href="/ideas/{case.application.id}/story" class="govuk-back-link"' in photos or (
+        f'class="govuk-back-link" href="/ideas/{case.application.id}/story"' in photos
+    )
+    assert "See your story" in text(client.get("/ideas"))
+
+
+def test_taking_a_story_off_the_public_pages_tells_the_resident(client):
+    case, story = told_story()
+    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    services.publish_story(story.id, officer, public_text=story.what_happened)
+    services.unpublish_story(story.id, officer)
+    mail = outbox(case.resident.email)[-1]
+    assert "no longer on the public pages" in mail.subject and "no difference to your award" in mail.body
+    login_as(client, case.resident)
+    assert "It is not on the public pages now." in text(client.get(f"/ideas/{case.application.id}/story"))
