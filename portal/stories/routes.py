@@ -118,8 +118,12 @@ def _is_builder(application: Any) -> bool:
 @bp.get("/ideas/<int:application_id>/story")
 @your_application
 def show_story(application_id: int) -> str:
-    application = _paid_application(application_id)
-    story = services.story_for(application_id)
+    return _render_story(_paid_application(application_id), forms.SendStoryForm())
+
+
+def _render_story(application: Any, form: Any) -> str:
+    """The story's summary: check your answers before sending, or what was sent and what can still change."""
+    story = services.story_for(application.id)
     return render_template(
         "stories/show_story.html",
         application=application,
@@ -127,9 +131,9 @@ def show_story(application_id: int) -> str:
         steps=STEPS,
         missing=services.missing_answers(story),
         ways=services.ways_of(story) if story else [],
-        form=forms.SendStoryForm(),
+        form=form,
         builder=_is_builder(application),
-        reminders_off=services.reminders_are_off(application_id),
+        reminders_off=services.reminders_are_off(application.id),
         action=ActionForm(),
     )
 
@@ -273,19 +277,7 @@ def send_story(application_id: int) -> Any:
             return _refused(refused, application_id)
         flash(_("Thank you. Your story has been sent."), "success")
         return redirect(url_for("stories.show_story", application_id=application_id))
-    story = services.story_for(application_id)
-    return render_template(
-        "stories/show_story.html",
-        application=application,
-        story=story,
-        steps=STEPS,
-        missing=services.missing_answers(story),
-        ways=services.ways_of(story) if story else [],
-        form=form,
-        builder=_is_builder(application),
-        reminders_off=services.reminders_are_off(application_id),
-        action=ActionForm(),
-    )
+    return _render_story(application, form)
 
 
 @bp.route("/ideas/<int:application_id>/story/delete", methods=["GET", "POST"])
