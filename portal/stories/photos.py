@@ -177,7 +177,7 @@ def _format_of(image: Image.Image) -> str:
 def _upright(image: Image.Image) -> Image.Image:
     try:
         return ImageOps.exif_transpose(image)
-    except Exception:
+    except (ValueError, TypeError, KeyError, OSError, struct.error):
         # A broken EXIF block should not cost a resident their photo; the pixels are fine, only the turn is lost.
         return image.copy()
 

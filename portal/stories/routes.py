@@ -336,7 +336,7 @@ def show_photo(photo_id: int, size: str) -> Response:
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     # Revalidated each time, so a photo is gone the moment consent is withdrawn; private ones are never stored.
-    public_now = services.photo_for_viewer(photo_id, None) is not None
+    public_now = services.shown_to_public(photo.story, photo)
     response.headers["Cache-Control"] = "no-cache" if public_now else "private, no-store"
     response.add_etag()
     response.make_conditional(request)

@@ -385,7 +385,7 @@ def photo_for_viewer(photo_id: int, viewer: User | None) -> StoryPhoto | None:
     if photo is None or photo.status != PhotoStatus.READY.value:
         return None
     story = photo.story
-    if _photo_public(story, photo):
+    if shown_to_public(story, photo):
         return photo
     if viewer is None or not viewer.is_authenticated:
         return None
@@ -396,7 +396,8 @@ def photo_for_viewer(photo_id: int, viewer: User | None) -> StoryPhoto | None:
     return None
 
 
-def _photo_public(story: Story, photo: StoryPhoto) -> bool:
+def shown_to_public(story: Story, photo: StoryPhoto) -> bool:
+    """Whether anyone at all may see this photo now (its story's consent, and the photo's own answers)."""
     return photo_is_public(
         StoryStatus(story.status),
         _consent(story),
@@ -411,7 +412,7 @@ def _consent(story: Story) -> Consent | None:
 
 
 def public_photos(story: Story) -> list[StoryPhoto]:
-    return [photo for photo in story.photos if _photo_public(story, photo)]
+    return [photo for photo in story.photos if shown_to_public(story, photo)]
 
 
 # Publishing --------------------------------------------------------------------------------------------------------
