@@ -113,25 +113,39 @@ def prepare_database(url: str, scale: int, reuse: bool) -> tuple[str, int, list[
         started = time.monotonic()
         result = app.test_cli_runner().invoke(args=["demo-data", "--scale", str(scale)])
         print(result.output.strip(), f"({time.monotonic() - started:.0f} s with the command)")
+    cookie, draft_id = resident_draft(app)
+    return cookie, draft_id, list_page_targets(app) if scale else []
+
+
+def resident_draft(app) -> tuple[str, int]:
+    """The demo resident signed in, with a draft idea (their newest, or a new one): their session cookie and its id."""
+    import sqlalchemy as sa
+
+    from portal.accounts.services import get_user_by_email
+    from portal.applications.models import Application
+    from portal.applications.services import start_application
+    from portal.domain.states import ApplicationStatus
+    from portal.extensions import db
+    from portal.programme.models import Pot
+    from portal.programme.services import list_open_neighbourhoods
+
     client = app.test_client()
     with app.app_context():
-        from portal.accounts.services import get_user_by_email
-        from portal.applications.services import start_application
-        from portal.programme.services import list_open_neighbourhoods
-
         user = get_user_by_email("resident@demo.smallsparks.example")
-        pot = list_open_neighbourhoods()[0].pots[0]
-        from portal.extensions import db
-        from portal.programme.models import Pot
-
-        draft = start_application(user, db.session.get(Pot, pot.id), "en")
-        draft_id = draft.id
+        draft_id = db.session.scalar(
+            sa.select(Application.id)
+            .where(Application.applicant_id == user.id, Application.status == ApplicationStatus.DRAFT.value)
+            .order_by(Application.id.desc())
+        )
+        if draft_id is None:
+            pot = list_open_neighbourhoods()[0].pots[0]
+            draft_id = start_application(user, db.session.get(Pot, pot.id), "en").id
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["last_active"] = int(time.time()) + 3600 * 24  # stays active for the whole run
     cookie = client.get_cookie("sparks_session")
     assert cookie is not None
-    return f"sparks_session={cookie.value}", draft_id, list_page_targets(app) if scale else []
+    return f"sparks_session={cookie.value}", draft_id
 
 
 def _has_scale_data(app) -> bool:

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
@@ -119,11 +120,21 @@ def register_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["nowrap"] = nowrap
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
+        """What the layout needs, worked out once a request: Flask asks again for every template rendered, and each
+        govuk-frontend-wtf field renders a template of its own."""
+        if not has_request_context():
+            return _layout_context()
+        if "portal.layout_context" not in request.environ:
+            request.environ["portal.layout_context"] = _layout_context()
+        return request.environ["portal.layout_context"]  # type: ignore[no-any-return]
+
+    def _layout_context() -> dict[str, Any]:
         from flask_babel import get_locale
 
         language = str(get_locale() or "en")

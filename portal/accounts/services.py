@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template, url_for
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole, new_session_token
 from portal.common import audit
@@ -72,7 +73,8 @@ def load_user_from_session(value: str) -> User | None:
     user_id, _, token = value.partition(".")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # The roles come in the same query: the header and every access check read them on each page.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     if user is None or not hmac.compare_digest(user.session_token, token) or not user.is_active:
         return None
     return user

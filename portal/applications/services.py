@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.services import SignInRefused, get_user_by_email, normalise_email, send_sign_in_link
@@ -17,6 +17,7 @@ from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
 from portal.common import audit
+from portal.common.access import keep_for_request
 from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
 from portal.common.status import change_application_status
@@ -71,12 +72,15 @@ def get_neighbourhood_by_slug(slug: str) -> Neighbourhood | None:
 
 
 def get_application(application_id: int) -> Application | None:
-    return db.session.get(Application, application_id)
+    """The application with its pot and neighbourhood (every page of it names them), in one query."""
+    return db.session.get(
+        Application, application_id, options=[joinedload(Application.pot).joinedload(Pot.neighbourhood)]
+    )
 
 
 def may_see_application(user: Any, application_id: int) -> bool:
     """Yours if you are the resident whose idea it is, or the community builder who entered it with you."""
-    application = get_application(application_id)
+    application = keep_for_request(get_application(application_id))
     return application is not None and user.id in (application.applicant_id, application.assisted_by_id)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from portal.domain.roles import Role
@@ -19,6 +19,14 @@ class Access:
     roles: frozenset[Role] = frozenset()
     # For role routes that take an object id: why any holder of the role may see every such object.
     scope: str = ""
+
+
+def keep_for_request(loaded: Any) -> Any:
+    """Keep what an access check loaded until the request ends, so the view's own lookup of it is answered from the
+    session instead of a second query (the session holds what it loaded only as long as something else does)."""
+    if loaded is not None and has_request_context():
+        request.environ.setdefault("portal.kept_for_request", []).append(loaded)
+    return loaded
 
 
 def _mark(view: Callable[..., Any], access: Access) -> None:

@@ -13,6 +13,7 @@ from portal.applications.access import your_application
 from portal.applications.services import get_application
 from portal.awards.services import award_for
 from portal.common.access import role_required
+from portal.common.paging import page_number
 from portal.domain.money import format_pence
 from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused
 from portal.domain.roles import PaymentMethod, Role
@@ -223,7 +224,14 @@ def payment_details(application_id: int) -> Any:
 @finance.get("")
 @finance_officers
 def list_payments() -> str:
-    return render_template("payments/list_payments.html", work=services.list_payment_work(), runs=runs.list_runs())
+    """Every list of payment work, each its oldest first; or, with ?show=<list>, one list a page at a time."""
+    show = request.args.get("show")
+    counts = services.count_payment_work()
+    if show in services.WORK_LISTS:
+        lists = {show: services.list_payment_work(show, page_number(), count=True)}
+        return render_template("payments/list_payments.html", show=show, lists=lists, counts=counts, runs=[])
+    lists = {name: services.list_payment_work(name, count=False) for name in services.WORK_LISTS}
+    return render_template("payments/list_payments.html", show=None, lists=lists, counts=counts, runs=runs.list_runs())
 
 
 def _award_or_404(award_id: int) -> services.AwardToPay:
@@ -398,7 +406,8 @@ def _due_label(item: services.AwardToPay) -> str:
 @finance.route("/runs/new", methods=["GET", "POST"])
 @finance_officers
 def new_run() -> Any:
-    due = services.list_payment_work()["due"]
+    found = services.list_payment_work("due", per_page=runs.MOST_IN_A_RUN)
+    due = found.items
     form = NewRunForm()
     form.awards.choices = [SelectChoice(item.award.id, _due_label(item)) for item in due]
     if form.validate_on_submit():
@@ -418,7 +427,7 @@ def new_run() -> Any:
                 "success",
             )
             return redirect(url_for("finance.show_run", run_id=run.id))
-    return render_template("payments/new_run.html", form=form, due=due)
+    return render_template("payments/new_run.html", form=form, due=due, due_total=found.total)
 
 
 def _render_run(run: Any, **forms: Any) -> str:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
+from portal.common.paging import paginate_rows
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -404,41 +406,58 @@ class AwardToPay:
     payment: Payment | None
 
 
-def list_payment_work() -> dict[str, list[AwardToPay]]:
-    """Accepted awards due payment, payments waiting for authorisation, and authorised payments waiting to be
-    recorded, across every pot, each list oldest first, in a fixed number of queries."""
-    open_statuses = (
-        AwardStatus.ACCEPTED.value,
-        AwardStatus.PAYMENT_PREPARED.value,
-        AwardStatus.PAYMENT_AUTHORISED.value,
-    )
+# The finance officer's work, in four lists: where an award is on its way to being paid.
+WORK_LISTS = ("due", "to_authorise", "to_record", "waiting_for_details")
+WORK_PER_PAGE = 25
+_WORK_STATUS = {
+    "due": AwardStatus.ACCEPTED,
+    "waiting_for_details": AwardStatus.ACCEPTED,
+    "to_authorise": AwardStatus.PAYMENT_PREPARED,
+    "to_record": AwardStatus.PAYMENT_AUTHORISED,
+}
+
+
+def count_payment_work() -> dict[str, int]:
+    """How many awards are in each of the finance officer's lists, in one query."""
+    counts = dict.fromkeys(WORK_LISTS, 0)
+    has_details = PayeeDetails.id.is_not(None)
     rows = db.session.execute(
-        sa.select(Award, Application, PayeeDetails)
+        sa.select(Award.status, has_details, sa.func.count())
+        .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
+        .where(Award.status.in_({status.value for status in _WORK_STATUS.values()}))
+        .group_by(Award.status, has_details)
+    )
+    for status, with_details, number in rows:
+        if status == AwardStatus.ACCEPTED.value:
+            counts["due" if with_details else "waiting_for_details"] += number
+        else:
+            counts["to_authorise" if status == AwardStatus.PAYMENT_PREPARED.value else "to_record"] += number
+    return counts
+
+
+def list_payment_work(name: str, page: int = 1, per_page: int = WORK_PER_PAGE, count: bool = True) -> Any:
+    """One page of one of the finance officer's lists, oldest acceptance first, as AwardToPay items, in one query
+    (two with `count`): the award, its idea with pot and neighbourhood, its payee details and its live payment."""
+    live = sa.and_(
+        Payment.award_id == Award.id,
+        Payment.status.in_([PaymentStatus.PREPARED.value, PaymentStatus.AUTHORISED.value]),
+    )
+    query = (
+        sa.select(Award, Application, PayeeDetails, Payment)
         .join(Application, Application.id == Award.application_id)
         .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
-        .where(Award.status.in_(open_statuses))
-        .options(selectinload(Application.pot).selectinload(Pot.neighbourhood))
+        .outerjoin(Payment, live)
+        .where(Award.status == _WORK_STATUS[name].value)
+        .options(joinedload(Application.pot).joinedload(Pot.neighbourhood))
         .order_by(Award.accepted_at, Award.id)
-    ).all()
-    payments = {
-        p.award_id: p
-        for p in db.session.execute(
-            sa.select(Payment).where(
-                Payment.award_id.in_([award.id for award, _, _ in rows]),
-                Payment.status.in_([PaymentStatus.PREPARED.value, PaymentStatus.AUTHORISED.value]),
-            )
-        ).scalars()
-    }
-    work: dict[str, list[AwardToPay]] = {"due": [], "waiting_for_details": [], "to_authorise": [], "to_record": []}
-    for award, application, details in rows:
-        item = AwardToPay(award, application, details, payments.get(award.id))
-        if award.status == AwardStatus.ACCEPTED.value:
-            work["due" if details else "waiting_for_details"].append(item)
-        elif award.status == AwardStatus.PAYMENT_PREPARED.value:
-            work["to_authorise"].append(item)
-        else:
-            work["to_record"].append(item)
-    return work
+    )
+    if name == "due":
+        query = query.where(PayeeDetails.id.is_not(None))
+    elif name == "waiting_for_details":
+        query = query.where(PayeeDetails.id.is_(None))
+    found = paginate_rows(query, page, per_page, count=count)
+    found.items = [AwardToPay(*row) for row in found.items]
+    return found
 
 
 def get_award_to_pay(award_id: int) -> AwardToPay | None:
