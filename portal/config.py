@@ -56,6 +56,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Public pages kept whole for visitors not signed in (portal/common/page_cache.py); in Redis with REDIS_URL.
+    PUBLIC_PAGE_CACHE = _bool("PUBLIC_PAGE_CACHE", True)
 
     # Mail: MAIL_BACKEND is "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
@@ -120,6 +122,8 @@ class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_PAGE_CACHE = False  # the tests of public pages check the database; tests/integration/pages turn it on
+    PAGE_CACHE_DIR = os.path.join(tempfile.gettempdir(), f"small-sparks-test-page-cache-{os.getpid()}")
     MAIL_BACKEND = "outbox"
     JOBS_BACKEND = "immediate"
     SERVER_BASE_URL = "http://localhost"

@@ -85,7 +85,7 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
     started = utcnow()
     rng = random.Random(seed)  # noqa: S311 - seeded, so the dataset is the same each time; nothing here is secret
     now = utcnow()
-    run_tag = now.strftime("%Y%m%d%H%M%S")
+    run_tag = now.strftime("%Y%m%d%H%M%S%f")  # two builds in one second stay apart
 
     # People: residents with about three ideas each, a panel of three per neighbourhood, two finance officers.
     residents = max(1, applications // 3)

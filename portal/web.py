@@ -17,6 +17,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.domain.money import format_pence
@@ -91,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     # assets (a few small files) are read into memory first, where the ordinary path compresses them.
     app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
+    init_page_cache(app)
 
     @app.after_request  # registered after Compress, so it runs before Compress's own hook
     def read_static_files_for_compression(response: Any) -> Any:
@@ -185,25 +187,28 @@ def service_navigation() -> list[dict[str, Any]]:
     return result
 
 
-def field_labels() -> dict[str, str]:
-    """Short names for a resident's answers, as shown on check-your-answers and to staff."""
-    return {
-        "applicant_type": _("Who is applying"),
-        "group_name": _("Group name"),
-        "idea_name": _("Name of your idea"),
-        "idea_description": _("What you want to do"),
-        "brings_together": _("Who it brings together"),
-        "helps_area": _("How it helps your area"),
-        "bring_head": _("What you know"),
-        "bring_hands": _("What you can do"),
-        "bring_heart": _("What you care about"),
-        "help_from_others": _("Help from others"),
-        "when_text": _("When"),
-        "where_text": _("Where"),
-        "contact_name": _("Your name"),
-        "contact_method": _("How to reach you"),
-        "contact_phone": _("Phone number"),
-    }
+# Short names for a resident's answers, as shown on check-your-answers and to staff; translated when shown.
+FIELD_LABELS = {
+    "applicant_type": _l("Who is applying"),
+    "group_name": _l("Group name"),
+    "idea_name": _l("Name of your idea"),
+    "idea_description": _l("What you want to do"),
+    "brings_together": _l("Who it brings together"),
+    "helps_area": _l("How it helps your area"),
+    "bring_head": _l("What you know"),
+    "bring_hands": _l("What you can do"),
+    "bring_heart": _l("What you care about"),
+    "help_from_others": _l("Help from others"),
+    "when_text": _l("When"),
+    "where_text": _l("Where"),
+    "contact_name": _l("Your name"),
+    "contact_method": _l("How to reach you"),
+    "contact_phone": _l("Phone number"),
+}
+
+
+def field_labels() -> dict[str, Any]:
+    return FIELD_LABELS
 
 
 def app_shows_outbox() -> bool:

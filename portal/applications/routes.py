@@ -22,6 +22,8 @@ from portal.applications.forms import (
 )
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
+from portal.common.page_cache import cached_for_visitors
+from portal.common.paging import page_number
 from portal.common.pdf import pdf_response, render_pdf
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
@@ -79,6 +81,7 @@ def _sent_already(application: Any) -> Any:
 
 @bp.get("/neighbourhoods/<string:slug>")
 @public
+@cached_for_visitors
 def show_neighbourhood(slug: str) -> str:
     neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
     pots = [pot for pot in neighbourhood.pots if services.pot_is_taking_ideas(pot)]
@@ -374,4 +377,5 @@ def withdraw(application_id: int) -> Any:
 @bp.get("/ideas")
 @role_required(Role.RESIDENT)
 def list_ideas() -> str:
-    return render_template("applications/list_ideas.html", applications=services.list_applications_for(current_user))
+    found = services.list_applications_for(current_user, page_number())
+    return render_template("applications/list_ideas.html", applications=found.items, found=found)

@@ -84,22 +84,26 @@ def may_see_application(user: Any, application_id: int) -> bool:
     return application is not None and user.id in (application.applicant_id, application.assisted_by_id)
 
 
-def list_applications_for(user: User) -> list[Application]:
-    return list(
-        db.session.execute(
-            sa.select(Application)
-            .where(Application.applicant_id == user.id)
-            .where(Application.status != ApplicationStatus.EXPIRED.value)
-            .options(
-                selectinload(Application.cost_lines),
-                selectinload(Application.pot).selectinload(Pot.neighbourhood),
-                selectinload(Application.decisions),
-                selectinload(Application.award).selectinload(Award.payee_details),
-                selectinload(Application.story),
-            )
-            .order_by(Application.created_at.desc())
-        ).scalars()
+IDEAS_PER_PAGE = 20
+
+
+def list_applications_for(user: User, page: int = 1) -> Any:
+    """One page of the resident's ideas, newest first, with what "Your ideas" shows of each, in a fixed number of
+    queries however many ideas they have."""
+    query = (
+        sa.select(Application)
+        .where(Application.applicant_id == user.id)
+        .where(Application.status != ApplicationStatus.EXPIRED.value)
+        .options(
+            selectinload(Application.cost_lines),
+            joinedload(Application.pot).joinedload(Pot.neighbourhood),
+            selectinload(Application.decisions),
+            selectinload(Application.award).selectinload(Award.payee_details),
+            selectinload(Application.story),
+        )
+        .order_by(Application.created_at.desc(), Application.id.desc())
     )
+    return db.paginate(query, page=page, per_page=IDEAS_PER_PAGE, error_out=False)
 
 
 def pot_is_taking_ideas(pot: Pot, today: date | None = None) -> bool:

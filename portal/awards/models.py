@@ -30,6 +30,8 @@ class Award(Model):
     __table_args__ = (
         sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
         one_of("status", AwardStatus),
+        # The finance officer's lists: awards in one status, oldest acceptance first.
+        sa.Index("ix_awards_status_accepted_at", "status", "accepted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

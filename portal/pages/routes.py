@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.accounts.services import remember_language
 from portal.common.access import public
+from portal.common.page_cache import cached_for_visitors
 from portal.common.urls import safe_next
 from portal.programme.services import list_open_neighbourhoods
 
@@ -17,6 +18,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 @public
+@cached_for_visitors
 def home() -> str:
     return render_template("pages/home.html", neighbourhoods=list_open_neighbourhoods())
 

@@ -48,7 +48,11 @@ class Decision(Model):
     """A decision recorded on an idea; an idea may have several over time (a question, then a yes)."""
 
     __tablename__ = "decisions"
-    __table_args__ = (one_of("kind", DecisionKind),)
+    __table_args__ = (
+        one_of("kind", DecisionKind),
+        # The panel's decided ideas, newest decision first.
+        sa.Index("ix_decisions_decided_at", "decided_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)

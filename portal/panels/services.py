@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import PanelMembership, User
 from portal.applications.models import Application
@@ -250,19 +250,35 @@ def may_record_decisions(user: User, neighbourhood: Neighbourhood) -> bool:
 
 def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, oldest_first: bool) -> Any:
     """One page of the neighbourhood's ideas in these statuses, with their costs; a fixed number of queries. Ideas
-    waiting are ordered by when they were sent (oldest first); decided ones by their latest decision (newest first)."""
-    decided_at = (
-        sa.select(sa.func.max(Decision.decided_at)).where(Decision.application_id == Application.id).scalar_subquery()
-    )
-    order = Application.submitted_at.asc() if oldest_first else decided_at.desc()
+    waiting are ordered by when they were sent (oldest first); decided ones by their latest decision (newest first),
+    read from the decisions newest first, so a page costs the same however many ideas were decided before."""
+    in_queue = sa.and_(Pot.neighbourhood_id == neighbourhood_id, Application.status.in_(statuses))
     query = (
         sa.select(Application)
         .join(Pot, Application.pot_id == Pot.id)
-        .where(Pot.neighbourhood_id == neighbourhood_id, Application.status.in_(statuses))
+        .where(in_queue)
         .options(selectinload(Application.cost_lines), selectinload(Application.pot))
-        .order_by(order, Application.id)
     )
-    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=PER_PAGE, error_out=False)
+    if oldest_first:
+        query = query.order_by(Application.submitted_at.asc(), Application.id)
+    else:
+        later = aliased(Decision)
+        query = (
+            query.join(Decision, Decision.application_id == Application.id)
+            .where(
+                ~sa.exists().where(
+                    later.application_id == Decision.application_id,
+                    sa.tuple_(later.decided_at, later.id) > sa.tuple_(Decision.decided_at, Decision.id),
+                )
+            )
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        )
+    found = db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=PER_PAGE, error_out=False, count=False)
+    # Counted without the ordering's joins: every idea in these statuses is in the list once.
+    found.total = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).join(Pot, Application.pot_id == Pot.id).where(in_queue)
+    )
+    return found
 
 
 def get_idea_on_panel(neighbourhood_id: int, application_id: int) -> Application | None:

@@ -41,6 +41,9 @@ class Story(Model):
         one_of("group_formed", YesNoNotSure),
         one_of("still_going", YesNoNotSure),
         one_of("agreement", ("resident", "spoken")),
+        # Stories waiting to be read (oldest first) and published ones (newest first).
+        sa.Index("ix_stories_status_sent_at", "status", "sent_at", "id"),
+        sa.Index("ix_stories_status_published_at", "status", "published_at", "id"),
         sa.CheckConstraint("people_count IS NULL OR people_count >= 0", name="people_count_not_negative"),
         sa.Index("ix_stories_published", "status", "published_at"),
     )

@@ -13,6 +13,8 @@ from flask_login import current_user
 from portal.applications.access import your_application
 from portal.applications.services import get_application, get_neighbourhood_by_slug
 from portal.common.access import public, public_if, role_required
+from portal.common.page_cache import cached_for_visitors
+from portal.common.paging import page_number
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.domain.roles import Role
 from portal.domain.stories import MAX_PHOTOS, Consent, public_name
@@ -349,7 +351,7 @@ def show_photo(photo_id: int, size: str) -> Response:
 @moderation.get("")
 @programme_officers
 def list_stories() -> str:
-    return render_template("stories/list_stories.html", **services.list_stories_to_read())
+    return render_template("stories/list_stories.html", **services.list_stories_to_read(page_number()))
 
 
 @moderation.route("/<int:story_id>", methods=["GET", "POST"])
@@ -399,6 +401,7 @@ def _fresh(html: str) -> Response:
 
 @bp.get("/stories")
 @public
+@cached_for_visitors
 def list_public_stories() -> Response:
     found = services.list_public_stories(_page_number())
     return _fresh(render_template("stories/public_list.html", found=found, neighbourhood=None, name_of=_name_of))
@@ -406,6 +409,7 @@ def list_public_stories() -> Response:
 
 @bp.get("/neighbourhoods/<string:slug>/stories")
 @public
+@cached_for_visitors
 def list_neighbourhood_stories(slug: str) -> Response:
     neighbourhood = get_neighbourhood_by_slug(slug) or abort(404)
     found = services.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
@@ -419,6 +423,7 @@ def list_neighbourhood_stories(slug: str) -> Response:
     lambda user, kwargs: services.get_public_story(kwargs["story_id"]) is not None,
     "published, and the resident allowed the public to see it",
 )
+@cached_for_visitors
 def show_public_story(story_id: int) -> Response:
     story = services.get_public_story(story_id) or abort(404)
     return _fresh(

@@ -423,19 +423,29 @@ def _programme_officer(person: User) -> None:
         raise StoryRefused("programme_officers_only")
 
 
-def list_stories_to_read(limit: int = 100) -> dict[str, list[Story]]:
-    """Sent stories waiting to be read (oldest first), and the latest published ones, in a fixed number of queries."""
+STORIES_PER_PAGE = 20
+LATEST_PUBLISHED = 10
+
+
+def list_stories_to_read(page: int = 1) -> dict[str, Any]:
+    """One page of the sent stories waiting to be read (oldest first), and the latest published ones, in a fixed
+    number of queries however many there are."""
     query = sa.select(Story).options(
         joinedload(Story.application).joinedload(Application.pot).joinedload(Pot.neighbourhood),
         selectinload(Story.photos),
     )
-    waiting = db.session.execute(
-        query.where(Story.status == StoryStatus.SENT.value).order_by(Story.sent_at, Story.id).limit(limit)
-    ).scalars()
+    waiting = db.paginate(
+        query.where(Story.status == StoryStatus.SENT.value).order_by(Story.sent_at, Story.id),
+        page=page,
+        per_page=STORIES_PER_PAGE,
+        error_out=False,
+    )
     published = db.session.execute(
-        query.where(Story.status == StoryStatus.PUBLISHED.value).order_by(Story.published_at.desc()).limit(limit)
+        query.where(Story.status == StoryStatus.PUBLISHED.value)
+        .order_by(Story.published_at.desc(), Story.id.desc())
+        .limit(LATEST_PUBLISHED)
     ).scalars()
-    return {"waiting": list(waiting), "published": list(published)}
+    return {"waiting": waiting, "published": list(published)}
 
 
 def get_sent_story(story_id: int) -> Story | None:
