@@ -12,17 +12,20 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Threads let a process keep serving while a request waits on the database; processes use the cores.
+# Processes use the cores; one thread each. Our pages spend their time in Python (rendering), so under the GIL more
+# threads added no throughput (the finance list: 17 req/s with 4 threads, 37 with 1, on 2 cores), and with 4
+# threads a worker crashed (SIGSEGV while collecting garbage) under load on that page: benchmarks/RESULTS.md.
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Nothing a request does should take long (slow work is a background job), so a stuck request is ended.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # Workers are replaced now and then, so a slow leak in any library never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Not too often: a new worker takes a second or more to start, and requests wait behind it.
+max_requests = 50_000
+max_requests_jitter = 5_000
 # The app is imported in each worker, after the fork: no database or Redis connection is ever shared.
 preload_app = False
 # The access log names the path without its query string (no personal data is ever in a URL, but be sure).

@@ -230,7 +230,10 @@ def list_payments() -> str:
     if show in services.WORK_LISTS:
         lists = {show: services.list_payment_work(show, page_number(), count=True)}
         return render_template("payments/list_payments.html", show=show, lists=lists, counts=counts, runs=[])
-    lists = {name: services.list_payment_work(name, count=False) for name in services.WORK_LISTS}
+    lists = {
+        name: services.list_payment_work(name, per_page=services.WORK_OVERVIEW, count=False)
+        for name in services.WORK_LISTS
+    }
     return render_template("payments/list_payments.html", show=None, lists=lists, counts=counts, runs=runs.list_runs())
 
 

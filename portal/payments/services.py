@@ -409,6 +409,7 @@ class AwardToPay:
 # The finance officer's work, in four lists: where an award is on its way to being paid.
 WORK_LISTS = ("due", "to_authorise", "to_record", "waiting_for_details")
 WORK_PER_PAGE = 25
+WORK_OVERVIEW = 10  # the payments page shows the oldest few of each list, with a link to the whole list
 _WORK_STATUS = {
     "due": AwardStatus.ACCEPTED,
     "waiting_for_details": AwardStatus.ACCEPTED,
