@@ -34,5 +34,5 @@ def page_number(argument: str = "page") -> int:
 
 def page_url(page: int, argument: str = "page") -> str:
     """This page's address with another page number, keeping the rest of the query string."""
-    args = {**request.args.to_dict(), argument: page}
-    return url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), argument: page}
+    return url_for(request.endpoint or "pages.home", **values)
