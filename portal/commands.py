@@ -123,6 +123,7 @@ def demo_data(scale: int | None) -> None:
     _demo_ideas(neighbourhood_ids[0])
     _demo_awards(neighbourhood_ids[0])
     _demo_stories(neighbourhood_ids[0])
+    _demo_open_data(neighbourhood_ids)
     click.echo("Demo data is ready.")
 
 
@@ -198,15 +199,24 @@ DEMO_AWARDS = [
 ]
 
 
-def _demo_accepted(pot_id: int, name: str, description: str, pence: int) -> Any:
-    """One idea from the demo resident that the demo chair said yes to and the resident accepted."""
+def _demo_accepted(pot_id: int, name: str, description: str, pence: int, group_name: str | None = None) -> Any:
+    """One idea from the demo resident (alone, or for a group) that the demo chair said yes to and the resident
+    accepted."""
     from portal.awards.services import accept_award
     from portal.domain.decisions import DecisionKind, ViewKind
     from portal.panels.services import declare_interest, give_view, record_decision
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
     chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
-    idea = _demo_idea(pot_id, resident.id, name, description, [("Everything we need", pence)], when="In the spring")
+    idea = _demo_idea(
+        pot_id,
+        resident.id,
+        name,
+        description,
+        [("Everything we need", pence)],
+        when="In the spring",
+        group_name=group_name,
+    )
     db.session.add(idea)
     db.session.commit()
     declare_interest(idea.id, chair, has_interest=False, note="")
@@ -238,6 +248,44 @@ def _demo_awards(neighbourhood_id: int) -> None:
         else:
             save_payee_details(idea.id, resident, PaymentMethod.OTHER_ARRANGEMENT, arrangement="A prepaid card")
     click.echo("Added two awards due payment")
+
+
+DEMO_GROUP_AWARD = (
+    "Bench for the bus stop",
+    "Mend and paint the old bench by the bus stop.",
+    9_000,
+    "Elm Street Friends",
+)
+
+
+def _demo_open_data(neighbourhood_ids: list[int]) -> None:
+    """Open data settings, the demo neighbourhoods' council area (Leeds), and an award to a group, so the 360Giving
+    files hold a grant to a person and one to a group."""
+    from portal.applications.models import Application
+    from portal.opendata.services import get_settings, save_settings
+    from portal.programme.models import Neighbourhood, Pot
+
+    officer = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[5][0])).scalar_one()
+    if not get_settings().is_ready:
+        save_settings(
+            officer,
+            prefix="360G-smallsparksdemo",
+            funder_name="Demo City Council",
+            funder_id="GB-LAE-DEMO",
+            reason="GTIR120",
+            purposes=["GTIP160"],
+        )
+    for neighbourhood in db.session.scalars(sa.select(Neighbourhood).where(Neighbourhood.id.in_(neighbourhood_ids))):
+        if not neighbourhood.geo_code:
+            neighbourhood.geo_code, neighbourhood.geo_code_type = "E08000035", "MD"  # Leeds, a metropolitan district
+    db.session.commit()
+    name, description, pence, group = DEMO_GROUP_AWARD
+    if db.session.execute(sa.select(Application.id).where(Application.idea_name == name)).first():
+        return
+    pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_ids[0])).scalars().first()
+    if pot is not None:
+        _demo_accepted(pot.id, name, description, pence, group_name=group)
+        click.echo("Added an award to a group, and the open data settings")
 
 
 DEMO_PAID = [

@@ -6,6 +6,7 @@ from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
+from portal.opendata.models import OpenDataSettings
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
@@ -20,6 +21,7 @@ __all__ = [
     "FailedJob",
     "Interest",
     "Neighbourhood",
+    "OpenDataSettings",
     "OutboxMessage",
     "PanelView",
     "PayeeDetailChange",

@@ -261,6 +261,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.applications.routes import bp as applications_bp
     from portal.awards.routes import bp as awards_bp
     from portal.common.dev import bp as dev_bp
+    from portal.opendata.routes import bp as opendata_bp
     from portal.pages.routes import bp as pages_bp
     from portal.panels.routes import answers as answers_bp
     from portal.panels.routes import bp as panels_bp
@@ -283,6 +284,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stories_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(photos_bp)
+    app.register_blueprint(opendata_bp)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 

@@ -3,7 +3,7 @@
 A page is cached as rendered for an anonymous visitor, with this request's CSP nonce and CSRF token (the language
 switch's form) replaced by marks; serving it puts the new request's values back. Nothing personal is in such a page.
 Every commit that changes what public pages show (neighbourhoods, pots, awards, stories, their photos, a person's
-name) moves the cache on to a new version, so the next visitor sees the change at once, whichever process made
+name, the open-data settings) moves the cache on to a new version, so the next visitor sees the change at once, whichever process made
 the change (a web server or a background job). The copies live in Redis when REDIS_URL is set (as production
 requires), else in files under the instance folder, which every process on the machine shares.
 """
@@ -51,10 +51,11 @@ def watched_models() -> tuple[type, ...]:
     """What the public pages show: a change to any of these starts a new version of the cache."""
     from portal.accounts.models import User
     from portal.awards.models import Award
+    from portal.opendata.models import OpenDataSettings
     from portal.programme.models import Neighbourhood, Pot
     from portal.stories.models import Story, StoryPhoto
 
-    return (Neighbourhood, Pot, Award, Story, StoryPhoto, User)
+    return (Neighbourhood, Pot, Award, Story, StoryPhoto, User, OpenDataSettings)
 
 
 def _shows_publicly(instance: Any) -> bool:

@@ -31,6 +31,7 @@ from portal.common import audit
 from portal.common.email import rendering_context, send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import no_fetching
+from portal.common.spreadsheet import spreadsheet_safe
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
 from portal.domain.payments import PaymentRefused, RunStatus, format_sort_code, mask
@@ -424,13 +425,6 @@ CSV_COLUMNS = [
     "paid_on",
     "finance_reference",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value: object) -> str:
-    """A cell a spreadsheet will not run: text starting with = + - @ or a control character gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def schedule_csv(run: PaymentRun, lines: list[runs.RunLine]) -> bytes:

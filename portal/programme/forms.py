@@ -73,6 +73,28 @@ class NeighbourhoodForm(Form):
             NumberRange(min=1, max=26, message=_l("Enter a number of weeks between 1 and 26")),
         ],
     )
+    geo_code = TextField(
+        _l("Ward or local authority code (optional)"),
+        filters=[lambda value: (value or "").strip().upper()],
+        description=_l(
+            "The ONS code of the ward or council area, like E05011111. Open data names no place smaller than this."
+        ),
+        validators=[Optional(), Length(max=12, message=_l("Enter a code like E05011111"))],
+    )
+    geo_code_type = RadioField(
+        _l("What kind of area is it?"),
+        choices=[
+            SelectChoice("", _l("No code")),
+            SelectChoice("WD", _l("An electoral ward")),
+            SelectChoice("UA", _l("A unitary authority")),
+            SelectChoice("NMD", _l("A district council")),
+            SelectChoice("MD", _l("A metropolitan district")),
+            SelectChoice("LONB", _l("A London borough")),
+            SelectChoice("CTY", _l("A county")),
+        ],
+        widget=GovRadioInput(),
+        default="",
+    )
     is_active = BooleanField(_l("Show this neighbourhood to residents"), widget=GovCheckboxInput())
     submit = submit(_l("Save"))
 

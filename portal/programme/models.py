@@ -9,13 +9,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
+from portal.domain.open_data import GeoCodeType
 from portal.domain.pots import PotLimits
 from portal.extensions import Model
 
 
 class Neighbourhood(Model):
     __tablename__ = "neighbourhoods"
-    __table_args__ = (one_of("decisions_by", ("chair", "programme_officer")),)
+    __table_args__ = (
+        one_of("decisions_by", ("chair", "programme_officer")),
+        one_of("geo_code_type", ("", *GeoCodeType)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -29,6 +33,9 @@ class Neighbourhood(Model):
     # The panel's rules: how many views before a decision, and who records decisions ("chair" or "programme_officer").
     views_needed: Mapped[int] = mapped_column(sa.Integer, default=3)
     decisions_by: Mapped[str] = mapped_column(sa.String(20), default="chair")
+    # Where it is, for open data: an ONS ward or local-authority code and its 360Giving geoCodeType.
+    geo_code: Mapped[str] = mapped_column(sa.String(12), default="")
+    geo_code_type: Mapped[str] = mapped_column(sa.String(8), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")

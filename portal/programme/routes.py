@@ -12,6 +12,7 @@ from portal.common.access import role_required
 from portal.domain.money import format_pence
 from portal.domain.pots import PotRuleBroken
 from portal.domain.roles import Role
+from portal.opendata.services import check_geo_code
 from portal.programme import services
 from portal.programme.forms import NeighbourhoodForm, PanelMemberForm, PanelRulesForm, PotForm
 
@@ -60,8 +61,21 @@ def edit_neighbourhood(neighbourhood_id: int) -> Any:
     return _save_neighbourhood(NeighbourhoodForm(obj=neighbourhood), neighbourhood)
 
 
+GEO_CODE_TEXT = {
+    "geo_code_missing": ("geo_code", lambda: _("Enter the code of the area, or choose No code")),
+    "geo_code_type_missing": ("geo_code_type", lambda: _("Select what kind of area the code is for")),
+    "geo_code_format": ("geo_code", lambda: _("Enter an ONS code: a letter and 8 numbers, like E05011111")),
+}
+
+
 def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
-    if form.validate_on_submit():
+    valid, problem = form.validate_on_submit(), None
+    if form.is_submitted():
+        problem = check_geo_code(form.geo_code.data or "", form.geo_code_type.data or "")
+        if problem:
+            field, text = GEO_CODE_TEXT[problem]
+            getattr(form, field).errors = [*getattr(form, field).errors, text()]
+    if valid and not problem:
         try:
             saved = services.save_neighbourhood(
                 current_user.id,
@@ -72,6 +86,8 @@ def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
                 is_active=form.is_active.data,
                 builder_contact=form.builder_contact.data,
                 decision_weeks=form.decision_weeks.data or 2,  # required and 1-26 once validated
+                geo_code=form.geo_code.data or "",
+                geo_code_type=form.geo_code_type.data or "",
             )
         except services.NameTaken:
             form.name.errors.append(_("There is already a neighbourhood with this name"))

@@ -93,6 +93,8 @@ def save_neighbourhood(
     is_active: bool,
     builder_contact: str = "",
     decision_weeks: int = 2,
+    geo_code: str = "",
+    geo_code_type: str = "",
 ) -> Neighbourhood:
     """Create (neighbourhood=None) or change a neighbourhood; raises NameTaken."""
     if _name_taken(name, neighbourhood.id if neighbourhood else None):
@@ -108,6 +110,8 @@ def save_neighbourhood(
     neighbourhood.is_active = is_active
     neighbourhood.builder_contact = builder_contact
     neighbourhood.decision_weeks = decision_weeks
+    neighbourhood.geo_code = geo_code
+    neighbourhood.geo_code_type = geo_code_type if geo_code else ""
     db.session.flush()
     audit.record(
         "neighbourhood.created" if created else "neighbourhood.changed",

@@ -1,0 +1,104 @@
+"""Open data pages: the public files, and the programme officer's settings for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.common.access import public, role_required
+from portal.common.page_cache import cached_for_visitors
+from portal.domain.roles import Role
+from portal.opendata import services
+from portal.opendata.forms import OpenDataSettingsForm
+
+bp = Blueprint("opendata", __name__)
+
+SETTINGS_TEXT = {
+    "prefix_format": (
+        "prefix",
+        lambda: _("Enter a 360Giving prefix like 360G-smallsparks: 360G- and then letters or numbers"),
+    ),
+    "org_id_format": (
+        "funder_id",
+        lambda: _("Enter an identifier like GB-LAE-LDS: a country, a list and the organisation's id"),
+    ),
+    "unknown_reason": ("reason", lambda: _("Select why the programme gives grants to individuals")),
+    "unknown_purpose": ("purposes", lambda: _("Select at least one purpose")),
+}
+
+
+@bp.get("/open-data")
+@public
+@cached_for_visitors
+def show_open_data() -> str:
+    return render_template("opendata/open_data.html", settings=services.get_settings())
+
+
+def _not_published(text: str | None = None) -> Response:
+    return Response(
+        text or _("The programme has not published its grants yet."), status=404, mimetype="text/plain; charset=utf-8"
+    )
+
+
+@bp.get("/open-data/grants.json")
+@public
+def grants_json() -> Response:
+    if not services.get_settings().is_ready:
+        return _not_published()
+    if not services.has_grants():
+        return _not_published(_("No grants have been awarded yet."))
+    base = request.url_root.rstrip("/")
+    return Response(
+        stream_with_context(services.package_json(base)),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'inline; filename="grants.json"', "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@bp.get("/open-data/grants.csv")
+@public
+def grants_csv() -> Response:
+    if not services.get_settings().is_ready:
+        return _not_published()
+    return Response(
+        stream_with_context(services.grants_csv()),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="grants.csv"', "Access-Control-Allow-Origin": "*"},
+    )
+
+
+@bp.route("/programme/open-data", methods=["GET", "POST"])
+@role_required(Role.PROGRAMME_OFFICER)
+def edit_settings() -> Any:
+    settings = services.get_settings()
+    form = OpenDataSettingsForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "prefix": settings.prefix,
+            "funder_name": settings.funder_name,
+            "funder_id": settings.funder_id,
+            "reason": settings.individual_reason,
+            "purposes": settings.purposes,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            services.save_settings(
+                current_user,
+                prefix=form.prefix.data,
+                funder_name=form.funder_name.data,
+                funder_id=form.funder_id.data,
+                reason=form.reason.data,
+                purposes=form.purposes.data,
+            )
+        except services.SettingsProblem as problem:
+            field, text = SETTINGS_TEXT[problem.rule]
+            getattr(form, field).errors = [*getattr(form, field).errors, text()]
+        else:
+            flash(_("The open data settings have been saved."), "success")
+            return redirect(url_for("opendata.edit_settings"))
+    return render_template("opendata/settings.html", form=form, settings=settings)

@@ -1,0 +1,287 @@
+"""The programme's awarded grants as 360Giving open data (JSON data package and CSV), and the settings behind them.
+
+Nothing about a resident is published: grants to a person follow the standard's guidance for individuals (a
+generic title and description, "Individual Recipient", one identifier per grant, reason and purpose codes), a
+group is named by its group name, and places go no finer than the neighbourhood's ward or local-authority code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.awards.models import Award
+from portal.common import audit
+from portal.common.spreadsheet import spreadsheet_safe
+from portal.common.time import utcnow
+from portal.common.transactions import transactional
+from portal.domain.open_data import (
+    GEO_CODE_PATTERN,
+    ORG_ID_PATTERN,
+    PREFIX_PATTERN,
+    PURPOSES,
+    REASONS,
+    GeoCodeType,
+    amount,
+    grant_id,
+    group_id,
+    individual_id,
+)
+from portal.domain.payments import PaymentStatus
+from portal.domain.roles import Role
+from portal.domain.states import AwardStatus
+from portal.extensions import db
+from portal.opendata.models import OpenDataSettings
+from portal.panels.models import Decision
+from portal.payments.models import Payment
+from portal.programme.models import Neighbourhood, Pot
+
+SCHEMA_VERSION = "1.4"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+# An award is a grant once the resident has accepted it (an offer may still be declined); a declined or cancelled
+# award never is.
+PUBLISHED_AWARDS = (
+    AwardStatus.ACCEPTED.value,
+    AwardStatus.PAYMENT_PREPARED.value,
+    AwardStatus.PAYMENT_AUTHORISED.value,
+    AwardStatus.PAID.value,
+)
+BATCH = 1000
+
+
+class SettingsProblem(Exception):
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+def get_settings() -> OpenDataSettings:
+    """The programme's open-data settings (unsaved defaults until an officer saves them)."""
+    return db.session.get(OpenDataSettings, 1) or OpenDataSettings(
+        id=1, prefix="", funder_name="", funder_id="", individual_reason="GTIR120", individual_purposes="GTIP160"
+    )
+
+
+@transactional
+def save_settings(
+    officer: User, *, prefix: str, funder_name: str, funder_id: str, reason: str, purposes: list[str]
+) -> OpenDataSettings:
+    """Programme officers set what the open data says about the programme. Raises SettingsProblem."""
+    if not officer.has_role(Role.PROGRAMME_OFFICER):
+        raise SettingsProblem("officer", "programme_officers_only")
+    if not PREFIX_PATTERN.match(prefix):
+        raise SettingsProblem("prefix", "prefix_format")
+    if not ORG_ID_PATTERN.match(funder_id):
+        raise SettingsProblem("funder_id", "org_id_format")
+    if reason not in REASONS:
+        raise SettingsProblem("reason", "unknown_reason")
+    if not purposes or any(code not in PURPOSES for code in purposes):
+        raise SettingsProblem("purposes", "unknown_purpose")
+    settings = db.session.get(OpenDataSettings, 1, with_for_update=True)
+    if settings is None:
+        settings = OpenDataSettings(id=1)
+        db.session.add(settings)
+    settings.prefix = prefix
+    settings.funder_name = funder_name.strip()
+    settings.funder_id = funder_id
+    settings.individual_reason = reason
+    settings.individual_purposes = ",".join(sorted(set(purposes)))
+    settings.updated_by_id = officer.id
+    db.session.flush()
+    audit.record("open_data.settings_changed", actor_id=officer.id, object_type="open_data_settings", object_id=1)
+    return settings
+
+
+def check_geo_code(code: str, code_type: str) -> str | None:
+    """None if a neighbourhood's place code is fine (both given, or neither), else the rule it breaks."""
+    if not code and not code_type:
+        return None
+    if not code:
+        return "geo_code_missing"
+    if code_type not in {t.value for t in GeoCodeType}:
+        return "geo_code_type_missing"
+    if not GEO_CODE_PATTERN.match(code):
+        return "geo_code_format"
+    return None
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    award: Award
+    application: Application
+    pot: Pot
+    neighbourhood: Neighbourhood
+    decided_at: Any
+    disbursed_pence: int | None
+    paid_at: Any
+
+
+def _grant_rows() -> Iterator[GrantRow]:
+    """Every published grant, oldest award first, read in batches (a fixed number of queries per thousand)."""
+    paid = (
+        sa.select(
+            Payment.award_id,
+            sa.func.sum(Payment.amount_pence).label("pence"),
+            sa.func.max(Payment.ended_at).label("paid_at"),
+        )
+        .where(Payment.status == PaymentStatus.PAID.value)
+        .group_by(Payment.award_id)
+        .subquery()
+    )
+    query = (
+        sa.select(Award, Application, Pot, Neighbourhood, Decision.decided_at, paid.c.pence, paid.c.paid_at)
+        .join(Application, Application.id == Award.application_id)
+        .join(Pot, Pot.id == Award.pot_id)
+        .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
+        .join(Decision, Decision.id == Award.decision_id)
+        .outerjoin(paid, paid.c.award_id == Award.id)
+        .where(Award.status.in_(PUBLISHED_AWARDS))
+        .order_by(Award.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for row in db.session.execute(query):
+        yield GrantRow(*row)
+
+
+def has_grants() -> bool:
+    return (
+        db.session.execute(sa.select(Award.id).where(Award.status.in_(PUBLISHED_AWARDS)).limit(1)).first() is not None
+    )
+
+
+def _is_individual(application: Application) -> bool:
+    return application.applicant_type not in ("informal_group", "organised_group")
+
+
+def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str, Any]:
+    """One grant in the 360Giving Data Standard."""
+    prefix, application, place = settings.prefix, row.application, row.neighbourhood
+    individual = _is_individual(application)
+    data: dict[str, Any] = {
+        "id": grant_id(prefix, application.reference or f"A{application.id}"),
+        "title": f"{programme} grant to an individual" if individual else (application.idea_name or programme),
+        "description": (
+            f"A small grant from {programme} to a resident of {place.name} for an activity in their neighbourhood."
+            if individual
+            else f"A small grant from {programme} to a group in {place.name} for an activity in their neighbourhood."
+        ),
+        "currency": "GBP",
+        "amountAwarded": amount(row.award.amount_pence),
+        "awardDate": row.decided_at.date().isoformat(),
+        "fundingOrganization": [{"id": settings.funder_id, "name": settings.funder_name}],
+        "grantProgramme": [
+            {"code": f"{prefix}-POT-{row.pot.id}", "title": f"{programme}: {place.name}, {row.pot.name}"}
+        ],
+        "fromOpenCall": "Yes",
+        "dateModified": (row.paid_at or row.award.accepted_at or row.decided_at).isoformat(),
+    }
+    if individual:
+        data["recipientIndividual"] = {"id": individual_id(prefix, row.award.id), "name": "Individual Recipient"}
+        data["toIndividualsDetails"] = {
+            "primaryGrantReason": settings.individual_reason,
+            "grantPurpose": settings.purposes,
+        }
+    else:
+        data["recipientOrganization"] = [
+            {"id": group_id(prefix, application.id), "name": application.group_name or "Community group"}
+        ]
+    if row.disbursed_pence:
+        data["amountDisbursed"] = amount(row.disbursed_pence)
+    if place.geo_code:
+        data["beneficiaryLocation"] = [
+            {"name": place.name, "geoCode": place.geo_code, "geoCodeType": place.geo_code_type, "countryCode": "GB"}
+        ]
+    return data
+
+
+def _programme() -> str:
+    return str(current_app.config["PROGRAMME_NAME"])
+
+
+def package_json(base_url: str) -> Iterator[str]:
+    """The 360Giving data package, written a grant at a time (it can hold tens of thousands)."""
+    settings, programme = get_settings(), _programme()
+    head = {
+        "version": SCHEMA_VERSION,
+        "title": f"{programme}: awarded grants",
+        "identifier": f"{settings.prefix}-grants",
+        "issued": utcnow().date().isoformat(),
+        "modified": utcnow().isoformat(),
+        "publisher": {"name": settings.funder_name, "identifier": settings.funder_id},
+        "license": LICENCE,
+        "accessURL": f"{base_url}/open-data",
+        "downloadURL": f"{base_url}/open-data/grants.json",
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "grants": ['
+    for number, row in enumerate(_grant_rows()):
+        yield ("," if number else "") + json.dumps(grant(row, settings, programme), ensure_ascii=False)
+    yield "]}"
+
+
+# The standard's CSV column titles (as its spreadsheet template and flatten-tool name them), each with where its
+# value is in a grant.
+CSV_COLUMNS: list[tuple[str, tuple[str | int, ...]]] = [
+    ("Identifier", ("id",)),
+    ("Title", ("title",)),
+    ("Description", ("description",)),
+    ("Currency", ("currency",)),
+    ("Amount Awarded", ("amountAwarded",)),
+    ("Amount Disbursed", ("amountDisbursed",)),
+    ("Award Date", ("awardDate",)),
+    ("Recipient Org:Identifier", ("recipientOrganization", 0, "id")),
+    ("Recipient Org:Name", ("recipientOrganization", 0, "name")),
+    ("Recipient Ind:Identifier", ("recipientIndividual", "id")),
+    ("Recipient Ind:Name", ("recipientIndividual", "name")),
+    ("To Individuals Details:Primary Grant Reason", ("toIndividualsDetails", "primaryGrantReason")),
+    ("To Individuals Details:Grant Purpose", ("toIndividualsDetails", "grantPurpose")),
+    ("Beneficiary Location:Name", ("beneficiaryLocation", 0, "name")),
+    ("Beneficiary Location:Geographic Code", ("beneficiaryLocation", 0, "geoCode")),
+    ("Beneficiary Location:Geographic Code Type", ("beneficiaryLocation", 0, "geoCodeType")),
+    ("Beneficiary Location:Country Code", ("beneficiaryLocation", 0, "countryCode")),
+    ("Funding Org:Identifier", ("fundingOrganization", 0, "id")),
+    ("Funding Org:Name", ("fundingOrganization", 0, "name")),
+    ("Grant Programme:Code", ("grantProgramme", 0, "code")),
+    ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+    ("From An Open Call?", ("fromOpenCall",)),
+    ("Last Modified", ("dateModified",)),
+]
+
+
+def _pick(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at path, "" where the grant has none; a list of codes joined as flatten-tool joins them."""
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError):
+            return ""
+    return ";".join(data) if isinstance(data, list) else data
+
+
+def grants_csv() -> Iterator[str]:
+    """The same grants as CSV, one row each, with a spreadsheet's formula characters neutralised."""
+    settings, programme = get_settings(), _programme()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([title for title, _ in CSV_COLUMNS])
+    yield flush()
+    for row in _grant_rows():
+        data = grant(row, settings, programme)
+        writer.writerow([spreadsheet_safe(_pick(data, path)) for _, path in CSV_COLUMNS])
+        yield flush()
