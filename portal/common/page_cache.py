@@ -3,9 +3,9 @@
 A page is cached as rendered for an anonymous visitor, with this request's CSP nonce and CSRF token (the language
 switch's form) replaced by marks; serving it puts the new request's values back. Nothing personal is in such a page.
 Every commit that changes what public pages show (neighbourhoods, pots, awards, stories, their photos, a person's
-name, the open-data settings) moves the cache on to a new version, so the next visitor sees the change at once, whichever process made
-the change (a web server or a background job). The copies live in Redis when REDIS_URL is set (as production
-requires), else in files under the instance folder, which every process on the machine shares.
+name, the open-data settings) moves the cache on to a new version, so the next visitor sees the change at once,
+whichever process made the change (a web server or a background job). The copies live in Redis when REDIS_URL is
+set (as production requires), else in files under the instance folder, which every process on the machine shares.
 """
 
 from __future__ import annotations

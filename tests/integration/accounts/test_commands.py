@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from portal.accounts.models import User
@@ -72,3 +74,6 @@ def test_demo_data_can_be_loaded_twice(app, db_session):
         db.session.execute(sa.select(sa.func.count(Neighbourhood.id))).scalar(),
     )
     assert counts[0] >= 6 and counts[1] >= 3
+    # The demo publishes open data with a grant to a person and one to a group.
+    grants = json.loads(app.test_client().get("/open-data/grants.json").get_data(as_text=True))["grants"]
+    assert any("recipientIndividual" in g for g in grants) and any("recipientOrganization" in g for g in grants)
