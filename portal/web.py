@@ -258,6 +258,7 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
+    from portal.api.routes import init_api
     from portal.applications.routes import bp as applications_bp
     from portal.awards.routes import bp as awards_bp
     from portal.common.dev import bp as dev_bp
@@ -285,6 +286,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(opendata_bp)
+    init_api(app)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
 
@@ -339,6 +341,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
+            from portal.api.routes import api
+
+            return api.handle_http_exception(error)
         code = error.code or 500
         if code not in ERROR_TEXT:
             return error

@@ -126,8 +126,8 @@ class GrantRow:
     paid_at: Any
 
 
-def _grant_rows() -> Iterator[GrantRow]:
-    """Every published grant, oldest award first, read in batches (a fixed number of queries per thousand)."""
+def _grants_query() -> Any:
+    """Every published grant, oldest award first, with what the standard needs of it, in one statement."""
     paid = (
         sa.select(
             Payment.award_id,
@@ -138,7 +138,7 @@ def _grant_rows() -> Iterator[GrantRow]:
         .group_by(Payment.award_id)
         .subquery()
     )
-    query = (
+    return (
         sa.select(Award, Application, Pot, Neighbourhood, Decision.decided_at, paid.c.pence, paid.c.paid_at)
         .join(Application, Application.id == Award.application_id)
         .join(Pot, Pot.id == Award.pot_id)
@@ -147,10 +147,21 @@ def _grant_rows() -> Iterator[GrantRow]:
         .outerjoin(paid, paid.c.award_id == Award.id)
         .where(Award.status.in_(PUBLISHED_AWARDS))
         .order_by(Award.id)
-        .execution_options(yield_per=BATCH)
     )
-    for row in db.session.execute(query):
+
+
+def _grant_rows() -> Iterator[GrantRow]:
+    """Every published grant, read in batches (a fixed number of queries per thousand)."""
+    for row in db.session.execute(_grants_query().execution_options(yield_per=BATCH)):
         yield GrantRow(*row)
+
+
+def grant_page(page: int, per_page: int = 100) -> tuple[list[dict[str, Any]], int]:
+    """One page of the published grants in the standard, and how many there are: two queries."""
+    settings, programme = get_settings(), _programme()
+    total = db.session.scalar(sa.select(sa.func.count(Award.id)).where(Award.status.in_(PUBLISHED_AWARDS))) or 0
+    rows = db.session.execute(_grants_query().limit(per_page).offset((page - 1) * per_page))
+    return [grant(GrantRow(*row), settings, programme) for row in rows], total
 
 
 def has_grants() -> bool:

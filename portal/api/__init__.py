@@ -1,0 +1,1 @@
+"""The read-only JSON API for published data, described by OpenAPI (flask-smorest)."""

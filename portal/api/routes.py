@@ -1,0 +1,122 @@
+"""/api/v1: published data only (grants, public stories, pot totals), paged, rate-limited, no personal data."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from flask import Flask, url_for
+from flask_smorest import Api, Blueprint, abort
+
+from portal.api import schemas
+from portal.common.access import public
+from portal.extensions import limiter
+from portal.opendata import services as open_data
+from portal.payments.ledger import ledger
+from portal.stories import services as stories
+
+api = Api()
+bp = Blueprint(
+    "api", __name__, url_prefix="/api/v1", description="Published data: grants, residents' public stories, pot totals."
+)
+limiter.limit("120 per minute")(bp)
+GRANTS_PER_PAGE = 100
+
+
+@bp.after_request
+def open_to_everyone(response: Any) -> Any:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.setdefault("Cache-Control", "public, max-age=60")
+    return response
+
+
+def _pages(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+@bp.get("/grants")
+@public
+@bp.arguments(schemas.PageArgs, location="query")
+@bp.response(200, schemas.GrantPage)
+def list_grants(args: dict[str, Any]) -> dict[str, Any]:
+    """Awarded grants in the 360Giving Data Standard, oldest first, 100 a page."""
+    if not open_data.get_settings().is_ready:
+        abort(404, message="The programme has not published its grants yet.")
+    grants, total = open_data.grant_page(args["page"], GRANTS_PER_PAGE)
+    return {"page": args["page"], "pages": _pages(total, GRANTS_PER_PAGE), "total": total, "grants": grants}
+
+
+@bp.get("/stories")
+@public
+@bp.arguments(schemas.PageArgs, location="query")
+@bp.response(200, schemas.StoryPage)
+def list_stories(args: dict[str, Any]) -> dict[str, Any]:
+    """Stories residents allowed the public to read, newest first, 10 a page, without anyone's name."""
+    found = stories.list_public_stories(args["page"])
+    return {
+        "page": found.page,
+        "pages": found.pages,
+        "total": found.total,
+        "stories": [_story(story) for story in found.stories],
+    }
+
+
+def _story(story: Any) -> dict[str, Any]:
+    def photo_url(photo: Any, size: str) -> str:
+        return url_for("story_photos.show_photo", photo_id=photo.id, size=size, _external=True)
+
+    return {
+        "id": story.id,
+        "title": story.application.idea_name or "",
+        "text": story.shown_text,
+        "neighbourhood": story.application.pot.neighbourhood.name,
+        "published_at": story.published_at,
+        "url": url_for("stories.show_public_story", story_id=story.id, _external=True),
+        "photos": [
+            {
+                "large": photo_url(photo, "large"),
+                "small": photo_url(photo, "small"),
+                "alt": photo.alt_text,
+                "width": photo.large_width,
+                "height": photo.large_height,
+            }
+            for photo in stories.public_photos(story)
+        ],
+    }
+
+
+@bp.get("/pots")
+@public
+@bp.response(200, schemas.PotList)
+def list_pots() -> dict[str, Any]:
+    """Each pot's budget, what has been awarded and paid from it, and what is left, in pence."""
+    return {
+        "pots": [
+            {
+                "id": row.pot.id,
+                "pot": row.pot.name,
+                "neighbourhood": row.pot.neighbourhood.name,
+                "budget_pence": row.budget_pence,
+                "awarded_pence": row.awarded_pence,
+                "paid_pence": row.paid_pence,
+                "remaining_pence": row.remaining_pence,
+            }
+            for row in ledger()
+        ]
+    }
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(
+        API_TITLE=f"{app.config['PROGRAMME_NAME']} open data API",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api.init_app(app)
+    api.register_blueprint(bp)
+    # The OpenAPI document is public, like the data it describes.
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("api-docs.") and not hasattr(view, "access"):
+            app.view_functions[endpoint] = public(functools.wraps(view)(lambda *a, _view=view, **k: _view(*a, **k)))

@@ -1,0 +1,102 @@
+"""The read-only API, tested against its own OpenAPI document: every answer (errors too) matches the schema the
+document gives for it; pages, a rate limit, and no personal data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from portal.domain.roles import Role
+from portal.stories import services as stories
+from tests.factories import make_staff
+from tests.integration.opendata.test_open_data import PREFIX, grants_of_each_kind, publish_settings
+from tests.integration.stories.test_stories import told_story
+
+DOCUMENT = "urn:small-sparks:openapi"
+
+
+@pytest.fixture
+def conforms(client):
+    """check(path, response): the response's JSON matches what the OpenAPI document says that path answers."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    registry = Registry().with_resource(DOCUMENT, Resource(contents=document, specification=DRAFT202012))
+
+    def check(path: str, response) -> dict:
+        assert response.mimetype == "application/json", response.mimetype
+        answers = document["paths"][path]["get"]["responses"]
+        described = answers.get(str(response.status_code)) or answers["default"]
+        if "$ref" in described:  # a shared response, such as the default error
+            described = document["components"]["responses"][described["$ref"].rsplit("/", 1)[1]]
+        schema = described["content"]["application/json"]["schema"]
+        pointer = schema["$ref"].split("#", 1)[1] if "$ref" in schema else None
+        target = {"$ref": f"{DOCUMENT}#{pointer}"} if pointer else schema
+        validator = Draft202012Validator(target, registry=registry)
+        data = response.get_json()
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(data)]
+        assert errors == [], errors
+        return data
+
+    return check
+
+
+def test_the_document_describes_every_api_path(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert set(document["paths"]) == {"/api/v1/grants", "/api/v1/stories", "/api/v1/pots"}
+    assert all("get" in item and len(item) == 1 for item in document["paths"].values())  # read-only
+
+
+def test_grants_and_pots_match_the_document_and_the_open_data(client, conforms):
+    publish_settings()
+    person, group = grants_of_each_kind()
+    data = conforms("/api/v1/grants", client.get("/api/v1/grants"))
+    assert (data["page"], data["pages"], data["total"]) == (1, 1, 2)
+    from_file = json.loads(client.get("/open-data/grants.json").get_data(as_text=True))["grants"]
+    assert data["grants"] == from_file
+    assert {g["id"] for g in data["grants"]} == {
+        f"{PREFIX}-{person.application.reference}",
+        f"{PREFIX}-{group.application.reference}",
+    }
+    assert conforms("/api/v1/grants", client.get("/api/v1/grants?page=2"))["grants"] == []
+    pots = conforms("/api/v1/pots", client.get("/api/v1/pots"))["pots"]
+    mine = next(p for p in pots if p["id"] == person.application.pot_id)
+    assert mine["awarded_pence"] == 20_000 and mine["paid_pence"] == 20_000
+    assert mine["remaining_pence"] == mine["budget_pence"] - 20_000
+
+
+def test_stories_are_published_ones_only_without_names(client, conforms):
+    case, story = told_story()
+    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    assert conforms("/api/v1/stories", client.get("/api/v1/stories"))["stories"] == []
+    stories.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
+    data = conforms("/api/v1/stories", client.get("/api/v1/stories"))
+    assert [s["text"] for s in data["stories"]] == ["We planted 200 bulbs."]
+    photo = data["stories"][0]["photos"][0]
+    assert photo["alt"] == "Neighbours planting bulbs" and photo["large"].endswith("/large")
+    assert client.get(photo["large"].replace("http://localhost", "")).status_code == 200
+    text = client.get("/api/v1/stories").get_data(as_text=True)
+    for personal in (case.resident.name, case.resident.name.split()[0], case.resident.email):
+        assert personal not in text  # the public page may show a first name the resident chose; the API never
+
+
+def test_errors_are_json_as_documented(client, conforms):
+    bad = client.get("/api/v1/stories?page=0")
+    assert bad.status_code == 422
+    assert "page" in conforms("/api/v1/stories", bad)["errors"]["query"]
+    unpublished = client.get("/api/v1/grants")
+    assert unpublished.status_code == 404
+    assert conforms("/api/v1/grants", unpublished)["message"] == "The programme has not published its grants yet."
+    assert client.get("/api/v1/nothing-here").get_json()["code"] == 404
+
+
+def test_the_api_is_rate_limited_and_open_to_other_sites(client):
+    first = client.get("/api/v1/pots")
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    codes = [client.get("/api/v1/pots").status_code for _ in range(125)]
+    assert codes.count(200) == 119 and codes[-1] == 429
+    limited = client.get("/api/v1/pots")
+    assert limited.status_code == 429 and limited.get_json()["code"] == 429
