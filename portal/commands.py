@@ -38,6 +38,7 @@ DEMO_PEOPLE = [
     ("finance@demo.smallsparks.example", "Fin Finance", {Role.FINANCE_OFFICER}),
     ("finance2@demo.smallsparks.example", "Faye Finance", {Role.FINANCE_OFFICER}),
     ("programme@demo.smallsparks.example", "Priya Programme", {Role.PROGRAMME_OFFICER}),
+    ("viewer@demo.smallsparks.example", "Cllr Vic Viewer", {Role.VIEWER}),
 ]
 
 

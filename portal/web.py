@@ -173,6 +173,9 @@ def service_navigation() -> list[dict[str, Any]]:
             (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
         )
         items.append((_("Stories"), "moderation.list_stories", current_user.has_role(Role.PROGRAMME_OFFICER)))
+        items.append(
+            (_("Insight"), "insight.show_dashboard", current_user.has_role(Role.PROGRAMME_OFFICER, Role.VIEWER))
+        )
         items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
         items.append((_("Your account"), "accounts.account", True))
         if app_shows_outbox():
@@ -262,6 +265,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.applications.routes import bp as applications_bp
     from portal.awards.routes import bp as awards_bp
     from portal.common.dev import bp as dev_bp
+    from portal.insight.routes import bp as insight_bp
     from portal.opendata.routes import bp as opendata_bp
     from portal.pages.routes import bp as pages_bp
     from portal.panels.routes import answers as answers_bp
@@ -286,6 +290,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(insight_bp)
     init_api(app)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)

@@ -17,6 +17,7 @@ ROLE_PAGES: dict[Role, str | None] = {
     Role.COMMUNITY_BUILDER: "applications.list_assisted",
     Role.PANEL_MEMBER: "panels.list_panels",
     Role.RESIDENT: "applications.list_ideas",
+    Role.VIEWER: "insight.show_dashboard",
 }
 
 
@@ -49,4 +50,5 @@ def role_names() -> dict[Role, str]:
         Role.PANEL_MEMBER: _("Decide on ideas for your neighbourhood (panel member)"),
         Role.FINANCE_OFFICER: _("Prepare, authorise and record payments (finance officer)"),
         Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
+        Role.VIEWER: _("See what the programme has done (viewer)"),
     }

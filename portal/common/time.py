@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+
+UK = ZoneInfo("Europe/London")  # what people here mean by "a day"
 
 
 def utcnow() -> datetime:

@@ -11,10 +11,11 @@ class Role(StrEnum):
     PANEL_MEMBER = "panel_member"
     FINANCE_OFFICER = "finance_officer"
     PROGRAMME_OFFICER = "programme_officer"
+    VIEWER = "viewer"  # a commissioner or councillor: reads the programme's figures, nothing about any one person
 
 
 # Paid workers sign in with a password and a one-time code; residents and resident panel members by emailed link.
-STAFF_ROLES = frozenset({Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER})
+STAFF_ROLES = frozenset({Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER, Role.VIEWER})
 
 
 class PaymentMethod(StrEnum):

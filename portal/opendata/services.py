@@ -152,8 +152,12 @@ def _grants_query() -> Any:
 
 def _grant_rows() -> Iterator[GrantRow]:
     """Every published grant, read in batches (a fixed number of queries per thousand)."""
-    for row in db.session.execute(_grants_query().execution_options(yield_per=BATCH)):
-        yield GrantRow(*row)
+    result = db.session.execute(_grants_query().execution_options(yield_per=BATCH))
+    try:
+        for row in result:
+            yield GrantRow(*row)
+    finally:
+        result.close()  # a download stopped part-way must not leave PostgreSQL's cursor open
 
 
 def grant_page(page: int, per_page: int = 100) -> tuple[list[dict[str, Any]], int]:
@@ -207,7 +211,7 @@ def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str
             {"id": group_id(prefix, application.id), "name": application.group_name or "Community group"}
         ]
     if row.disbursed_pence:
-        data["amountDisbursed"] = amount(row.disbursed_pence)
+        data["amountDisbursed"] = amount(int(row.disbursed_pence))  # PostgreSQL sums are Decimal
     if place.geo_code:
         data["beneficiaryLocation"] = [
             {"name": place.name, "geoCode": place.geo_code, "geoCodeType": place.geo_code_type, "countryCode": "GB"}

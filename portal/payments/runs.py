@@ -205,7 +205,7 @@ def list_runs(limit: int = 50) -> list[RunSummary]:
         .order_by(PaymentRun.id.desc())
         .limit(limit)
     )
-    return [RunSummary(run, payments, total) for run, payments, total in rows]
+    return [RunSummary(run, payments, int(total)) for run, payments, total in rows]  # PostgreSQL sums are Decimal
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Programme insight: the dashboard, the commissioner report."""

@@ -1,0 +1,302 @@
+"""Programme insight: what the small sparks did, per neighbourhood and pot, for a chosen period, in a fixed number of
+queries however many applications there are (each figure is counted by the database, grouped by pot)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.applications.models import Application
+from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
+from portal.common.time import UK, utcnow
+from portal.domain.payments import PaymentStatus
+from portal.domain.states import ApplicationStatus
+from portal.domain.stories import StoryStatus
+from portal.extensions import db
+from portal.panels.models import Decision
+from portal.payments.models import Payment
+from portal.programme.models import Neighbourhood, Pot
+from portal.stories.models import Story
+
+WAYS = ("way_connect", "way_be_active", "way_take_notice", "way_keep_learning", "way_give")
+SENT = tuple(s.value for s in ApplicationStatus if s not in (ApplicationStatus.DRAFT, ApplicationStatus.EXPIRED))
+OUTCOME_KINDS = ("yes", "yes_with_change", "not_yet")
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None
+    neighbourhood_id: int | None = None
+    pot_id: int | None = None
+
+    def between(self, column: Any) -> list[Any]:
+        """Conditions keeping a UTC timestamp column within the period, read as whole UK days."""
+        conditions = []
+        if self.start:
+            conditions.append(column >= datetime.combine(self.start, time(), UK))
+        if self.end:
+            conditions.append(column < datetime.combine(self.end + timedelta(days=1), time(), UK))
+        return conditions
+
+    def days(self, column: Any) -> list[Any]:
+        conditions = []
+        if self.start:
+            conditions.append(column >= self.start)
+        if self.end:
+            conditions.append(column <= self.end)
+        return conditions
+
+
+@dataclass
+class Figures:
+    """The numbers for one pot, or added up for a neighbourhood or the whole programme."""
+
+    budget_pence: int = 0
+    awarded_pence: int = 0  # awarded in the period
+    paid_pence: int = 0  # paid in the period
+    remaining_pence: int = 0  # budget not yet awarded, today
+    received: int = 0
+    decided_yes: int = 0
+    decided_not_yet: int = 0
+    withdrawn: int = 0
+    stories_shared: int = 0
+    stories_published: int = 0
+    groups_formed: int = 0
+    ways: dict[str, int] = field(default_factory=lambda: dict.fromkeys(WAYS, 0))
+
+    def add(self, other: Figures) -> None:
+        for name in (
+            "budget_pence",
+            "awarded_pence",
+            "paid_pence",
+            "remaining_pence",
+            "received",
+            "decided_yes",
+            "decided_not_yet",
+            "withdrawn",
+            "stories_shared",
+            "stories_published",
+            "groups_formed",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for way in WAYS:
+            self.ways[way] += other.ways[way]
+
+
+@dataclass
+class PotFigures:
+    id: int
+    name: str
+    figures: Figures
+
+
+@dataclass
+class Place:
+    id: int
+    name: str
+    figures: Figures
+    pots: list[PotFigures]
+    days_to_decision: float | None = None
+    days_to_payment: float | None = None
+
+
+@dataclass
+class Dashboard:
+    """Plain numbers (no database rows), so a dashboard can be kept in the cache and drawn in a PDF."""
+
+    filters: Filters
+    places: list[Place]
+    total: Figures
+    days_to_decision: float | None
+    days_to_payment: float | None
+    worked_out_at: datetime
+
+
+KEEP_SECONDS = 300  # figures may be up to five minutes old; the page says when they were worked out
+
+
+def dashboard(filters: Filters) -> Dashboard:
+    """The dashboard for these filters, worked out at most every five minutes (at scale it takes a quarter of a
+    second of database time; commissioners do not need it to the second)."""
+    from portal.common.page_cache import cache
+
+    key = f"insight:{filters.start}:{filters.end}:{filters.neighbourhood_id}:{filters.pot_id}"
+    found = cache.get(key)
+    if found is None:
+        found = build(filters)
+        cache.set(key, found, timeout=KEEP_SECONDS)
+    return found
+
+
+def _pots(filters: Filters) -> list[Pot]:
+    query = sa.select(Pot).join(Neighbourhood).options(selectinload(Pot.neighbourhood))
+    if filters.neighbourhood_id:
+        query = query.where(Pot.neighbourhood_id == filters.neighbourhood_id)
+    if filters.pot_id:
+        query = query.where(Pot.id == filters.pot_id)
+    return list(db.session.scalars(query.order_by(Neighbourhood.name, Pot.name)))
+
+
+def build(filters: Filters) -> Dashboard:
+    pots = _pots(filters)
+    pot_ids = [pot.id for pot in pots]
+    figures = {pot.id: Figures(budget_pence=pot.budget_pence, remaining_pence=pot.budget_pence) for pot in pots}
+    holding = Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
+
+    # Money promised: in the period (by the decision's date), and ever (for what is left in each pot).
+    period = filters.between(Decision.decided_at)
+    ever = sa.func.sum(Award.amount_pence)
+    in_period = sa.func.sum(sa.case((sa.and_(*period), Award.amount_pence), else_=0)) if period else ever
+    for pot_id, promised, promised_in_period in db.session.execute(
+        sa.select(Award.pot_id, ever, in_period)
+        .join(Decision, Decision.id == Award.decision_id)
+        .where(holding, Award.pot_id.in_(pot_ids))
+        .group_by(Award.pot_id)
+    ):
+        figures[pot_id].awarded_pence = int(promised_in_period or 0)
+        figures[pot_id].remaining_pence -= int(promised or 0)
+
+    for pot_id, pence in db.session.execute(
+        sa.select(Award.pot_id, sa.func.sum(Payment.amount_pence))
+        .join(Award, Award.id == Payment.award_id)
+        .where(Payment.status == PaymentStatus.PAID.value, Award.pot_id.in_(pot_ids), *filters.days(Payment.paid_on))
+        .group_by(Award.pot_id)
+    ):
+        figures[pot_id].paid_pence = int(pence or 0)
+
+    for pot_id, status, number in db.session.execute(
+        sa.select(Application.pot_id, Application.status, sa.func.count())
+        .where(
+            Application.pot_id.in_(pot_ids), Application.status.in_(SENT), *filters.between(Application.submitted_at)
+        )
+        .group_by(Application.pot_id, Application.status)
+    ):
+        target = figures[pot_id]
+        target.received += number
+        if status == ApplicationStatus.APPROVED.value:
+            target.decided_yes += number
+        elif status == ApplicationStatus.NOT_YET.value:
+            target.decided_not_yet += number
+        elif status == ApplicationStatus.WITHDRAWN.value:
+            target.withdrawn += number
+
+    shared = Story.status.in_([StoryStatus.SENT.value, StoryStatus.PUBLISHED.value])
+    story_columns = [
+        sa.func.count(),
+        sa.func.sum(sa.case((Story.status == StoryStatus.PUBLISHED.value, 1), else_=0)),
+        sa.func.sum(sa.case((Story.group_formed == "yes", 1), else_=0)),
+        *(sa.func.sum(sa.case((getattr(Story, way).is_(True), 1), else_=0)) for way in WAYS),
+    ]
+    for pot_id, count, published, groups, *ways in db.session.execute(
+        sa.select(Application.pot_id, *story_columns)
+        .join(Application, Application.id == Story.application_id)
+        .where(shared, Application.pot_id.in_(pot_ids), *filters.between(Story.sent_at))
+        .group_by(Application.pot_id)
+    ):
+        target = figures[pot_id]
+        target.stories_shared, target.stories_published, target.groups_formed = count, int(published), int(groups)
+        target.ways = {way: int(n or 0) for way, n in zip(WAYS, ways, strict=True)}
+
+    to_decision, to_payment = _median_days(filters, pot_ids)
+    places: dict[int, Place] = {}
+    total = Figures()
+    for pot in pots:
+        place = places.get(pot.neighbourhood_id)
+        if place is None:
+            place = places[pot.neighbourhood_id] = Place(pot.neighbourhood_id, pot.neighbourhood.name, Figures(), [])
+        place.pots.append(PotFigures(pot.id, pot.name, figures[pot.id]))
+        place.figures.add(figures[pot.id])
+        total.add(figures[pot.id])
+    for neighbourhood_id, place in places.items():
+        place.days_to_decision = to_decision.get(neighbourhood_id)
+        place.days_to_payment = to_payment.get(neighbourhood_id)
+    return Dashboard(
+        filters, list(places.values()), total, to_decision.get(None), to_payment.get(None), worked_out_at=utcnow()
+    )
+
+
+Medians = dict[int | None, float]  # by neighbourhood id; None for the whole selection
+
+
+def _median_days(filters: Filters, pot_ids: list[int]) -> tuple[Medians, Medians]:
+    """Median days from sending to the decision, and from the decision to the payment, by neighbourhood and in
+    all: two queries. PostgreSQL works the medians out itself (percentile_cont); SQLite, which has no median, returns
+    one number per idea and they are taken here."""
+    decided = (
+        sa.select(Decision.application_id, sa.func.min(Decision.decided_at).label("decided_at"))
+        .where(Decision.kind.in_(OUTCOME_KINDS))
+        .group_by(Decision.application_id)
+        .subquery()
+    )
+    decisions = (
+        sa.select(Pot.neighbourhood_id, Application.submitted_at, decided.c.decided_at)
+        .join(decided, decided.c.application_id == Application.id)
+        .join(Pot, Pot.id == Application.pot_id)
+        .where(Application.pot_id.in_(pot_ids), Application.submitted_at.is_not(None))
+        .where(*filters.between(decided.c.decided_at))
+    )
+    payments = (
+        sa.select(Pot.neighbourhood_id, Decision.decided_at, Payment.paid_on)
+        .join(Award, Award.id == Payment.award_id)
+        .join(Decision, Decision.id == Award.decision_id)
+        .join(Pot, Pot.id == Award.pot_id)
+        .where(Payment.status == PaymentStatus.PAID.value, Award.pot_id.in_(pot_ids), Payment.paid_on.is_not(None))
+        .where(*filters.days(Payment.paid_on))
+    )
+    if db.engine.dialect.name == "postgresql":
+        return _postgres_medians(decisions, payments)
+    to_decision: dict[int, list[float]] = defaultdict(list)
+    for neighbourhood_id, sent, decided_at in db.session.execute(decisions):
+        to_decision[neighbourhood_id].append(_days(sent, decided_at))
+    to_payment: dict[int, list[float]] = defaultdict(list)
+    for neighbourhood_id, decided_at, paid_on in db.session.execute(payments):
+        to_payment[neighbourhood_id].append(max(0.0, (paid_on - _as_utc(decided_at).astimezone(UK).date()).days))
+    return _medians(to_decision), _medians(to_payment)
+
+
+def _medians(days: dict[int, list[float]]) -> Medians:
+    found: Medians = {key: round(statistics.median(values), 1) for key, values in days.items() if values}
+    everything = [d for values in days.values() for d in values]
+    if everything:
+        found[None] = round(statistics.median(everything), 1)
+    return found
+
+
+def _postgres_medians(decisions: Any, payments: Any) -> tuple[Medians, Medians]:
+    def medians(rows: Any, days: Any) -> Medians:
+        sub = rows.subquery()
+        median = sa.func.percentile_cont(0.5).within_group(days(sub))
+        query = sa.select(sub.c.neighbourhood_id, median).group_by(sa.func.rollup(sub.c.neighbourhood_id))
+        return {key: round(float(value), 1) for key, value in db.session.execute(query) if value is not None}
+
+    to_decision = medians(
+        decisions,
+        lambda sub: sa.func.greatest(sa.func.extract("epoch", sub.c.decided_at - sub.c.submitted_at) / 86_400, 0),
+    )
+    uk_day = sa.func.date(sa.func.timezone("Europe/London", Decision.decided_at))
+    payments = payments.add_columns(uk_day.label("decided_on"))
+    to_payment = medians(payments, lambda sub: sa.func.greatest(sub.c.paid_on - sub.c.decided_on, 0))
+    return to_decision, to_payment
+
+
+def _as_utc(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return max(0.0, (_as_utc(end) - _as_utc(start)).total_seconds() / 86_400)
+
+
+def neighbourhood_choices() -> list[tuple[int, str]]:
+    return list(
+        db.session.execute(sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)).tuples()
+    )
