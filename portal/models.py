@@ -6,6 +6,7 @@ from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
+from portal.insight.models import Report
 from portal.opendata.models import OpenDataSettings
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
@@ -24,6 +25,7 @@ __all__ = [
     "OpenDataSettings",
     "OutboxMessage",
     "PanelView",
+    "Report",
     "PayeeDetailChange",
     "PayeeDetails",
     "Payment",

@@ -182,6 +182,7 @@ def init_jobs(app: Flask) -> None:
     import portal.applications.jobs  # noqa: F401
     import portal.common.audit  # noqa: F401
     import portal.common.email  # noqa: F401
+    import portal.insight.reports  # noqa: F401
     import portal.payments.exports  # noqa: F401
     import portal.stories.services  # noqa: F401
 

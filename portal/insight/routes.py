@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
+from wtforms import SelectChoice, SelectMultipleField
+from wtforms.validators import DataRequired, Optional
 
-from portal.common.access import role_required
+from portal.common.access import object_access, role_required
+from portal.common.forms import Form, RadioField, submit
+from portal.common.pdf import pdf_response
 from portal.domain.roles import Role
-from portal.insight import services
+from portal.insight import reports, services
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 officers_and_viewers = role_required(Role.PROGRAMME_OFFICER, Role.VIEWER)
@@ -59,3 +66,65 @@ def show_dashboard() -> Any:
         period=period,
         neighbourhoods=choices,
     )
+
+
+# The commissioner report ----------------------------------------------------------------------------------------
+
+yours_or_programme_officer = object_access(
+    lambda user, kwargs: (
+        user.has_role(Role.PROGRAMME_OFFICER, Role.VIEWER) and reports.report_for(kwargs["report_id"], user) is not None
+    ),
+    "the person who asked for the report, or a programme officer",
+)
+
+
+class ReportForm(Form):
+    period = RadioField(
+        _l("Which period?"),
+        choices=[SelectChoice(value, text) for value, text in PERIODS.items()],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select a period"))],
+    )
+    neighbourhoods = SelectMultipleField(
+        _l("Which neighbourhoods?"),
+        coerce=int,
+        description=_l("Choose none for every neighbourhood"),
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
+    submit = submit(_l("Make the report"))
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@officers_and_viewers
+def new_report() -> Any:
+    form = ReportForm(period="this-financial-year") if request.method == "GET" else ReportForm()
+    form.neighbourhoods.choices = [SelectChoice(n, name) for n, name in services.neighbourhood_choices()]
+    if form.validate_on_submit():
+        start, end = period_dates(form.period.data)
+        report = reports.request_report(
+            current_user,
+            period=form.period.data,
+            starts_on=start,
+            ends_on=end,
+            neighbourhood_ids=form.neighbourhoods.data or [],
+            language=str(get_locale() or "en"),
+        )
+        return redirect(url_for("insight.show_report", report_id=report.id))
+    return render_template("insight/new_report.html", form=form, earlier=reports.reports_of(current_user))
+
+
+@bp.get("/reports/<int:report_id>")
+@yours_or_programme_officer
+def show_report(report_id: int) -> Any:
+    report = reports.report_for(report_id, current_user) or abort(404)
+    return render_template("insight/show_report.html", report=report)
+
+
+@bp.get("/reports/<int:report_id>/download")
+@yours_or_programme_officer
+def download_report(report_id: int) -> Any:
+    report = reports.report_for(report_id, current_user) or abort(404)
+    if report.status != "ready" or report.content is None:
+        return redirect(url_for("insight.show_report", report_id=report_id))
+    return pdf_response(report.content, report.filename)

@@ -35,6 +35,7 @@ class Filters:
     end: date | None = None
     neighbourhood_id: int | None = None
     pot_id: int | None = None
+    neighbourhood_ids: tuple[int, ...] = ()  # several neighbourhoods (the commissioner report); empty: all
 
     def between(self, column: Any) -> list[Any]:
         """Conditions keeping a UTC timestamp column within the period, read as whole UK days."""
@@ -127,7 +128,9 @@ def dashboard(filters: Filters) -> Dashboard:
     second of database time; commissioners do not need it to the second)."""
     from portal.common.page_cache import cache
 
-    key = f"insight:{filters.start}:{filters.end}:{filters.neighbourhood_id}:{filters.pot_id}"
+    key = (
+        f"insight:{filters.start}:{filters.end}:{filters.neighbourhood_id}:{filters.pot_id}:{filters.neighbourhood_ids}"
+    )
     found = cache.get(key)
     if found is None:
         found = build(filters)
@@ -139,6 +142,8 @@ def _pots(filters: Filters) -> list[Pot]:
     query = sa.select(Pot).join(Neighbourhood).options(selectinload(Pot.neighbourhood))
     if filters.neighbourhood_id:
         query = query.where(Pot.neighbourhood_id == filters.neighbourhood_id)
+    if filters.neighbourhood_ids:
+        query = query.where(Pot.neighbourhood_id.in_(filters.neighbourhood_ids))
     if filters.pot_id:
         query = query.where(Pot.id == filters.pot_id)
     return list(db.session.scalars(query.order_by(Neighbourhood.name, Pot.name)))

@@ -10,8 +10,9 @@ import pytest
 
 from portal.applications.models import Application, CostLine
 from portal.common.access import Access
-from portal.domain.roles import Role
+from portal.domain.roles import Role, needs_staff_sign_in
 from portal.extensions import db
+from portal.insight.models import Report
 from portal.payments.models import Payment, PaymentExport, PaymentRun
 from portal.stories.models import Story
 from tests.conftest import csrf_token, login_as
@@ -88,6 +89,7 @@ PEOPLE = {
     "community_builder": [Role.COMMUNITY_BUILDER],
     "finance_officer": [Role.FINANCE_OFFICER],
     "programme_officer": [Role.PROGRAMME_OFFICER],
+    "viewer": [Role.VIEWER],
 }
 
 
@@ -121,7 +123,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
     made = PaymentExport(run_id=run.id, kind="csv", filename="x.csv", requested_by_id=owner.id)
     statement = PaymentExport(pot_id=pot.id, kind="pot_csv", filename="s.csv", requested_by_id=owner.id)
     story = Story(application_id=idea.id, status="sent", consent="public_named", what_happened="We met.")
-    db.session.add_all([payment, made, statement, story])
+    report = Report(period="all", filename="r.pdf", requested_by_id=owner.id, status="ready", content=b"%PDF-1.7")
+    db.session.add_all([payment, made, statement, story, report])
     db.session.commit()
     ids = {
         "neighbourhood_id": pot.neighbourhood_id,
@@ -137,6 +140,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "payment_id": payment.id,
         "export_id": made.id,
         "story_id": story.id,
+        "report_id": report.id,
         "photo_id": 1,
         "step": "what-happened",
         "size": "small",
@@ -144,7 +148,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
     user = None
     if who != "anonymous":
         roles = PEOPLE[who]
-        if set(roles) & {Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER}:
+        if needs_staff_sign_in(set(roles)):
             user, _ = make_staff(*roles)
         else:
             user = UserFactory(roles=roles, panels=[elsewhere] if Role.PANEL_MEMBER in roles else [])

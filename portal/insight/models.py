@@ -1,0 +1,37 @@
+"""Commissioner reports: PDFs made by a background job, kept to be downloaded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.common.constraints import one_of
+from portal.common.time import UTCDateTime, utcnow
+from portal.extensions import Model
+from portal.payments.models import ExportStatus
+
+
+class Report(Model):
+    __tablename__ = "reports"
+    __table_args__ = (one_of("status", ExportStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(30))
+    starts_on: Mapped[date | None] = mapped_column(sa.Date)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    neighbourhood_ids: Mapped[str] = mapped_column(sa.String(400), default="")  # comma-separated; empty: all
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
+    progress: Mapped[int] = mapped_column(sa.Integer, default=0)  # 0 to 100
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def neighbourhoods(self) -> tuple[int, ...]:
+        return tuple(int(n) for n in self.neighbourhood_ids.split(",") if n)
