@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,7 +17,7 @@ from portal.common.access import object_access, role_required
 from portal.common.forms import Form, RadioField, submit
 from portal.common.pdf import pdf_response
 from portal.domain.roles import Role
-from portal.insight import reports, services
+from portal.insight import exports, reports, services
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 officers_and_viewers = role_required(Role.PROGRAMME_OFFICER, Role.VIEWER)
@@ -128,3 +128,55 @@ def download_report(report_id: int) -> Any:
     if report.status != "ready" or report.content is None:
         return redirect(url_for("insight.show_report", report_id=report_id))
     return pdf_response(report.content, report.filename)
+
+
+# Spreadsheets for officers ---------------------------------------------------------------------------------------
+
+downloads = Blueprint("exports", __name__, url_prefix="/exports")
+SPREADSHEETS = {
+    "applications": (exports.applications_csv, (Role.PROGRAMME_OFFICER,)),
+    "decisions": (exports.decisions_csv, (Role.PROGRAMME_OFFICER,)),
+    "awards": (exports.awards_csv, (Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER)),
+    "payments": (exports.payments_csv, (Role.FINANCE_OFFICER,)),
+}
+
+
+@downloads.get("")
+@role_required(Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER)
+def list_spreadsheets() -> Any:
+    mine = [name for name, (_, roles) in SPREADSHEETS.items() if current_user.has_role(*roles)]
+    return render_template("insight/spreadsheets.html", names=mine)
+
+
+def _spreadsheet(name: str) -> Response:
+    make, _ = SPREADSHEETS[name]
+    exports.note_download(current_user, name)
+    return Response(
+        stream_with_context(make()),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="small-sparks-{name}.csv"', "Cache-Control": "no-store"},
+    )
+
+
+@downloads.get("/applications.csv")
+@role_required(Role.PROGRAMME_OFFICER)
+def applications_csv() -> Response:
+    return _spreadsheet("applications")
+
+
+@downloads.get("/decisions.csv")
+@role_required(Role.PROGRAMME_OFFICER)
+def decisions_csv() -> Response:
+    return _spreadsheet("decisions")
+
+
+@downloads.get("/awards.csv")
+@role_required(Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER)
+def awards_csv() -> Response:
+    return _spreadsheet("awards")
+
+
+@downloads.get("/payments.csv")
+@role_required(Role.FINANCE_OFFICER)
+def payments_csv() -> Response:
+    return _spreadsheet("payments")

@@ -1,0 +1,89 @@
+"""Spreadsheets for officers: the right rows for each role, personal data only where the role may see it, cells that
+cannot run in a spreadsheet, every download audited, and the same few queries however many rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+
+from portal.common.audit import AuditEvent
+from portal.domain.roles import PaymentMethod, Role
+from portal.extensions import db
+from portal.payments import services as payments
+from tests.conftest import count_queries, login_as
+from tests.factories import make_staff
+from tests.integration.payments.helpers import GOOD_BANK, accepted_award
+from tests.integration.stories.helpers import paid_award
+
+
+def rows(response) -> list[dict[str, str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_programme_officers_get_ideas_decisions_and_awards(client):
+    case = paid_award()
+    case.application.group_name = "=SUM(A1:A9)"
+    case.application.contact_name = "Rosa"
+    db.session.commit()
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    ideas = rows(client.get("/exports/applications.csv"))
+    row = next(r for r in ideas if r["reference"] == case.application.reference)
+    assert row["email"] == case.resident.email and row["contact_name"] == "Rosa"  # programme officers may see who
+    assert row["group_name"] == "'=SUM(A1:A9)"  # a formula is neutralised
+    assert row["asked_for_pence"] == "20000" and row["status"] == "approved"
+    decisions = rows(client.get("/exports/decisions.csv"))
+    assert [d["decision"] for d in decisions if d["reference"] == case.application.reference] == ["yes"]
+    awards = rows(client.get("/exports/awards.csv"))
+    assert [(a["amount_pence"], a["status"]) for a in awards] == [("20000", "paid")]
+    assert client.get("/exports/payments.csv").status_code == 403  # payments are the finance officers'
+    downloads = db.session.scalars(sa.select(AuditEvent.object_id).where(AuditEvent.action == "export.downloaded"))
+    assert sorted(downloads) == ["applications", "awards", "decisions"]
+
+
+def test_finance_officers_get_awards_and_payments_without_who_applied_or_bank_details(client):
+    case = paid_award()
+    login_as(client, case.officer_a)
+    paid = rows(client.get("/exports/payments.csv"))
+    assert [(p["reference"], p["status"], p["account_ending"]) for p in paid] == [
+        (case.application.reference, "paid", GOOD_BANK.account_number[-2:])
+    ]
+    text = client.get("/exports/payments.csv").get_data(as_text=True)
+    for secret in (GOOD_BANK.account_number, GOOD_BANK.account_name, case.resident.email, "30-94-30", "309430"):
+        assert secret not in text
+    assert rows(client.get("/exports/awards.csv"))
+    for kind in ("applications", "decisions"):
+        assert client.get(f"/exports/{kind}.csv").status_code == 403
+    page = client.get("/exports").get_data(as_text=True)
+    assert "Payments (CSV)" in page and "Ideas sent (CSV)" not in page
+
+
+def test_others_cannot_download_spreadsheets(client):
+    for role in (Role.VIEWER, Role.COMMUNITY_BUILDER, Role.RESIDENT):
+        login_as(client, make_staff(role)[0])
+        for kind in ("applications", "decisions", "awards", "payments"):
+            assert client.get(f"/exports/{kind}.csv").status_code == 403, (role, kind)
+
+
+def test_the_spreadsheets_make_the_same_queries_for_2_or_8_awards(client):
+    def add(n):
+        for _ in range(n):
+            case = accepted_award()
+            payments.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=GOOD_BANK)
+            payments.prepare_payment(case.award.id, case.officer_a)
+
+    def queries() -> int:
+        login_as(client, make_staff(Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER)[0])
+        db.session.close()
+        with count_queries() as statements:
+            for kind in ("applications", "decisions", "awards", "payments"):
+                client.get(f"/exports/{kind}.csv").get_data()
+        return len(statements)
+
+    add(2)
+    few = queries()
+    add(6)
+    assert queries() == few
