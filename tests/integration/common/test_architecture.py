@@ -165,6 +165,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
             response = client.get(fill(rule, these))
         else:  # POST-only actions too, with a valid CSRF token, so only the access check can stop them
             response = client.post(fill(rule, these), data={"csrf_token": token})
+        response.close()  # a streamed download (CSV) is not read here: end it, as a server does
         if user is None:
             assert response.status_code == 302 and "/sign-in" in response.headers["Location"], rule.rule
         elif access.kind == "role" and not user.has_role(*access.roles):
