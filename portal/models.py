@@ -7,6 +7,7 @@ from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
 from portal.insight.models import Report
+from portal.insight.reach import AboutYou, ReachSettings
 from portal.opendata.models import OpenDataSettings
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
@@ -14,6 +15,7 @@ from portal.programme.models import Neighbourhood, Pot
 from portal.stories.models import Story, StoryInvitation, StoryPhoto
 
 __all__ = [
+    "AboutYou",
     "Application",
     "Award",
     "AuditEvent",
@@ -25,6 +27,7 @@ __all__ = [
     "OpenDataSettings",
     "OutboxMessage",
     "PanelView",
+    "ReachSettings",
     "Report",
     "PayeeDetailChange",
     "PayeeDetails",

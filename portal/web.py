@@ -265,6 +265,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.applications.routes import bp as applications_bp
     from portal.awards.routes import bp as awards_bp
     from portal.common.dev import bp as dev_bp
+    from portal.insight.reach_routes import bp as reach_bp
     from portal.insight.routes import bp as insight_bp
     from portal.insight.routes import downloads as exports_bp
     from portal.opendata.routes import bp as opendata_bp
@@ -293,6 +294,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(insight_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(reach_bp)
     init_api(app)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)

@@ -17,7 +17,8 @@ from portal.common.access import object_access, role_required
 from portal.common.forms import Form, RadioField, submit
 from portal.common.pdf import pdf_response
 from portal.domain.roles import Role
-from portal.insight import exports, reports, services
+from portal.insight import exports, reach, reports, services
+from portal.insight.reach_routes import answer_names, question_names
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 officers_and_viewers = role_required(Role.PROGRAMME_OFFICER, Role.VIEWER)
@@ -59,12 +60,17 @@ def show_dashboard() -> Any:
     choices = services.neighbourhood_choices()
     if filters.neighbourhood_id not in {None, *(n for n, _ in choices)}:
         filters, period = services.Filters(start=filters.start, end=filters.end), period
+    answered, counts = reach.summary()
     return render_template(
         "insight/dashboard.html",
         board=services.dashboard(filters),
         periods=PERIODS,
         period=period,
         neighbourhoods=choices,
+        answered=answered,
+        reach=counts,
+        questions=question_names(),
+        answers=answer_names(),
     )
 
 

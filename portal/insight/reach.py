@@ -1,0 +1,87 @@
+"""The optional "about you" answers: kept apart from every idea and person (no link to either, not even a time finer
+than the month), chosen by the programme, and reported only in aggregate with numbers under 10 suppressed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.common.time import UTCDateTime, utcnow
+from portal.common.transactions import transactional
+from portal.domain.reach import AGE_BANDS, QUESTIONS, shown
+from portal.extensions import Model, db
+
+
+class AboutYou(Model):
+    """One person's answers. A random id (not a sequence, which would follow the order ideas were sent) and the
+    month only."""
+
+    __tablename__ = "about_you_answers"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    month: Mapped[str] = mapped_column(sa.String(7))  # YYYY-MM
+    age_band: Mapped[str | None] = mapped_column(sa.String(10))
+    disability: Mapped[str | None] = mapped_column(sa.String(10))
+    ethnic_group: Mapped[str | None] = mapped_column(sa.String(10))
+    sex: Mapped[str | None] = mapped_column(sa.String(10))
+    carer: Mapped[str | None] = mapped_column(sa.String(10))
+
+
+class ReachSettings(Model):
+    """Which equality questions the programme asks (the age band is always asked)."""
+
+    __tablename__ = "reach_settings"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    questions: Mapped[str] = mapped_column(sa.String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def chosen_questions() -> list[str]:
+    settings = db.session.get(ReachSettings, 1)
+    return [q for q in (settings.questions.split(",") if settings else []) if q in QUESTIONS]
+
+
+@transactional
+def choose_questions(questions: list[str]) -> None:
+    settings = db.session.get(ReachSettings, 1) or ReachSettings(id=1)
+    settings.questions = ",".join(q for q in QUESTIONS if q in questions)
+    db.session.add(settings)
+
+
+@transactional
+def save_answers(answers: dict[str, str | None]) -> None:
+    """Keep one person's answers. Nothing says who gave them or about which idea."""
+    allowed = {"age_band": AGE_BANDS, **{q: QUESTIONS[q] for q in chosen_questions()}}
+    kept = {name: value for name, value in answers.items() if name in allowed and value in allowed[name]}
+    if kept:
+        db.session.add(AboutYou(month=utcnow().strftime("%Y-%m"), **kept))
+
+
+def summary() -> tuple[int | None, dict[str, dict[str, int | None]]]:
+    """How many answered, and each question's answers counted, counts under 10 suppressed (None): one query for
+    all of it (and one for the questions asked)."""
+    asked = ["age_band", *chosen_questions()]
+    everyone = sa.select(sa.literal("*").label("question"), sa.literal("*").label("answer"), sa.func.count())
+    counted = sa.union_all(
+        everyone.select_from(AboutYou),
+        *(
+            sa.select(sa.literal(name), getattr(AboutYou, name), sa.func.count())
+            .where(getattr(AboutYou, name).is_not(None))
+            .group_by(getattr(AboutYou, name))
+            for name in asked
+        ),
+    )
+    counts = {(question, answer): int(number) for question, answer, number in db.session.execute(counted)}
+    answers = {
+        name: {
+            answer: shown(counts.get((name, answer), 0))
+            for answer in (AGE_BANDS if name == "age_band" else QUESTIONS[name])
+        }
+        for name in asked
+    }
+    return shown(counts.get(("*", "*"), 0)), answers

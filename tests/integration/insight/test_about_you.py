@@ -1,0 +1,77 @@
+"""Reach, without labels: after sending an idea a resident may answer a few questions about themselves. Nothing
+links the answers to the idea or the person, the panel never sees them, and they are counted only in aggregate
+with numbers under 10 hidden."""
+
+from __future__ import annotations
+
+import html
+
+import sqlalchemy as sa
+
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.insight import reach
+from portal.insight.reach import AboutYou
+from tests.conftest import login_as, post_form
+from tests.factories import make_staff
+from tests.integration.applications.test_journey import answer_everything, start
+from tests.integration.panels.test_pages import member
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_a_resident_may_answer_after_sending_and_nothing_links_the_answers_to_them(client):
+    reach.choose_questions(["disability", "carer"])
+    application, _ = start(client)
+    answer_everything(client, application)
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
+    sent = text(client.get(f"/ideas/{application.id}/sent"))
+    assert "Answer a few questions about you" in sent
+    form = text(client.get("/about-you"))
+    assert "How old are you?" in form and "Do you look after someone" in form
+    assert "What is your ethnic group?" not in form  # not chosen by this programme
+    response = post_form(client, "/about-you", {"age_band": "25_34", "carer": "yes", "ethnic_group": "white"})
+    assert response.status_code == 302
+    [kept] = db.session.scalars(sa.select(AboutYou)).all()
+    assert (kept.age_band, kept.carer, kept.disability, kept.ethnic_group) == ("25_34", "yes", None, None)
+    # The table has no column that could lead back to the idea or the person, and no time finer than the month.
+    columns = set(sa.inspect(db.engine).get_columns("about_you_answers")[i]["name"] for i in range(7))
+    assert columns == {"id", "month", "age_band", "disability", "ethnic_group", "sex", "carer"}
+    assert len(kept.month) == 7 and not kept.id.isdigit()
+    assert "Answer a few questions about you" not in text(client.get(f"/ideas/{application.id}/sent"))
+    # The panel's page for the idea shows nothing of it.
+    member(client, application.pot)
+    panel = text(client.get(f"/panels/{application.pot.neighbourhood_id}/ideas/{application.id}"))
+    assert "25 to 34" not in panel and "How old" not in panel and "look after" not in panel
+
+
+def test_skipping_or_a_tampered_answer_keeps_nothing(client):
+    login_as(client, make_staff(Role.RESIDENT)[0])
+    assert post_form(client, "/about-you", {}).status_code == 302
+    post_form(client, "/about-you", {"age_band": "<script>", "sex": "female"})  # sex is not asked here
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AboutYou)) == 0
+
+
+def test_the_dashboard_counts_answers_and_hides_numbers_under_10(client):
+    login_as(client, make_staff(Role.VIEWER)[0])
+    for _ in range(9):
+        reach.save_answers({"age_band": "25_34"})
+    assert "Fewer than 10 people have answered so far." in text(client.get("/insight"))
+    for _ in range(3):
+        reach.save_answers({"age_band": "35_49"})
+    page = text(client.get("/insight"))
+    assert "12 people have answered." in page
+    rows = page.split("How old are you?", 1)[1].split("</table>", 1)[0]
+    assert "25 to 34</th><td" in rows and "fewer than 10" in rows
+    assert ">9<" not in rows and ">3<" not in rows and ">12<" not in rows
+
+
+def test_only_programme_officers_choose_the_questions(client):
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    assert post_form(client, "/programme/about-you", {"questions": ["sex", "ethnic_group"]}).status_code == 302
+    assert reach.chosen_questions() == ["ethnic_group", "sex"]
+    for role in (Role.VIEWER, Role.FINANCE_OFFICER, Role.RESIDENT):
+        login_as(client, make_staff(role)[0])
+        assert client.get("/programme/about-you").status_code == 403
