@@ -94,6 +94,7 @@ def list_page_targets(app) -> list[tuple[str, str, str]]:
         ("payments (finance)", "/finance", session_cookie(app, finance)),
         ("stories to read", "/programme/stories", session_cookie(app, programme)),
         ("public stories", "/stories", ""),
+        ("insight dashboard", "/insight", session_cookie(app, programme)),
     ]
 
 
