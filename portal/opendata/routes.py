@@ -11,6 +11,7 @@ from flask_login import current_user
 from portal.common.access import public, role_required
 from portal.common.page_cache import cached_for_visitors
 from portal.domain.roles import Role
+from portal.extensions import limiter
 from portal.opendata import services
 from portal.opendata.forms import OpenDataSettingsForm
 
@@ -43,8 +44,13 @@ def _not_published(text: str | None = None) -> Response:
     )
 
 
+# A full file takes seconds to write at scale (36,000 grants: 30 MB, about 3 s): a few a minute per address.
+FILE_LIMIT = "10 per minute"
+
+
 @bp.get("/open-data/grants.json")
 @public
+@limiter.limit(FILE_LIMIT)
 def grants_json() -> Response:
     if not services.get_settings().is_ready:
         return _not_published()
@@ -60,6 +66,7 @@ def grants_json() -> Response:
 
 @bp.get("/open-data/grants.csv")
 @public
+@limiter.limit(FILE_LIMIT)
 def grants_csv() -> Response:
     if not services.get_settings().is_ready:
         return _not_published()

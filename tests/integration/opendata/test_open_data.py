@@ -244,3 +244,10 @@ def test_a_neighbourhood_s_area_code_is_checked(client):
 
     saved = next(n for n in list_neighbourhoods() if n.name == "Gipton")
     assert (saved.geo_code, saved.geo_code_type) == ("E05001234", "WD")
+
+
+def test_the_files_are_limited_to_a_few_a_minute_for_each_address(client):
+    publish_settings()
+    accepted_award()
+    codes = [client.get("/open-data/grants.csv").status_code for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
