@@ -145,7 +145,9 @@ def test_a_viewer_makes_a_report_for_commissioners_and_downloads_the_pdf(new_pag
     assert name.startswith("small-sparks-report-") and name.endswith(".pdf"), name
     assert paid.neighbourhood in text, f"the report does not name {paid.neighbourhood}:\n{text[:500]}"
 
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back").click()  # back to the figures the report came from
+    heading(page, "Programme insight")
+    page.get_by_role("link", name="Make a report for commissioners (PDF)").click()
     heading(page, "Make a report for commissioners")
     expect(page.get_by_role("heading", name="Reports you made")).to_be_visible()
     assert_accessible(page, "asking for a report, with one made before")
