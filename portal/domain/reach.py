@@ -17,3 +17,15 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
 def shown(count: int) -> int | None:
     """The count to show, or None where it must be suppressed."""
     return count if count >= SUPPRESS_BELOW else None
+
+
+def suppressed(counts: dict[str, int]) -> dict[str, int | None]:
+    """One question's counts as they may be shown: under 10 hidden (None); and if that hides just one answer, the
+    next smallest is hidden too, so the hidden one cannot be worked out from the others and a total."""
+    shown_counts = {answer: shown(count) for answer, count in counts.items()}
+    hidden = [answer for answer, value in shown_counts.items() if value is None]
+    if len(hidden) == 1:
+        visible = sorted((count, answer) for answer, count in counts.items() if shown_counts[answer] is not None)
+        if visible:
+            shown_counts[visible[0][1]] = None
+    return shown_counts

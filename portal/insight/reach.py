@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
-from portal.domain.reach import AGE_BANDS, QUESTIONS, shown
+from portal.domain.reach import AGE_BANDS, QUESTIONS, shown, suppressed
 from portal.extensions import Model, db
 
 
@@ -78,10 +78,9 @@ def summary() -> tuple[int | None, dict[str, dict[str, int | None]]]:
     )
     counts = {(question, answer): int(number) for question, answer, number in db.session.execute(counted)}
     answers = {
-        name: {
-            answer: shown(counts.get((name, answer), 0))
-            for answer in (AGE_BANDS if name == "age_band" else QUESTIONS[name])
-        }
+        name: suppressed(
+            {answer: counts.get((name, answer), 0) for answer in (AGE_BANDS if name == "age_band" else QUESTIONS[name])}
+        )
         for name in asked
     }
     return shown(counts.get(("*", "*"), 0)), answers
