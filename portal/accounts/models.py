@@ -37,6 +37,8 @@ class User(UserMixin, Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     language: Mapped[str | None] = mapped_column(sa.String(8))
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # Whether they have answered the optional "about you" questions (only that: nothing leads to their answers).
+    answered_about_you: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

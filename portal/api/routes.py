@@ -30,6 +30,19 @@ def open_to_everyone(response: Any) -> Any:
     return response
 
 
+@bp.get("")
+@public
+@bp.response(200, schemas.Index)
+def index() -> dict[str, Any]:
+    """What is here: each list's address, and the OpenAPI document that describes them."""
+    return {
+        "grants": url_for("api.list_grants", _external=True),
+        "stories": url_for("api.list_stories", _external=True),
+        "pots": url_for("api.list_pots", _external=True),
+        "openapi": url_for("api-docs.openapi_json", _external=True),
+    }
+
+
 def _pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 

@@ -99,3 +99,10 @@ class PotTotals(Schema):
 
 class PotList(Schema):
     pots = fields.List(fields.Nested(PotTotals), required=True)
+
+
+class Index(Schema):
+    grants = fields.String(required=True)
+    stories = fields.String(required=True)
+    pots = fields.String(required=True)
+    openapi = fields.String(required=True)

@@ -40,10 +40,19 @@ class GeoCodeType(StrEnum):
 
 # ONS codes: a letter for the nation, two digits for the kind of area, six digits.
 GEO_CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
+# What each kind of area's ONS codes start with (wards in England, Wales, Scotland, Northern Ireland; councils).
+GEO_CODE_STARTS = {
+    GeoCodeType.WARD: ("E05", "W05", "S13", "N08"),
+    GeoCodeType.UNITARY: ("E06", "W06", "S12"),
+    GeoCodeType.DISTRICT: ("E07",),
+    GeoCodeType.METROPOLITAN: ("E08",),
+    GeoCodeType.LONDON_BOROUGH: ("E09",),
+    GeoCodeType.COUNTY: ("E10",),
+}
 
 
-def grant_id(prefix: str, reference: str) -> str:
-    return f"{prefix}-{reference}"
+def grant_id(prefix: str, award_id: int) -> str:
+    return f"{prefix}-AWD-{award_id}"
 
 
 def individual_id(prefix: str, award_id: int) -> str:

@@ -45,7 +45,7 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
         return text
 
     writer.writerow(header)
-    yield flushed()
+    yield "\ufeff" + flushed()  # a byte-order mark, so a spreadsheet reads the file as UTF-8
     for number, row in enumerate(rows, start=1):
         writer.writerow([spreadsheet_safe(value) for value in row])
         if number % 200 == 0:

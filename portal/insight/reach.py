@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.accounts.models import User
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
 from portal.domain.reach import AGE_BANDS, QUESTIONS, shown, suppressed
@@ -54,12 +56,23 @@ def choose_questions(questions: list[str]) -> None:
 
 
 @transactional
-def save_answers(answers: dict[str, str | None]) -> None:
-    """Keep one person's answers. Nothing says who gave them or about which idea."""
+def save_answers(answers: dict[str, str | None], person: Any = None) -> bool:
+    """Keep one person's answers, once: their account only says that they answered (so they are not counted twice),
+    and nothing says who gave which answers or about which idea. False if they had answered already."""
+    if person is not None:
+        marked = db.session.execute(
+            sa.update(User)
+            .where(User.id == person.id, User.answered_about_you.is_(False))
+            .values(answered_about_you=True)
+            .execution_options(synchronize_session=False)
+        )
+        if not marked.rowcount:  # type: ignore[attr-defined]
+            return False
     allowed = {"age_band": AGE_BANDS, **{q: QUESTIONS[q] for q in chosen_questions()}}
     kept = {name: value for name, value in answers.items() if name in allowed and value in allowed[name]}
     if kept:
         db.session.add(AboutYou(month=utcnow().strftime("%Y-%m"), **kept))
+    return True
 
 
 def summary() -> tuple[int | None, dict[str, dict[str, int | None]]]:

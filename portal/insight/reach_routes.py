@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.validators import Optional
@@ -18,7 +19,6 @@ from portal.domain.roles import Role
 from portal.insight import reach
 
 bp = Blueprint("reach", __name__)
-GIVEN = "about_you_given"  # in the session only: nothing stored says who answered
 
 
 def answer_names() -> dict[str, dict[str, str]]:
@@ -78,6 +78,8 @@ class AboutYouForm(Form):
 @bp.route("/about-you", methods=["GET", "POST"])
 @signed_in
 def about_you() -> Any:
+    if current_user.answered_about_you:
+        return render_template("insight/about_you_done.html")
     asked = ["age_band", *reach.chosen_questions()]
     form = AboutYouForm()
     names, questions = answer_names(), question_names()
@@ -86,8 +88,7 @@ def about_you() -> Any:
         field.label.text = questions[name]
         field.choices = [SelectChoice(value, text) for value, text in names[name].items()]
     if form.validate_on_submit():
-        reach.save_answers({name: getattr(form, name).data for name in asked})
-        session[GIVEN] = True
+        reach.save_answers({name: getattr(form, name).data for name in asked}, current_user)
         flash(_("Thank you. Your answers are kept apart from your idea."), "success")
         return redirect(url_for("applications.list_ideas"))
     return render_template("insight/about_you.html", form=form, asked=asked)

@@ -104,7 +104,12 @@ class ReportForm(Form):
 @bp.route("/report", methods=["GET", "POST"])
 @officers_and_viewers
 def new_report() -> Any:
-    form = ReportForm(period="this-financial-year") if request.method == "GET" else ReportForm()
+    if request.method == "GET":  # start from what the dashboard showed
+        period = request.args.get("period", "all")
+        chosen = request.args.get("neighbourhood", type=int)
+        form = ReportForm(period=period if period in PERIODS else "all", neighbourhoods=[chosen] if chosen else [])
+    else:
+        form = ReportForm()
     form.neighbourhoods.choices = [SelectChoice(n, name) for n, name in services.neighbourhood_choices()]
     if form.validate_on_submit():
         start, end = period_dates(form.period.data)

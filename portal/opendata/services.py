@@ -26,6 +26,7 @@ from portal.common.time import utcnow
 from portal.common.transactions import transactional
 from portal.domain.open_data import (
     GEO_CODE_PATTERN,
+    GEO_CODE_STARTS,
     ORG_ID_PATTERN,
     PREFIX_PATTERN,
     PURPOSES,
@@ -112,6 +113,8 @@ def check_geo_code(code: str, code_type: str) -> str | None:
         return "geo_code_type_missing"
     if not GEO_CODE_PATTERN.match(code):
         return "geo_code_format"
+    if not code.startswith(GEO_CODE_STARTS[GeoCodeType(code_type)]):
+        return "geo_code_kind"
     return None
 
 
@@ -183,7 +186,9 @@ def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str
     prefix, application, place = settings.prefix, row.application, row.neighbourhood
     individual = _is_individual(application)
     data: dict[str, Any] = {
-        "id": grant_id(prefix, application.reference or f"A{application.id}"),
+        # The award's own number, not the idea's reference: that is on the resident's receipt and emails, and would
+        # let anyone who has seen them find the grant.
+        "id": grant_id(prefix, row.award.id),
         "title": f"{programme} grant to an individual" if individual else (application.idea_name or programme),
         "description": (
             f"A small grant from {programme} to a resident of {place.name} for an activity in their neighbourhood."

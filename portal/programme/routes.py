@@ -65,6 +65,10 @@ GEO_CODE_TEXT = {
     "geo_code_missing": ("geo_code", lambda: _("Enter the code of the area, or choose No code")),
     "geo_code_type_missing": ("geo_code_type", lambda: _("Select what kind of area the code is for")),
     "geo_code_format": ("geo_code", lambda: _("Enter an ONS code: a letter and 8 numbers, like E05011111")),
+    "geo_code_kind": (
+        "geo_code_type",
+        lambda: _("The code is not for this kind of area: a ward's code starts E05, a county's E10"),
+    ),
 }
 
 

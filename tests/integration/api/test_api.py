@@ -46,7 +46,7 @@ def conforms(client):
 
 def test_the_document_describes_every_api_path(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert set(document["paths"]) == {"/api/v1/grants", "/api/v1/stories", "/api/v1/pots"}
+    assert set(document["paths"]) == {"/api/v1", "/api/v1/grants", "/api/v1/stories", "/api/v1/pots"}
     assert all("get" in item and len(item) == 1 for item in document["paths"].values())  # read-only
 
 
@@ -57,10 +57,7 @@ def test_grants_and_pots_match_the_document_and_the_open_data(client, conforms):
     assert (data["page"], data["pages"], data["total"]) == (1, 1, 2)
     from_file = json.loads(client.get("/open-data/grants.json").get_data(as_text=True))["grants"]
     assert data["grants"] == from_file
-    assert {g["id"] for g in data["grants"]} == {
-        f"{PREFIX}-{person.application.reference}",
-        f"{PREFIX}-{group.application.reference}",
-    }
+    assert {g["id"] for g in data["grants"]} == {f"{PREFIX}-AWD-{person.award.id}", f"{PREFIX}-AWD-{group.award.id}"}
     assert conforms("/api/v1/grants", client.get("/api/v1/grants?page=2"))["grants"] == []
     pots = conforms("/api/v1/pots", client.get("/api/v1/pots"))["pots"]
     mine = next(p for p in pots if p["id"] == person.application.pot_id)
@@ -100,3 +97,10 @@ def test_the_api_is_rate_limited_and_open_to_other_sites(client):
     assert codes.count(200) == 119 and codes[-1] == 429
     limited = client.get("/api/v1/pots")
     assert limited.status_code == 429 and limited.get_json()["code"] == 429
+
+
+def test_the_api_front_page_lists_what_is_there(client, conforms):
+    index = conforms("/api/v1", client.get("/api/v1"))
+    for name in ("grants", "stories", "pots", "openapi"):
+        assert client.get(index[name].replace("http://localhost", "")).status_code in (200, 404), name
+    assert index["openapi"].endswith("/api/v1/openapi.json")

@@ -41,6 +41,10 @@ def test_a_resident_may_answer_after_sending_and_nothing_links_the_answers_to_th
     assert columns == {"id", "month", "age_band", "disability", "ethnic_group", "sex", "carer"}
     assert len(kept.month) == 7 and not kept.id.isdigit()
     assert "Answer a few questions about you" not in text(client.get(f"/ideas/{application.id}/sent"))
+    # Once each: a second go is not counted again.
+    assert "You have already answered these questions" in text(client.get("/about-you"))
+    post_form(client, "/about-you", {"age_band": "25_34"}, token_from="/ideas")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AboutYou)) == 1
     # The panel's page for the idea shows nothing of it.
     member(client, application.pot)
     panel = text(client.get(f"/panels/{application.pot.neighbourhood_id}/ideas/{application.id}"))

@@ -21,7 +21,9 @@ from tests.integration.stories.helpers import paid_award
 def rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())  # a spreadsheet reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_programme_officers_get_ideas_decisions_and_awards(client):

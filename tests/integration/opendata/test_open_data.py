@@ -89,9 +89,11 @@ def test_the_package_validates_with_a_grant_to_a_person_and_one_to_a_group(clien
     errors = sorted(package_validator.iter_errors(data), key=lambda e: e.path)
     assert errors == [], [f"{list(e.path)}: {e.message}" for e in errors]
     grants = {g["id"]: g for g in data["grants"]}
-    assert set(grants) == {f"{PREFIX}-{person.application.reference}", f"{PREFIX}-{group.application.reference}"}
+    assert set(grants) == {f"{PREFIX}-AWD-{person.award.id}", f"{PREFIX}-AWD-{group.award.id}"}
+    # Not the idea's reference: that is on the resident's receipt and would let anyone who saw it find the grant.
+    assert person.application.reference not in json.dumps(data)
 
-    to_person = grants[f"{PREFIX}-{person.application.reference}"]
+    to_person = grants[f"{PREFIX}-AWD-{person.award.id}"]
     assert to_person["recipientIndividual"] == {"id": f"{PREFIX}-IND-{person.award.id}", "name": "Individual Recipient"}
     assert "recipientOrganization" not in to_person
     assert to_person["title"] == "Small Sparks grant to an individual"  # generic: nothing of the idea or the person
@@ -102,7 +104,7 @@ def test_the_package_validates_with_a_grant_to_a_person_and_one_to_a_group(clien
     assert to_person["amountAwarded"] == 200 and to_person["amountDisbursed"] == 200 and to_person["currency"] == "GBP"
     assert to_person["fundingOrganization"] == [{"id": "GB-CHC-1096892", "name": "Leeds Community Foundation"}]
 
-    to_group = grants[f"{PREFIX}-{group.application.reference}"]
+    to_group = grants[f"{PREFIX}-AWD-{group.award.id}"]
     assert to_group["recipientOrganization"][0]["id"] == f"{PREFIX}-GRP-{group.application.id}"
     assert "recipientIndividual" not in to_group and "toIndividualsDetails" not in to_group
     assert to_group["amountAwarded"] == 90 and "amountDisbursed" not in to_group
@@ -153,10 +155,10 @@ def test_the_csv_has_the_standard_s_columns_and_cannot_run_in_a_spreadsheet(clie
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 2
     by_id = {row["Identifier"]: row for row in rows}
-    row = by_id[f"{PREFIX}-{group.application.reference}"]
+    row = by_id[f"{PREFIX}-AWD-{group.award.id}"]
     assert row["Recipient Org:Name"].startswith("'=HYPERLINK")  # formula neutralised
     assert row["Beneficiary Location:Geographic Code"] == "E05011111"
-    individual = by_id[f"{PREFIX}-{person.application.reference}"]
+    individual = by_id[f"{PREFIX}-AWD-{person.award.id}"]
     assert individual["Recipient Ind:Name"] == "Individual Recipient"
     assert individual["To Individuals Details:Grant Purpose"] == "GTIP150;GTIP160"
     assert individual["Amount Awarded"] == "200" and individual["Award Date"]
@@ -167,7 +169,7 @@ def test_only_accepted_awards_are_published_and_nothing_before_the_settings_are_
     assert client.get("/open-data/grants.json").status_code == 404
     assert "has not published its grants yet" in client.get("/open-data").get_data(as_text=True)
     publish_settings()
-    assert [g["id"] for g in package(client)["grants"]] == [f"{PREFIX}-{offered.application.reference}"]
+    assert [g["id"] for g in package(client)["grants"]] == [f"{PREFIX}-AWD-{offered.award.id}"]
     offered.award.status = "declined"
     db.session.commit()
     # A package with no grants is not a valid 360Giving file: the page says so rather than publish one.
@@ -238,6 +240,8 @@ def test_a_neighbourhood_s_area_code_is_checked(client):
     explained(post_form(client, "/programme/neighbourhoods/new", form), "Enter an ONS code", kept=["Gipton Hub"])
     form["geo_code"], form["geo_code_type"] = "e05001234", ""
     explained(post_form(client, "/programme/neighbourhoods/new", form), "Select what kind of area the code is for")
+    form["geo_code_type"] = "CTY"  # a ward's code (E05…) is not a county's
+    explained(post_form(client, "/programme/neighbourhoods/new", form), "The code is not for this kind of area")
     form["geo_code_type"] = "WD"
     assert post_form(client, "/programme/neighbourhoods/new", form).status_code == 302
     from portal.programme.services import list_neighbourhoods
