@@ -139,6 +139,7 @@ def test_your_ideas_is_paged_newest_first(client):
     first = client.get("/ideas").get_data(as_text=True)
     assert "Idea number 0<" in first and "Idea number 19<" in first and "Idea number 20<" not in first
     assert "Page 1 of 3" in first
+    assert "Find a neighbourhood taking ideas" in first  # a way to start another idea, above the list
     third = client.get("/ideas?page=3").get_data(as_text=True)
     assert "Idea number 44<" in third and "Idea number 39<" not in third
     assert client.get("/ideas?page=zebra").status_code == 200
