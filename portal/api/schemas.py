@@ -46,8 +46,10 @@ class Grant(Schema):
     title = fields.String(required=True)
     description = fields.String(required=True)
     currency = fields.String(required=True, metadata={"example": "GBP"})
-    amountAwarded = fields.Float(required=True, metadata={"description": "Pounds"})
-    amountDisbursed = fields.Float(metadata={"description": "Pounds paid so far"})
+    # Passed through as the open-data file writes them: pounds made exactly from integer pence at that boundary
+    # (portal.domain.open_data.amount), a whole number where there are no pence. No float arithmetic here.
+    amountAwarded = fields.Raw(required=True, metadata={"type": "number", "description": "Pounds"})
+    amountDisbursed = fields.Raw(metadata={"type": "number", "description": "Pounds paid so far"})
     awardDate = fields.String(required=True, metadata={"format": "date"})
     recipientIndividual = fields.Nested(Named)
     recipientOrganization = fields.List(fields.Nested(Named))

@@ -4,8 +4,6 @@ nobody's bank details are here), every cell is safe to open in a spreadsheet, an
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,7 +14,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.spreadsheet import spreadsheet_safe
+from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
 from portal.extensions import db
 from portal.panels.models import Decision
@@ -35,22 +33,7 @@ def _rows(query: Any) -> Iterator[Any]:
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flushed() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(header)
-    yield "\ufeff" + flushed()  # a byte-order mark, so a spreadsheet reads the file as UTF-8
-    for number, row in enumerate(rows, start=1):
-        writer.writerow([spreadsheet_safe(value) for value in row])
-        if number % 200 == 0:
-            yield flushed()
-    yield flushed()
+    return csv_lines(header, rows, byte_order_mark=True)
 
 
 def _day(moment: Any) -> str:

@@ -7,8 +7,6 @@ group is named by its group name, and places go no finer than the neighbourhood'
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.spreadsheet import spreadsheet_safe
+from portal.common.spreadsheet import csv_lines
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
 from portal.domain.open_data import (
@@ -290,18 +288,5 @@ def _pick(data: Any, path: tuple[str | int, ...]) -> Any:
 def grants_csv() -> Iterator[str]:
     """The same grants as CSV, one row each, with a spreadsheet's formula characters neutralised."""
     settings, programme = get_settings(), _programme()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow([title for title, _ in CSV_COLUMNS])
-    yield flush()
-    for row in _grant_rows():
-        data = grant(row, settings, programme)
-        writer.writerow([spreadsheet_safe(_pick(data, path)) for _, path in CSV_COLUMNS])
-        yield flush()
+    rows = ([_pick(grant(row, settings, programme), path) for _, path in CSV_COLUMNS] for row in _grant_rows())
+    return csv_lines([title for title, _ in CSV_COLUMNS], rows)
