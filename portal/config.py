@@ -113,6 +113,9 @@ class Config:
 
     FORCE_HTTPS = False
     HSTS = False
+    # Drawing a PDF or calling the file store while a database transaction is open: "raise" (development and
+    # tests) or "log" (production: the fault is logged as an error and the work goes on).
+    OUTSIDE_WORK_IN_TRANSACTION = "raise"
 
 
 class TestConfig(Config):
@@ -138,6 +141,7 @@ class ProductionConfig(Config):
     SHOW_DEV_OUTBOX = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     HSTS = True
+    OUTSIDE_WORK_IN_TRANSACTION = "log"
 
     @classmethod
     def check(cls) -> None:

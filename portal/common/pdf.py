@@ -1,14 +1,23 @@
-"""PDFs from templates with WeasyPrint: tagged (PDF/UA-1) so screen readers get the title, language and headings."""
+"""PDFs from templates with WeasyPrint: tagged (PDF/UA-1) so screen readers get the title, language and headings.
+
+Every PDF is drawn here, and never while the database session holds a transaction open (drawing takes from
+milliseconds to minutes): callers gather what a document needs into plain values, end their transaction
+(`finish_reading`, or return from a @transactional service), then draw.
+"""
 
 from __future__ import annotations
 
 from contextlib import nullcontext
 from typing import Any
 
-from flask import Response, render_template
-from flask_babel import force_locale
+from flask import Response, current_app
+from flask_babel import force_locale, get_locale
 from weasyprint import HTML
-from weasyprint.urls import URLFetchingError
+from weasyprint.document import Document
+from weasyprint.urls import URLFetcher, URLFetchingError
+
+from portal.common.email import rendering_context
+from portal.common.transactions import refuse_inside_transaction
 
 
 def no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -16,12 +25,54 @@ def no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise URLFetchingError(f"PDFs do not load outside resources: {url[:40]}")
 
 
+# Photos travel inside the HTML as data: addresses; nothing is fetched from anywhere else.
+only_embedded = URLFetcher(allowed_protocols={"data"})
+
+
+def pdf_html(template: str, *, language: str | None = None, **context: Any) -> str:
+    """A template under templates/pdf/ rendered to HTML, in `language` when given (a PDF about an idea is in the
+    idea's language, whoever downloads it).
+
+    The page layout's context (navigation, the signed-in person) is not used: a PDF shows only what it is given,
+    so rendering it cannot reach back into the database.
+    """
+    refuse_inside_transaction("drawing a PDF")
+    with rendering_context(), force_locale(language) if language else nullcontext():
+        current = str(get_locale() or "en")
+        values = {
+            "config": current_app.config,
+            "current_language": current,
+            "is_rtl": current in current_app.config["RTL_LANGUAGES"],
+            **context,
+        }
+        html = current_app.jinja_env.get_template(template).render(values)
+    refuse_inside_transaction("drawing a PDF (the template loaded rows from the database)")
+    return html
+
+
+def layout_pdf(html: str, *, url_fetcher: Any = no_fetching) -> Document:
+    """Lay out HTML as pages, to be written with write_document (or joined with others)."""
+    refuse_inside_transaction("drawing a PDF")
+    return HTML(string=html, url_fetcher=url_fetcher).render()
+
+
+def write_document(document: Document, *, tagged: bool = True, **options: Any) -> bytes:
+    """A laid-out document as PDF bytes: tagged PDF/UA-1 unless it is a part to be joined with others. Other
+    options go to WeasyPrint's write_pdf."""
+    refuse_inside_transaction("drawing a PDF")
+    if tagged:
+        options["pdf_variant"] = "pdf/ua-1"
+    return document.write_pdf(**options)  # type: ignore[no-any-return]
+
+
+def draw_pdf(html: str, *, url_fetcher: Any = no_fetching, tagged: bool = True, **options: Any) -> bytes:
+    """HTML drawn as a PDF."""
+    return write_document(layout_pdf(html, url_fetcher=url_fetcher), tagged=tagged, **options)
+
+
 def render_pdf(template: str, *, language: str | None = None, **context: Any) -> bytes:
-    """Render a Jinja template under templates/pdf/ to PDF bytes, in `language` when given (a PDF about an idea is
-    in the idea's language, whoever downloads it)."""
-    with force_locale(language) if language else nullcontext():
-        html = render_template(template, **context)
-    return HTML(string=html, url_fetcher=no_fetching).write_pdf(pdf_variant="pdf/ua-1")
+    """A template under templates/pdf/ drawn as a tagged PDF, from the plain values in context."""
+    return draw_pdf(pdf_html(template, language=language, **context))
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 
 from flask import current_app
 
+from portal.common.transactions import refuse_inside_transaction
+
 DEFAULT_S3_REGION = "eu-west-2"
 _KEY = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 _MAX_KEY_LENGTH = 1024  # S3's own limit, so a key that works in a folder also works in a bucket
@@ -180,11 +182,35 @@ def storage_from_config(config: Mapping[str, Any]) -> Storage:
     return LocalFolderStorage(config["UPLOAD_FOLDER"])
 
 
+class OutsideTransactions:
+    """A store that refuses to be called while the database session holds a transaction open: an upload or a
+    download can take seconds, and no lock (nor SQLite's write lock) may be held meanwhile."""
+
+    def __init__(self, store: Storage) -> None:
+        self.store = store
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        refuse_inside_transaction("storing a file")
+        self.store.put(key, data, content_type)
+
+    def get(self, key: str) -> bytes:
+        refuse_inside_transaction("reading a stored file")
+        return self.store.get(key)
+
+    def delete(self, key: str) -> None:
+        refuse_inside_transaction("deleting a stored file")
+        self.store.delete(key)
+
+    def exists(self, key: str) -> bool:
+        refuse_inside_transaction("looking for a stored file")
+        return self.store.exists(key)
+
+
 def get_storage() -> Storage:
-    """The app's one store, made on first use and kept in app.extensions["storage"]."""
+    """The app's one store, made on first use and kept in app.extensions["storage"]; every call refuses to run
+    inside a database transaction."""
     extensions = current_app.extensions
     if "storage" not in extensions:
         # setdefault: if two threads get here at once, both go on with the same store.
         extensions.setdefault("storage", storage_from_config(current_app.config))
-    storage: Storage = extensions["storage"]
-    return storage
+    return OutsideTransactions(extensions["storage"])

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from flask import current_app, has_app_context
 from sqlalchemy.sql import Select
 
 from portal.extensions import db
@@ -69,3 +70,37 @@ def locked(statement: Select[Any]) -> Select[Any]:
     request to commit, go on with its stale copy: a double click would send an idea twice.
     """
     return statement.with_for_update().execution_options(populate_existing=True)
+
+
+class WorkInsideTransaction(RuntimeError):
+    """Slow work, or a call to another system, was asked for while this session held a database transaction open."""
+
+
+def refuse_inside_transaction(what: str) -> None:
+    """Slow work and other systems (drawing a PDF, reading or writing a stored file) never run while the session
+    holds a transaction open: its locks, or SQLite's whole-database write lock, would be held for as long as they
+    take, and objects read after a commit would quietly open a new transaction and load row by row.
+
+    Raises WorkInsideTransaction in development and tests; in production (OUTSIDE_WORK_IN_TRANSACTION = "log") the
+    fault is logged as an error and the work goes on, so a resident is not turned away for our mistake.
+    """
+    if not has_app_context() or "sqlalchemy" not in current_app.extensions or not db.session().in_transaction():
+        return
+    if current_app.config.get("OUTSIDE_WORK_IN_TRANSACTION", "raise") == "log":
+        log.error("%s while a database transaction is open", what)
+        return
+    raise WorkInsideTransaction(f"{what} while a database transaction is open: gather plain values, then finish_reading()")
+
+
+def finish_reading() -> None:
+    """End the transaction a view or job opened by reading, so slow work can follow with nothing held open.
+
+    Objects read so far are expired: gather what the slow work needs into plain values first. Refuses (RuntimeError)
+    inside a unit of work, or when the session holds changes that were never committed.
+    """
+    session = db.session
+    if session.info.get("in_unit_of_work"):
+        raise RuntimeError("finish_reading inside a unit of work: do the slow work after the service returns")
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("finish_reading with changes not committed: write them through a @transactional service")
+    session.rollback()
