@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,16 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.constraints import one_of
 from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.status import claim_status, set_status_where
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
+from portal.domain.background import MailStatus
 from portal.extensions import Model, db
 
-
-class MailStatus(StrEnum):
-    QUEUED = "queued"  # waiting for delivery (or for its next try)
-    SENDING = "sending"  # claimed by a worker
-    SENT = "sent"
-    FAILED = "failed"  # every try failed; `last_error` says why
+__all__ = ["MailStatus", "OutboxMessage", "send_email"]
 
 
 class OutboxMessage(Model):
@@ -110,14 +106,14 @@ class _Claimed:
 @transactional
 def _claim(message_id: int) -> _Claimed | None:
     """Compare-and-set queued → sending, so two workers given the same message never both send it."""
-    now = utcnow()
-    claimed = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value)
-        .values(status=MailStatus.SENDING.value, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not claim_status(
+        OutboxMessage,
+        message_id,
+        MailStatus.QUEUED,
+        MailStatus.SENDING,
+        claimed_at=utcnow(),
+        attempts=OutboxMessage.attempts + 1,
+    ):
         return None
     row = db.session.execute(
         sa.select(
@@ -135,17 +131,12 @@ def _claim(message_id: int) -> _Claimed | None:
 
 @transactional
 def _finish(message_id: int, status: MailStatus, error: str | None = None, retry_in: float = 0) -> None:
-    values: dict[str, Any] = {"status": status.value, "last_error": error}
+    values: dict[str, Any] = {"last_error": error}
     if status is MailStatus.SENT:
         values["sent_at"] = utcnow()
     if status is MailStatus.QUEUED:
         values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.SENDING.value)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    claim_status(OutboxMessage, message_id, MailStatus.SENDING, status, **values)
 
 
 DELIVERY_RETRIES = 5
@@ -191,11 +182,8 @@ def sweep_outbox() -> int:
 @transactional
 def _sweep(now: datetime) -> int:
     stale = now - STUCK_AFTER
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.status == MailStatus.SENDING.value, OutboxMessage.claimed_at < stale)
-        .values(status=MailStatus.QUEUED.value, next_attempt_at=now)
-        .execution_options(synchronize_session=False)
+    set_status_where(
+        OutboxMessage, [OutboxMessage.claimed_at < stale], MailStatus.SENDING, MailStatus.QUEUED, next_attempt_at=now
     )
     due = list(
         db.session.execute(
@@ -228,9 +216,4 @@ def rendering_context() -> Iterator[None]:
 @transactional
 def requeue_failed_message(message_id: int) -> None:
     """Give a message that failed every try another round of tries (after the mail server is fixed)."""
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.FAILED.value)
-        .values(status=MailStatus.QUEUED.value, attempts=0, next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    claim_status(OutboxMessage, message_id, MailStatus.FAILED, MailStatus.QUEUED, attempts=0, next_attempt_at=utcnow())

@@ -3,12 +3,14 @@ another request changes nothing and says so, instead of overwriting what the oth
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.domain.background import FileStatus, MailStatus, move_file, move_mail
 from portal.domain.payments import PaymentStatus, RunStatus, move_payment, move_run
 from portal.domain.states import (
     ApplicationStatus,
@@ -80,3 +82,35 @@ def change_photo_status(photo: Any, target: PhotoStatus) -> None:
     expected = PhotoStatus(photo.status)
     move_photo(expected, target)
     _compare_and_set(photo, expected, target)
+
+
+# Work done in the background, claimed and finished by id -----------------------------------------------------------
+
+_TABLES: dict[type[StrEnum], Callable[[Any, Any], Any]] = {FileStatus: move_file, MailStatus: move_mail}
+
+
+def set_status_where(
+    model: Any, conditions: Iterable[Any], expected: StrEnum | Iterable[StrEnum], target: StrEnum, **values: Any
+) -> int:
+    """Move every row of model matching conditions whose status is one of expected to target (with values), in one
+    UPDATE that names the statuses it expects. Each expected → target move must be in the state table (raises
+    InvalidTransition otherwise, before the database is asked). Returns how many rows moved: 0 when another worker
+    or request got there first, which a job takes as "nothing to do"."""
+    expecting = [expected] if isinstance(expected, StrEnum) else list(expected)
+    move = _TABLES[type(target)]
+    for current in expecting:
+        move(current, target)
+    result = db.session.execute(
+        sa.update(model)
+        .where(*conditions, model.status.in_([current.value for current in expecting]))
+        .values(status=target.value, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_status(
+    model: Any, row_id: int, expected: StrEnum | Iterable[StrEnum], target: StrEnum, **values: Any
+) -> bool:
+    """As set_status_where, for the one row with this id: True if this caller moved it."""
+    return set_status_where(model, [model.id == row_id], expected, target, **values) == 1

@@ -89,7 +89,9 @@ def refuse_inside_transaction(what: str) -> None:
     if current_app.config.get("OUTSIDE_WORK_IN_TRANSACTION", "raise") == "log":
         log.error("%s while a database transaction is open", what)
         return
-    raise WorkInsideTransaction(f"{what} while a database transaction is open: gather plain values, then finish_reading()")
+    raise WorkInsideTransaction(
+        f"{what} while a database transaction is open: gather plain values, then finish_reading()"
+    )
 
 
 def finish_reading() -> None:

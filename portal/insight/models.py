@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
+from portal.domain.background import FileStatus
 from portal.extensions import Model
-from portal.payments.models import ExportStatus
 
 
 class Report(Model):
     __tablename__ = "reports"
-    __table_args__ = (one_of("status", ExportStatus),)
+    __table_args__ = (one_of("status", FileStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(sa.String(30))
@@ -23,7 +23,7 @@ class Report(Model):
     ends_on: Mapped[date | None] = mapped_column(sa.Date)
     neighbourhood_ids: Mapped[str] = mapped_column(sa.String(400), default="")  # comma-separated; empty: all
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
-    status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
+    status: Mapped[str] = mapped_column(sa.String(10), default=FileStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(sa.Integer, default=0)  # 0 to 100
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     filename: Mapped[str] = mapped_column(sa.String(120))

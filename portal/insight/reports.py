@@ -18,15 +18,16 @@ from portal.applications.models import Application
 from portal.common import audit
 from portal.common.email import rendering_context
 from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.status import claim_status
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
+from portal.domain.background import FileStatus
 from portal.domain.roles import Role
 from portal.domain.stories import StoryStatus
 from portal.extensions import db
 from portal.insight import services
 from portal.insight.models import Report
-from portal.payments.models import ExportStatus
 from portal.programme.models import Pot
 from portal.stories.models import Story
 from portal.stories.services import PUBLIC_CONSENTS, public_photos
@@ -84,22 +85,31 @@ def reports_of(person: User, limit: int = 10) -> list[Report]:
 
 
 @transactional
-def _set(report_id: int, **values: Any) -> bool:
-    done = db.session.execute(
-        sa.update(Report).where(Report.id == report_id).values(**values).execution_options(synchronize_session=False)
+def _set_progress(report_id: int, percent: int) -> None:
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.id == report_id, Report.status == FileStatus.RUNNING.value)
+        .values(progress=percent)
+        .execution_options(synchronize_session=False)
     )
-    return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 @transactional
 def _claim(report_id: int) -> bool:
-    claimed = db.session.execute(
-        sa.update(Report)
-        .where(Report.id == report_id, Report.status.in_([ExportStatus.QUEUED.value, ExportStatus.FAILED.value]))
-        .values(status=ExportStatus.RUNNING.value, progress=5, error=None)
-        .execution_options(synchronize_session=False)
+    return claim_status(
+        Report, report_id, (FileStatus.QUEUED, FileStatus.FAILED), FileStatus.RUNNING, progress=5, error=None
     )
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+@transactional
+def _finish(report_id: int, content: bytes | None, error: str | None = None) -> None:
+    """Running → ready (with the PDF) or failed (with why). A report this worker no longer holds is left alone."""
+    if content is None:
+        claim_status(Report, report_id, FileStatus.RUNNING, FileStatus.FAILED, error=error, finished_at=utcnow())
+    else:
+        claim_status(
+            Report, report_id, FileStatus.RUNNING, FileStatus.READY, progress=100, content=content, finished_at=utcnow()
+        )
 
 
 @job(retries=2, retry_delay=30)
@@ -112,10 +122,10 @@ def make_report(report_id: int) -> None:
         assert report is not None
         filters = services.Filters(start=report.starts_on, end=report.ends_on, neighbourhood_ids=report.neighbourhoods)
         board = services.build(filters)
-        _set(report_id, progress=30)
+        _set_progress(report_id, 30)
         chosen = _stories(filters)
         photos = {story.id: [_embedded(photo) for photo in public_photos(story)][:2] for story in chosen}
-        _set(report_id, progress=60)
+        _set_progress(report_id, 60)
         language, period = report.language, report.period
         db.session.commit()  # nothing held open while the PDF is drawn
         with rendering_context():
@@ -138,9 +148,9 @@ def make_report(report_id: int) -> None:
         content = HTML(string=html, url_fetcher=only_embedded).write_pdf(pdf_variant="pdf/ua-1")
     except Exception as error:
         db.session.rollback()
-        _set(report_id, status=ExportStatus.FAILED.value, error=describe(error), finished_at=utcnow())
+        _finish(report_id, None, describe(error))
         raise
-    _set(report_id, status=ExportStatus.READY.value, progress=100, content=content, finished_at=utcnow())
+    _finish(report_id, content)
 
 
 def _stories(filters: services.Filters) -> list[Story]:

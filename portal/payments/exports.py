@@ -15,7 +15,6 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from flask import render_template
@@ -32,13 +31,15 @@ from portal.common.email import rendering_context, send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import no_fetching
 from portal.common.spreadsheet import spreadsheet_safe
+from portal.common.status import claim_status
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
+from portal.domain.background import FileStatus
 from portal.domain.payments import PaymentRefused, RunStatus, format_sort_code, mask
 from portal.domain.roles import PaymentMethod
 from portal.extensions import db
 from portal.payments import ledger, runs, services
-from portal.payments.models import ExportKind, ExportStatus, Payment, PaymentExport, PaymentRun
+from portal.payments.models import ExportKind, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Pot
 
 ROWS_PER_PAGE = 60
@@ -107,23 +108,16 @@ def request_pot_export(pot_id: int, officer: User, kind: ExportKind) -> PaymentE
 
 @transactional
 def _claim(export_id: int) -> bool:
-    claimed = db.session.execute(
-        sa.update(PaymentExport)
-        .where(
-            PaymentExport.id == export_id,
-            PaymentExport.status.in_([ExportStatus.QUEUED.value, ExportStatus.FAILED.value]),
-        )
-        .values(status=ExportStatus.RUNNING.value, progress=0, error=None)
-        .execution_options(synchronize_session=False)
+    return claim_status(
+        PaymentExport, export_id, (FileStatus.QUEUED, FileStatus.FAILED), FileStatus.RUNNING, progress=0, error=None
     )
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 @transactional
 def _set_progress(export_id: int, percent: int) -> None:
     db.session.execute(
         sa.update(PaymentExport)
-        .where(PaymentExport.id == export_id, PaymentExport.status == ExportStatus.RUNNING.value)
+        .where(PaymentExport.id == export_id, PaymentExport.status == FileStatus.RUNNING.value)
         .values(progress=percent)
         .execution_options(synchronize_session=False)
     )
@@ -131,21 +125,19 @@ def _set_progress(export_id: int, percent: int) -> None:
 
 @transactional
 def _finish(export_id: int, content: bytes | None, error: str | None = None) -> None:
-    values: dict[str, Any] = {"finished_at": utcnow()}
+    """Running → ready (with the file) or failed (with why). An export this worker no longer holds is left alone."""
     if content is None:
-        values.update(status=ExportStatus.FAILED.value, error=error)
-    else:
-        values.update(
-            status=ExportStatus.READY.value,
-            progress=100,
-            content=content,
-            content_sha256=hashlib.sha256(content).hexdigest(),
-        )
-    db.session.execute(
-        sa.update(PaymentExport)
-        .where(PaymentExport.id == export_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        claim_status(PaymentExport, export_id, FileStatus.RUNNING, FileStatus.FAILED, error=error, finished_at=utcnow())
+        return
+    claim_status(
+        PaymentExport,
+        export_id,
+        FileStatus.RUNNING,
+        FileStatus.READY,
+        progress=100,
+        content=content,
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        finished_at=utcnow(),
     )
 
 
@@ -516,7 +508,7 @@ def exports_of(run_id: int) -> list[PaymentExport]:
 def download(export: PaymentExport, officer: User) -> bytes:
     """The export's file, for a finance officer; downloading full bank details is audited each time."""
     services.finance_only(officer)
-    if export.status != ExportStatus.READY.value or export.content is None:
+    if export.status != FileStatus.READY.value or export.content is None:
         raise PaymentRefused("export_not_ready")
     if export.full_details:
         audit.record("payee.details_downloaded", actor_id=officer.id, object_type="payment_export", object_id=export.id)

@@ -12,6 +12,7 @@ from portal.awards.models import Award
 from portal.common.constraints import one_of
 from portal.common.sealed import EncryptedText, Sealed
 from portal.common.time import UTCDateTime, utcnow
+from portal.domain.background import FileStatus
 from portal.domain.payments import LIVE_PAYMENT_STATUSES, ConfirmationOfPayee, PaymentStatus, RunStatus
 from portal.domain.roles import PaymentMethod
 from portal.extensions import Model
@@ -146,13 +147,6 @@ class ExportKind(StrEnum):
     POT_CSV = "pot_csv"  # the same as CSV
 
 
-class ExportStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    READY = "ready"
-    FAILED = "failed"
-
-
 class PaymentExport(Model):
     """A file made by a background job from a payment run or a pot's ledger, kept so it can be downloaded (and made
     again, the same)."""
@@ -160,7 +154,7 @@ class PaymentExport(Model):
     __tablename__ = "payment_exports"
     __table_args__ = (
         one_of("kind", ExportKind),
-        one_of("status", ExportStatus),
+        one_of("status", FileStatus),
         sa.CheckConstraint("(run_id IS NULL) <> (pot_id IS NULL)", name="run_or_pot"),
     )
 
@@ -169,7 +163,7 @@ class PaymentExport(Model):
     pot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pots.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     full_details: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    status: Mapped[str] = mapped_column(sa.String(10), default=ExportStatus.QUEUED.value)
+    status: Mapped[str] = mapped_column(sa.String(10), default=FileStatus.QUEUED.value)
     progress: Mapped[int] = mapped_column(sa.Integer, default=0)  # 0 to 100
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     content_sha256: Mapped[str | None] = mapped_column(sa.String(64))

@@ -83,15 +83,54 @@ def test_the_database_refuses_a_value_nobody_defined(db_session, table, values):
     db.session.execute(sa.text("ROLLBACK TO SAVEPOINT before_bad_value"))
 
 
+def status_writes(tree: ast.AST) -> list[int]:
+    """Lines that set a status outside portal.common.status: `row.status = …`, `update(…).values(status=…)`,
+    `.values({"status": …})`, and a dict of values gathered with `values.update(status=…)` or `{"status": …}`."""
+    lines = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if any(isinstance(target, ast.Attribute) and target.attr == "status" for target in targets):
+            lines.append(node.lineno)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("values", "update")
+        ):
+            if any(keyword.arg == "status" for keyword in node.keywords):
+                lines.append(node.lineno)
+            for argument in node.args:
+                if isinstance(argument, ast.Dict) and any(
+                    isinstance(key, ast.Constant) and key.value == "status" for key in argument.keys
+                ):
+                    lines.append(node.lineno)
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            if isinstance(node.slice, ast.Constant) and node.slice.value == "status":
+                lines.append(node.lineno)
+    return lines
+
+
 def test_no_code_sets_a_status_except_through_compare_and_set():
-    offenders = []
-    for path in PORTAL.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-            for target in targets:
-                if isinstance(target, ast.Attribute) and target.attr == "status":
-                    offenders.append(f"{path.relative_to(PORTAL)}:{node.lineno}")
+    offenders = [
+        f"{path.relative_to(PORTAL)}:{line}"
+        for path in PORTAL.rglob("*.py")
+        if path != PORTAL / "common" / "status.py"
+        for line in status_writes(ast.parse(path.read_text()))
+    ]
     assert offenders == [], "change statuses with portal.common.status, which names the status it expects"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "row.status = 'sent'",
+        "db.session.execute(sa.update(M).where(M.id == 1).values(status='sent'))",
+        "sa.update(M).values({'status': 'sent'})",
+        "values = {}\nvalues.update(status='ready')",
+        "values = {}\nvalues['status'] = 'ready'",
+    ],
+)
+def test_the_guard_sees_every_way_of_writing_a_status(code):
+    assert status_writes(ast.parse(code)), code
 
 
 def test_a_view_that_meets_a_status_changed_meanwhile_gets_a_plain_page(client, monkeypatch):
@@ -107,3 +146,18 @@ def test_a_view_that_meets_a_status_changed_meanwhile_gets_a_plain_page(client, 
     page = post_form(client, f"/ideas/{idea.id}/idea-name", {"idea_name": "Tea"})
     assert page.status_code == 409
     assert "Someone else changed this at the same moment" in page.get_data(as_text=True)
+
+
+def test_a_file_or_a_message_moves_only_as_its_state_table_allows(db_session):
+    from portal.common.status import claim_status
+    from portal.domain.background import FileStatus, MailStatus
+
+    message = OutboxMessage(to_address="a@example.org", subject="s", body="b")
+    db.session.add(message)
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        claim_status(OutboxMessage, message.id, MailStatus.SENT, MailStatus.SENDING)  # a sent message stays sent
+    with pytest.raises(InvalidTransition):
+        claim_status(OutboxMessage, message.id, MailStatus.QUEUED, FileStatus.READY)  # not a mail status
+    assert claim_status(OutboxMessage, message.id, MailStatus.QUEUED, MailStatus.SENDING)
+    assert not claim_status(OutboxMessage, message.id, MailStatus.QUEUED, MailStatus.SENDING)  # the race is lost
