@@ -17,6 +17,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.applications.journey import FIELD_LABELS
 from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
@@ -188,26 +189,6 @@ def service_navigation() -> list[dict[str, Any]]:
             href = url_for(endpoint)
             result.append({"text": text, "href": href, "active": request.path == href})
     return result
-
-
-# Short names for a resident's answers, as shown on check-your-answers and to staff; translated when shown.
-FIELD_LABELS = {
-    "applicant_type": _l("Who is applying"),
-    "group_name": _l("Group name"),
-    "idea_name": _l("Name of your idea"),
-    "idea_description": _l("What you want to do"),
-    "brings_together": _l("Who it brings together"),
-    "helps_area": _l("How it helps your area"),
-    "bring_head": _l("What you know"),
-    "bring_hands": _l("What you can do"),
-    "bring_heart": _l("What you care about"),
-    "help_from_others": _l("Help from others"),
-    "when_text": _l("When"),
-    "where_text": _l("Where"),
-    "contact_name": _l("Your name"),
-    "contact_method": _l("How to reach you"),
-    "contact_phone": _l("Phone number"),
-}
 
 
 def field_labels() -> dict[str, Any]:

@@ -11,6 +11,25 @@ from flask_babel import lazy_gettext as _l
 from portal.applications import forms
 from portal.applications.models import Application
 
+# Short names for a resident's answers, as shown on check-your-answers and to staff; translated when shown.
+FIELD_LABELS = {
+    "applicant_type": _l("Who is applying"),
+    "group_name": _l("Group name"),
+    "idea_name": _l("Name of your idea"),
+    "idea_description": _l("What you want to do"),
+    "brings_together": _l("Who it brings together"),
+    "helps_area": _l("How it helps your area"),
+    "bring_head": _l("What you know"),
+    "bring_hands": _l("What you can do"),
+    "bring_heart": _l("What you care about"),
+    "help_from_others": _l("Help from others"),
+    "when_text": _l("When"),
+    "where_text": _l("Where"),
+    "contact_name": _l("Your name"),
+    "contact_method": _l("How to reach you"),
+    "contact_phone": _l("Phone number"),
+}
+
 
 @dataclass(frozen=True)
 class Question:

@@ -331,11 +331,11 @@ def application_sent(application_id: int) -> Any:
 @bp.get("/ideas/<int:application_id>/receipt")
 @your_application
 def download_receipt(application_id: int) -> Any:
-    application = _application_or_404(application_id)
-    if application.reference is None:
+    receipt = services.receipt_for(application_id)
+    if receipt is None:
         return redirect(url_for("applications.check_answers", application_id=application_id))
-    pdf = render_pdf("pdf/receipt.html", application=application, language=application.language)
-    return pdf_response(pdf, f"small-spark-receipt-{application.reference}.pdf")
+    pdf = render_pdf("pdf/receipt.html", receipt=receipt, language=receipt.language)
+    return pdf_response(pdf, f"small-spark-receipt-{receipt.reference}.pdf")
 
 
 @bp.route("/ideas/<int:application_id>/save-and-come-back-later", methods=["GET", "POST"])

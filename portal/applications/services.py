@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.services import SignInRefused, get_user_by_email, normalise_email, send_sign_in_link
-from portal.applications.journey import QUESTIONS
+from portal.applications.journey import FIELD_LABELS, QUESTIONS
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
@@ -22,7 +23,7 @@ from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
-from portal.common.transactions import locked, transactional
+from portal.common.transactions import finish_reading, locked, transactional
 from portal.domain.budget import BudgetExceeded, check_award_fits
 from portal.domain.pots import is_open
 from portal.domain.references import new_reference
@@ -134,15 +135,24 @@ def start_application(user: User, pot: Pot, language: str) -> Application:
     return application
 
 
-def _editable(application: Application) -> None:
-    if application.status != ApplicationStatus.DRAFT.value:
+def _locked_draft(application: Application) -> Application:
+    """The idea's row, locked for this unit of work and read afresh, if it is still a draft.
+
+    A save and a send of the same idea (two tabs, a builder and the resident) take the same lock, so a sent idea
+    never changes: whichever comes second sees the other's result. Raises ApplicationProblem('already_sent')."""
+    locked_copy = db.session.execute(
+        locked(sa.select(Application).where(Application.id == application.id))
+    ).scalar_one()
+    db.session.expire(locked_copy, ["cost_lines"])  # the lines too may have changed while we waited
+    if locked_copy.status != ApplicationStatus.DRAFT.value:
         raise ApplicationProblem("already_sent")
+    return locked_copy
 
 
 @transactional
 def save_answers(application: Application, answers: dict[str, Any], contact_phone: str | None = None) -> None:
     """Keep the answers from one question page; raises ApplicationProblem('already_sent') once sent."""
-    _editable(application)
+    application = _locked_draft(application)
     unknown = set(answers) - ANSWER_FIELDS
     if unknown:
         raise ValueError(f"not an answer: {sorted(unknown)}")
@@ -162,7 +172,7 @@ def contact_phone(application: Application) -> str:
 @transactional
 def add_cost_line(application: Application, item: str, amount_pence: int) -> None:
     """Add one cost; raises ApplicationProblem if sent, if there are too many lines, or over the maximum award."""
-    _editable(application)
+    application = _locked_draft(application)
     if len(application.cost_lines) >= MAX_COST_LINES:
         raise ApplicationProblem("too_many_costs", limit=MAX_COST_LINES)
     if amount_pence <= 0:
@@ -175,7 +185,8 @@ def add_cost_line(application: Application, item: str, amount_pence: int) -> Non
 
 @transactional
 def remove_cost_line(application: Application, cost_line_id: int) -> None:
-    _editable(application)
+    """Take one cost out; raises ApplicationProblem('already_sent') once sent."""
+    application = _locked_draft(application)
     application.cost_lines[:] = [line for line in application.cost_lines if line.id != cost_line_id]
     application.updated_at = utcnow()
 
@@ -400,7 +411,7 @@ def ask_resident_to_confirm(application: Application, builder: User) -> None:
 
 @transactional
 def _set_consent(application: Application, builder: User, method: str, given_on: date | None) -> None:
-    _editable(application)
+    application = _locked_draft(application)
     application.consent_method = method
     application.consent_given_on = given_on
     audit.record(
@@ -457,3 +468,64 @@ def withdraw_application(application_id: int, actor: User) -> None:
         raise ApplicationProblem("not_the_applicant")
     change_application_status(application, ApplicationStatus.WITHDRAWN)
     audit.record("application.withdrawn", actor_id=actor.id, object_type="application", object_id=application.id)
+
+
+# The receipt ---------------------------------------------------------------------------------------------------------
+
+RECEIPT_ANSWERS = (
+    "contact_name",
+    "idea_name",
+    "group_name",
+    "idea_description",
+    "brings_together",
+    "helps_area",
+    "bring_head",
+    "bring_hands",
+    "bring_heart",
+    "help_from_others",
+    "when_text",
+    "where_text",
+)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a resident's receipt shows, as plain values: it is drawn after the reading transaction has ended."""
+
+    reference: str
+    language: str
+    submitted_at: datetime | None
+    neighbourhood: str
+    pot: str
+    decision_weeks: int
+    answers: tuple[tuple[Any, str], ...]  # (the question's short name, translated when drawn; the answer)
+    cost_lines: tuple[tuple[str, int], ...]
+    total_pence: int
+
+
+def receipt_for(application_id: int) -> Receipt | None:
+    """The receipt of a sent idea (None for a draft), read in one go; the reading transaction then ends, so the PDF
+    can be drawn with nothing held open."""
+    application = db.session.get(
+        Application,
+        application_id,
+        options=[joinedload(Application.pot).joinedload(Pot.neighbourhood), selectinload(Application.cost_lines)],
+    )
+    if application is None or application.reference is None:
+        finish_reading()
+        return None
+    receipt = Receipt(
+        reference=application.reference,
+        language=application.language,
+        submitted_at=application.submitted_at,
+        neighbourhood=application.pot.neighbourhood.name,
+        pot=application.pot.name,
+        decision_weeks=application.pot.neighbourhood.decision_weeks,
+        answers=tuple(
+            (FIELD_LABELS[name], getattr(application, name)) for name in RECEIPT_ANSWERS if getattr(application, name)
+        ),
+        cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
+        total_pence=application.total_pence,
+    )
+    finish_reading()
+    return receipt

@@ -35,7 +35,6 @@ def accept_award(application_id: int) -> Any:
 @your_application
 def download_award_letter(application_id: int) -> Any:
     # The community builder may download it too: for a resident without email, they pass the letter on.
-    application = get_application(application_id) or abort(404)
-    award = services.award_for(application_id) or abort(404)
-    pdf = render_pdf("pdf/award_letter.html", application=application, award=award, language=application.language)
-    return pdf_response(pdf, f"small-spark-award-{application.reference}.pdf")
+    letter = services.award_letter_for(application_id) or abort(404)
+    pdf = render_pdf("pdf/award_letter.html", letter=letter, language=letter.language)
+    return pdf_response(pdf, f"small-spark-award-{letter.reference}.pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.applications.models import Application
@@ -12,7 +13,7 @@ from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
 from portal.common import audit
 from portal.common.status import change_award_status
 from portal.common.time import utcnow
-from portal.common.transactions import locked, transactional
+from portal.common.transactions import finish_reading, locked, transactional
 from portal.domain.states import AwardStatus
 from portal.extensions import db
 from portal.programme.models import Pot
@@ -102,3 +103,50 @@ def accept_award(application_id: int, resident: User) -> Award:
     award.accepted_at = utcnow()
     audit.record("award.accepted", actor_id=resident.id, object_type="award", object_id=award.id)
     return award
+
+
+@dataclass(frozen=True)
+class AwardLetter:
+    """What an award letter shows, as plain values: it is drawn after the reading transaction has ended."""
+
+    reference: str
+    language: str
+    contact_name: str
+    idea_name: str
+    neighbourhood: str
+    pot: str
+    host_organisation: str
+    amount_pence: int
+    fast_track: bool
+    reason: str | None
+    condition: str | None
+
+
+def award_letter_for(application_id: int) -> AwardLetter | None:
+    """The award letter of an idea that has an award (None otherwise), read in one go; the reading transaction then
+    ends, so the PDF can be drawn with nothing held open."""
+    row = db.session.execute(
+        sa.select(Award, Application)
+        .join(Application, Application.id == Award.application_id)
+        .where(Award.application_id == application_id)
+        .options(joinedload(Award.decision), joinedload(Application.pot).joinedload(Pot.neighbourhood))
+    ).first()
+    letter = None
+    if row is not None:
+        award, application = row
+        decision = award.decision
+        letter = AwardLetter(
+            reference=application.reference or "",
+            language=application.language,
+            contact_name=application.contact_name or "",
+            idea_name=application.idea_name or "",
+            neighbourhood=application.pot.neighbourhood.name,
+            pot=application.pot.name,
+            host_organisation=application.pot.neighbourhood.host_organisation,
+            amount_pence=award.amount_pence,
+            fast_track=bool(decision and decision.fast_track),
+            reason=decision.reason if decision else None,
+            condition=decision.condition if decision else None,
+        )
+    finish_reading()
+    return letter
