@@ -87,7 +87,7 @@ CREATE TRIGGER late_cost_change BEFORE INSERT OR UPDATE OR DELETE ON cost_lines
 
 
 def watch_sent_ideas(app) -> None:
-    """A witness outside the portal: PostgreSQL notes every change to an idea's answers (or its costs) once it is sent."""
+    """A witness outside the portal: PostgreSQL notes each change to an idea's answers (or costs) once it is sent."""
     from portal.extensions import db
 
     with app.app_context(), db.engine.begin() as connection:
@@ -109,7 +109,9 @@ def the_idea(app, idea_id):
     with app.app_context():
         idea = db.session.get(Application, idea_id)
         sent = db.session.execute(
-            sa.select(AuditEvent).where(AuditEvent.action == "application.submitted", AuditEvent.object_id == str(idea_id))
+            sa.select(AuditEvent).where(
+                AuditEvent.action == "application.submitted", AuditEvent.object_id == str(idea_id)
+            )
         ).scalar_one_or_none()
         return {
             "status": idea.status,

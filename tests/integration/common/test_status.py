@@ -103,9 +103,13 @@ def status_writes(tree: ast.AST) -> list[int]:
                     isinstance(key, ast.Constant) and key.value == "status" for key in argument.keys
                 ):
                     lines.append(node.lineno)
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-            if isinstance(node.slice, ast.Constant) and node.slice.value == "status":
-                lines.append(node.lineno)
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == "status"
+        ):
+            lines.append(node.lineno)
     return lines
 
 
