@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
 from portal.common import audit
+from portal.common.pence import Pence, sum_pence
 from portal.common.status import change_award_status
 from portal.common.time import utcnow
 from portal.common.transactions import finish_reading, locked, transactional
@@ -29,12 +30,11 @@ class AwardRefused(Exception):
 
 def awarded_pence(pot_id: int) -> int:
     """Money promised from this pot: every award still holding money, each counted once."""
-    total = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)).where(
+    return db.session.execute(
+        sa.select(sum_pence(Award.amount_pence)).where(
             Award.pot_id == pot_id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
         )
     ).scalar_one()
-    return int(total)
 
 
 def remaining_pence(pot: Pot) -> int:
@@ -43,15 +43,15 @@ def remaining_pence(pot: Pot) -> int:
 
 def money_left_in_pots(neighbourhood_id: int) -> list[tuple[Pot, int]]:
     """Each pot of the neighbourhood with the money left in it, in one query."""
-    promised = sa.func.coalesce(sa.func.sum(Award.amount_pence), 0)
+    promised = sum_pence(Award.amount_pence)
     rows = db.session.execute(
-        sa.select(Pot, Pot.budget_pence - promised)
+        sa.select(Pot, sa.type_coerce(Pot.budget_pence - promised, Pence()))
         .outerjoin(Award, sa.and_(Award.pot_id == Pot.id, Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)))
         .where(Pot.neighbourhood_id == neighbourhood_id)
         .group_by(Pot.id)
         .order_by(Pot.name)
     ).all()
-    return [(pot, int(left)) for pot, left in rows]
+    return [(pot, left) for pot, left in rows]
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def parse_pounds(text: str) -> int:
 def format_pence(pence: int, *, always_show_pence: bool = False) -> str:
     """Show pence as '£1,250.50', or '£1,250' for whole pounds unless always_show_pence."""
     if not isinstance(pence, int) or isinstance(pence, bool):
-        raise TypeError("money is integer pence")
+        # Say what came instead: a Decimal here usually means a SQL sum not read through portal.common.pence.
+        raise TypeError(f"money is integer pence, not {type(pence).__name__} {pence!r}")
     sign = "-" if pence < 0 else ""
     pounds, rest = divmod(abs(pence), 100)
     if rest or always_show_pence:

@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.common import audit
+from portal.common.pence import sum_pence
 from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
 from portal.extensions import db
@@ -48,7 +49,7 @@ def note_download(person: User, kind: str) -> None:
 def applications_csv() -> Iterator[str]:
     """Every sent idea (drafts are the resident's own), with who sent it: for programme officers only."""
     asked = (
-        sa.select(CostLine.application_id, sa.func.sum(CostLine.amount_pence).label("pence"))
+        sa.select(CostLine.application_id, sum_pence(CostLine.amount_pence).label("pence"))
         .group_by(CostLine.application_id)
         .subquery()
     )
@@ -87,7 +88,7 @@ def applications_csv() -> Iterator[str]:
                 a.applicant_type or "",
                 a.group_name or "",
                 a.idea_name or "",
-                int(pence or 0),
+                pence or 0,
                 _day(a.submitted_at),
                 "yes" if a.assisted_by_id else "no",
                 a.language,

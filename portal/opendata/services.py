@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
+from portal.common.pence import sum_pence
 from portal.common.spreadsheet import csv_lines
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
@@ -132,7 +133,7 @@ def _grants_query() -> Any:
     paid = (
         sa.select(
             Payment.award_id,
-            sa.func.sum(Payment.amount_pence).label("pence"),
+            sum_pence(Payment.amount_pence).label("pence"),
             sa.func.max(Payment.ended_at).label("paid_at"),
         )
         .where(Payment.status == PaymentStatus.PAID.value)
@@ -214,7 +215,7 @@ def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str
             {"id": group_id(prefix, application.id), "name": application.group_name or "Community group"}
         ]
     if row.disbursed_pence:
-        data["amountDisbursed"] = amount(int(row.disbursed_pence))  # PostgreSQL sums are Decimal
+        data["amountDisbursed"] = amount(row.disbursed_pence)
     if place.geo_code:
         data["beneficiaryLocation"] = [
             {"name": place.name, "geoCode": place.geo_code, "geoCodeType": place.geo_code_type, "countryCode": "GB"}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
+from portal.common.pence import pence_or_nothing, sum_pence
 from portal.domain.payments import PaymentStatus
 from portal.extensions import db
 from portal.payments.models import Payment
@@ -29,20 +30,20 @@ class PotLedger:
 def ledger() -> list[PotLedger]:
     """Every pot, by neighbourhood, in two queries however many awards and payments there are."""
     awarded = (
-        sa.select(Award.pot_id, sa.func.sum(Award.amount_pence).label("pence"))
+        sa.select(Award.pot_id, sum_pence(Award.amount_pence).label("pence"))
         .where(Award.status.in_(MONEY_HOLDING_AWARD_STATUSES))
         .group_by(Award.pot_id)
         .subquery()
     )
     paid = (
-        sa.select(Award.pot_id, sa.func.sum(Payment.amount_pence).label("pence"))
+        sa.select(Award.pot_id, sum_pence(Payment.amount_pence).label("pence"))
         .join(Award, Award.id == Payment.award_id)
         .where(Payment.status == PaymentStatus.PAID.value)
         .group_by(Award.pot_id)
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(Pot, sa.func.coalesce(awarded.c.pence, 0), sa.func.coalesce(paid.c.pence, 0))
+        sa.select(Pot, pence_or_nothing(awarded.c.pence), pence_or_nothing(paid.c.pence))
         .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .outerjoin(awarded, awarded.c.pot_id == Pot.id)
         .outerjoin(paid, paid.c.pot_id == Pot.id)
@@ -53,10 +54,10 @@ def ledger() -> list[PotLedger]:
         PotLedger(
             pot=pot,
             budget_pence=pot.budget_pence,
-            awarded_pence=int(promised),
-            paid_pence=int(spent),
-            to_pay_pence=int(promised) - int(spent),
-            remaining_pence=pot.budget_pence - int(promised),
+            awarded_pence=promised,
+            paid_pence=spent,
+            to_pay_pence=promised - spent,
+            remaining_pence=pot.budget_pence - promised,
         )
         for pot, promised, spent in rows
     ]

@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
+from portal.common.pence import sum_pence
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -199,13 +200,13 @@ class RunSummary:
 def list_runs(limit: int = 50) -> list[RunSummary]:
     """The newest runs with how many payments each holds and their total, in one query."""
     rows = db.session.execute(
-        sa.select(PaymentRun, sa.func.count(Payment.id), sa.func.coalesce(sa.func.sum(Payment.amount_pence), 0))
+        sa.select(PaymentRun, sa.func.count(Payment.id), sum_pence(Payment.amount_pence))
         .outerjoin(Payment, Payment.run_id == PaymentRun.id)
         .group_by(PaymentRun.id)
         .order_by(PaymentRun.id.desc())
         .limit(limit)
     )
-    return [RunSummary(run, payments, int(total)) for run, payments, total in rows]  # PostgreSQL sums are Decimal
+    return [RunSummary(run, payments, total) for run, payments, total in rows]
 
 
 @dataclass(frozen=True)

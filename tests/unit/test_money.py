@@ -1,5 +1,8 @@
 """Money is parsed and shown the British way, in integer pence."""
 
+import re
+from decimal import Decimal
+
 import pytest
 
 from portal.domain.money import (
@@ -60,6 +63,15 @@ def test_pence_are_shown_the_british_way(pence, shown):
 def test_money_is_never_a_float():
     with pytest.raises(TypeError):
         format_pence(12.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [(Decimal("1250"), "Decimal('1250')"), (12.5, "float 12.5"), ("1250", "str '1250'"), (True, "bool True")],
+)
+def test_anything_but_an_int_is_refused_saying_what_it_was(given, named):
+    with pytest.raises(TypeError, match=re.escape(named)):
+        format_pence(given)  # type: ignore[arg-type]
 
 
 def test_pence_go_back_into_a_form_field_without_symbols():
