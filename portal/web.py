@@ -353,11 +353,16 @@ def register_error_handlers(app: Flask) -> None:
         if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
             from portal.api.routes import api
 
-            return api.handle_http_exception(error)
-        code = error.code or 500
-        if code not in ERROR_TEXT:
+            answer = app.make_response(api.handle_http_exception(error))
+        elif (error.code or 500) in ERROR_TEXT:
+            answer = app.make_response(render_error(error.code or 500))
+        else:
             return error
-        return render_error(code)
+        # What the error itself says in headers is kept: a 405's Allow (RFC 9110 requires it), a 429's Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                answer.headers[name] = value
+        return answer
 
     @app.errorhandler(InvalidTransition)
     def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
