@@ -104,3 +104,16 @@ def test_the_api_front_page_lists_what_is_there(client, conforms):
     for name in ("grants", "stories", "pots", "openapi"):
         assert client.get(index[name].replace("http://localhost", "")).status_code in (200, 404), name
     assert index["openapi"].endswith("/api/v1/openapi.json")
+
+
+def test_one_limit_covers_the_whole_api_for_each_address(client):
+    here = {"REMOTE_ADDR": "198.51.100.7"}
+    paths = ["/api/v1", "/api/v1/grants", "/api/v1/stories", "/api/v1/pots", "/api/v1/openapi.json"]
+    answers = [client.get(paths[n % len(paths)], environ_base=here) for n in range(120)]
+    assert all(answer.status_code != 429 for answer in answers)  # 404 for grants: nothing is published yet
+    refused = client.get("/api/v1/stories", environ_base=here)
+    assert refused.status_code == 429 and refused.mimetype == "application/json"
+    assert refused.get_json()["code"] == 429
+    assert client.get("/api/v1/openapi.json", environ_base=here).status_code == 429
+    elsewhere = client.get("/api/v1/stories", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert elsewhere.status_code == 200
