@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_smorest import Api, Blueprint, abort
 
 from portal.api import schemas
@@ -26,10 +26,18 @@ API_LIMIT(bp)
 GRANTS_PER_PAGE = 100
 
 
+# Story content is never kept by shared caches: a resident may withdraw consent at any moment, and a copy in a proxy
+# or CDN would outlive it. Nor is an error (a 429 kept by a CDN would refuse everyone behind it).
+NEVER_KEPT = frozenset({"api.list_stories"})
+
+
 @bp.after_request
 def open_to_everyone(response: Any) -> Any:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.setdefault("Cache-Control", "public, max-age=60")
+    if response.status_code >= 400 or request.endpoint in NEVER_KEPT:
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers.setdefault("Cache-Control", "public, max-age=60")
     return response
 
 
