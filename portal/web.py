@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.common.page_cache import init_page_cache
@@ -347,6 +347,12 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, _("This page was open for too long or was sent twice. Go back, refresh the page and try again.")
         )
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError) -> Any:
+        # A Host header that is not one of the portal's own names (TRUSTED_HOSTS): no address can be built for it,
+        # so the answer is plain, without the layout's links.
+        return app.response_class(str(ERROR_TEXT[400][0]), status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_smorest import Api, Blueprint, abort
 
 from portal.api import schemas
 from portal.common.access import public
+from portal.common.urls import absolute_url
 from portal.extensions import limiter
 from portal.opendata import services as open_data
 from portal.payments.ledger import ledger
@@ -47,10 +48,10 @@ def open_to_everyone(response: Any) -> Any:
 def index() -> dict[str, Any]:
     """What is here: each list's address, and the OpenAPI document that describes them."""
     return {
-        "grants": url_for("api.list_grants", _external=True),
-        "stories": url_for("api.list_stories", _external=True),
-        "pots": url_for("api.list_pots", _external=True),
-        "openapi": url_for("api-docs.openapi_json", _external=True),
+        "grants": absolute_url("api.list_grants"),
+        "stories": absolute_url("api.list_stories"),
+        "pots": absolute_url("api.list_pots"),
+        "openapi": absolute_url("api-docs.openapi_json"),
     }
 
 
@@ -87,7 +88,7 @@ def list_stories(args: dict[str, Any]) -> dict[str, Any]:
 
 def _story(story: Any) -> dict[str, Any]:
     def photo_url(photo: Any, size: str) -> str:
-        return url_for("story_photos.show_photo", photo_id=photo.id, size=size, _external=True)
+        return absolute_url("story_photos.show_photo", photo_id=photo.id, size=size)
 
     return {
         "id": story.id,
@@ -95,7 +96,7 @@ def _story(story: Any) -> dict[str, Any]:
         "text": story.shown_text,
         "neighbourhood": story.application.pot.neighbourhood.name,
         "published_at": story.published_at,
-        "url": url_for("stories.show_public_story", story_id=story.id, _external=True),
+        "url": absolute_url("stories.show_public_story", story_id=story.id),
         "photos": [
             {
                 "large": photo_url(photo, "large"),
