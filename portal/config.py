@@ -65,6 +65,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # Public pages kept whole for visitors not signed in (portal/common/page_cache.py); in Redis with REDIS_URL.
     PUBLIC_PAGE_CACHE = _bool("PUBLIC_PAGE_CACHE", True)
+    # At most this many pages are kept (each language of a page counts once).
+    PUBLIC_PAGE_CACHE_SIZE = int(os.environ.get("PUBLIC_PAGE_CACHE_SIZE", "1000"))
 
     # Mail: MAIL_BACKEND is "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
