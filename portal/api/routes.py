@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
+import flask
 from flask import Flask, request
 from flask_smorest import Api, Blueprint, abort
 
@@ -141,7 +142,7 @@ def init_api(app: Flask) -> None:
     )
     api.init_app(app)
     api.register_blueprint(bp)
-    API_LIMIT(app.blueprints["api-docs"])
+    API_LIMIT(cast(flask.Blueprint, app.blueprints["api-docs"]))
     # The OpenAPI document is public, like the data it describes.
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs.") and not hasattr(view, "access"):
