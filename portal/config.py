@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below
@@ -34,6 +35,12 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def trusted_hosts(base_url: str, more: str = "") -> list[str]:
+    """The host names the portal answers to: SERVER_BASE_URL's, and any in the comma-separated list `more`."""
+    names = [urlsplit(base_url).hostname or "", *(name.strip().lower() for name in more.split(","))]
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def _sqlite_default() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'instance' / 'portal.db'}"
 
@@ -58,6 +65,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # Public pages kept whole for visitors not signed in (portal/common/page_cache.py); in Redis with REDIS_URL.
     PUBLIC_PAGE_CACHE = _bool("PUBLIC_PAGE_CACHE", True)
+    # At most this many pages are kept (each language of a page counts once).
+    PUBLIC_PAGE_CACHE_SIZE = int(os.environ.get("PUBLIC_PAGE_CACHE_SIZE", "1000"))
 
     # Mail: MAIL_BACKEND is "outbox" (stored in the database, shown at /dev/outbox) or "smtp".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
@@ -142,6 +151,10 @@ class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     HSTS = True
     OUTSIDE_WORK_IN_TRANSACTION = "log"
+    # Only the portal's own names (SERVER_BASE_URL's, and any more in TRUSTED_HOSTS, such as the name a load
+    # balancer's health check uses): a request for any other Host is refused with 400, so a forged one never
+    # reaches a page.
+    TRUSTED_HOSTS = trusted_hosts(os.environ.get("SERVER_BASE_URL", ""), os.environ.get("TRUSTED_HOSTS", ""))
 
     @classmethod
     def check(cls) -> None:
@@ -164,6 +177,14 @@ class ProductionConfig(Config):
         fernet_keys(key)  # raises RuntimeError for anything that is not a real Fernet key
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production.")
+        base_url = urlsplit(os.environ.get("SERVER_BASE_URL", ""))
+        if base_url.scheme not in ("http", "https") or not base_url.hostname:
+            raise RuntimeError(
+                "SERVER_BASE_URL must be set in production to the portal's address, such as "
+                "https://smallsparks.example.gov.uk: links in emails, pages and files start with it, and only its "
+                "host name (and any in TRUSTED_HOSTS) is answered."
+            )
+        cls.TRUSTED_HOSTS = trusted_hosts(os.environ["SERVER_BASE_URL"], os.environ.get("TRUSTED_HOSTS", ""))
         if not os.environ.get("REDIS_URL"):
             raise RuntimeError(
                 "REDIS_URL must be set in production: rate limits and background jobs are shared between servers there."

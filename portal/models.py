@@ -8,7 +8,7 @@ from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
 from portal.insight.models import Report
 from portal.insight.reach import AboutYou, ReachSettings
-from portal.opendata.models import OpenDataSettings
+from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
@@ -34,6 +34,7 @@ __all__ = [
     "Payment",
     "PaymentExport",
     "PaymentRun",
+    "PublishedGrantPrefix",
     "PanelMembership",
     "Pot",
     "SignInToken",

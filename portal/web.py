@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.applications.journey import FIELD_LABELS
@@ -329,16 +329,27 @@ def register_error_handlers(app: Flask) -> None:
             400, _("This page was open for too long or was sent twice. Go back, refresh the page and try again.")
         )
 
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError) -> Any:
+        # A Host header that is not one of the portal's own names (TRUSTED_HOSTS): no address can be built for it,
+        # so the answer is plain, without the layout's links.
+        return app.response_class(str(ERROR_TEXT[400][0]), status=400, mimetype="text/plain")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
             from portal.api.routes import api
 
-            return api.handle_http_exception(error)
-        code = error.code or 500
-        if code not in ERROR_TEXT:
+            answer = app.make_response(api.handle_http_exception(error))
+        elif (error.code or 500) in ERROR_TEXT:
+            answer = app.make_response(render_error(error.code or 500))
+        else:
             return error
-        return render_error(code)
+        # What the error itself says in headers is kept: a 405's Allow (RFC 9110 requires it), a 429's Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                answer.headers[name] = value
+        return answer
 
     @app.errorhandler(InvalidTransition)
     def lost_a_race(error: InvalidTransition) -> tuple[str, int]:

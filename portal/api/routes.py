@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask, url_for
+import flask
+from flask import Flask, request
 from flask_smorest import Api, Blueprint, abort
 
 from portal.api import schemas
 from portal.common.access import public
+from portal.common.urls import absolute_url
 from portal.extensions import limiter
 from portal.opendata import services as open_data
 from portal.payments.ledger import ledger
@@ -19,14 +21,25 @@ api = Api()
 bp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="Published data: grants, residents' public stories, pot totals."
 )
-limiter.limit("120 per minute")(bp)
+# One allowance for the whole API (every list and its OpenAPI document) per address, as the README promises: a
+# limit on the blueprint alone would count each endpoint apart, so four endpoints would allow four times as much.
+API_LIMIT = limiter.shared_limit("120 per minute", scope="api")
+API_LIMIT(bp)
 GRANTS_PER_PAGE = 100
+
+
+# Story content is never kept by shared caches: a resident may withdraw consent at any moment, and a copy in a proxy
+# or CDN would outlive it. Nor is an error (a 429 kept by a CDN would refuse everyone behind it).
+NEVER_KEPT = frozenset({"api.list_stories"})
 
 
 @bp.after_request
 def open_to_everyone(response: Any) -> Any:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.setdefault("Cache-Control", "public, max-age=60")
+    if response.status_code >= 400 or request.endpoint in NEVER_KEPT:
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers.setdefault("Cache-Control", "public, max-age=60")
     return response
 
 
@@ -36,10 +49,10 @@ def open_to_everyone(response: Any) -> Any:
 def index() -> dict[str, Any]:
     """What is here: each list's address, and the OpenAPI document that describes them."""
     return {
-        "grants": url_for("api.list_grants", _external=True),
-        "stories": url_for("api.list_stories", _external=True),
-        "pots": url_for("api.list_pots", _external=True),
-        "openapi": url_for("api-docs.openapi_json", _external=True),
+        "grants": absolute_url("api.list_grants"),
+        "stories": absolute_url("api.list_stories"),
+        "pots": absolute_url("api.list_pots"),
+        "openapi": absolute_url("api-docs.openapi_json"),
     }
 
 
@@ -76,7 +89,7 @@ def list_stories(args: dict[str, Any]) -> dict[str, Any]:
 
 def _story(story: Any) -> dict[str, Any]:
     def photo_url(photo: Any, size: str) -> str:
-        return url_for("story_photos.show_photo", photo_id=photo.id, size=size, _external=True)
+        return absolute_url("story_photos.show_photo", photo_id=photo.id, size=size)
 
     return {
         "id": story.id,
@@ -84,7 +97,7 @@ def _story(story: Any) -> dict[str, Any]:
         "text": story.shown_text,
         "neighbourhood": story.application.pot.neighbourhood.name,
         "published_at": story.published_at,
-        "url": url_for("stories.show_public_story", story_id=story.id, _external=True),
+        "url": absolute_url("stories.show_public_story", story_id=story.id),
         "photos": [
             {
                 "large": photo_url(photo, "large"),
@@ -129,6 +142,7 @@ def init_api(app: Flask) -> None:
     )
     api.init_app(app)
     api.register_blueprint(bp)
+    API_LIMIT(cast(flask.Blueprint, app.blueprints["api-docs"]))
     # The OpenAPI document is public, like the data it describes.
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith("api-docs.") and not hasattr(view, "access"):

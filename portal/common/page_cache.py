@@ -6,42 +6,61 @@ Every commit that changes what public pages show (neighbourhoods, pots, awards, 
 name, the open-data settings) moves the cache on to a new version, so the next visitor sees the change at once,
 whichever process made the change (a web server or a background job). The copies live in Redis when REDIS_URL is
 set (as production requires), else in files under the instance folder, which every process on the machine shares.
+
+Only canonical addresses are kept: the page's own path as the app writes it, with no query string or only
+`?page=N` on a page that pages (the view says which page it showed, with `shown_page`) and N a page that exists.
+Anything else (`/?page=x`, `/stories?page=99999`, `/stories/007`, a tracking parameter) is answered fresh and kept
+nowhere, so made-up addresses cannot flood the cache. The cache is also bounded by construction: each page has one
+of PUBLIC_PAGE_CACHE_SIZE slots (a hash of its language, day and address), holding the page with the address and
+version it was made for; a page that is out of date, or whose slot another page has taken, is simply made again
+and put back in that slot. Nothing else is ever written, so however many versions, days or visitors come and go,
+there are never more than PUBLIC_PAGE_CACHE_SIZE pages and the version.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import re
 import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context, request, session
+from flask import Flask, current_app, has_app_context, request, session, url_for
 from flask_caching import Cache
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import BuildError
+
+from portal.common.paging import MAX_PAGE
 
 cache = Cache()
 
 VERSION_KEY = "public-pages:version"
+SLOT_PREFIX = "public-pages:slot:"
 NONCE_MARK = "\x1ecsp-nonce\x1e"
 CSRF_MARK = "\x1ecsrf-token\x1e"
 _CHANGED = "public_pages_changed"
-ALLOWED_ARGUMENTS = frozenset({"page"})
 
 
 def init_page_cache(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
+    # Keys start with the queue's name, so several portals can share one Redis.
+    prefix = f"{app.config['JOBS_QUEUE_NAME']}:"
     config = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "small-sparks:"}
+        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix}
         if redis_url
         else {
             "CACHE_TYPE": "FileSystemCache",
             "CACHE_DIR": app.config.get("PAGE_CACHE_DIR") or os.path.join(app.instance_path, "page-cache"),
-            "CACHE_THRESHOLD": 2000,
+            # Above what the slots can fill, so the file cache's own pruning (a scan of every file, on every
+            # write once over) never starts, and never removes the version first (it removes keys without an
+            # expiry before any other).
+            "CACHE_THRESHOLD": app.config["PUBLIC_PAGE_CACHE_SIZE"] + 100,
         }
     )
     cache.init_app(app, config={**config, "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
@@ -94,17 +113,57 @@ def _nothing_changed_after_rollback(session: Any) -> None:
 
 
 def forget_public_pages() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)  # never expires: see _version
+
+
+# A page number as the site writes one: no sign, no leading zero, nothing after it.
+CANONICAL_QUERY = re.compile(r"(?:page=([1-9][0-9]{0,4}))?")
+_SHOWN = "portal.page_cache.shown_page"
+
+
+def shown_page(page: int) -> None:
+    """A cached view that pages says which page it showed (after bringing the number asked for into range), so
+    only an address for a page that exists is kept."""
+    request.environ[_SHOWN] = page
 
 
 def _cacheable() -> bool:
     return (
         current_app.config["PUBLIC_PAGE_CACHE"]
         and request.method == "GET"
-        and set(request.args) <= ALLOWED_ARGUMENTS
         and "_flashes" not in session
         and not current_user.is_authenticated
     )
+
+
+def _canonical_address() -> tuple[str, int] | None:
+    """This page's address as the app writes it and the page number asked for; None for any other spelling."""
+    match = CANONICAL_QUERY.fullmatch(request.query_string.decode("latin-1"))
+    if match is None or request.endpoint is None:
+        return None
+    page = int(match.group(1) or 1)
+    try:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    except BuildError:
+        return None
+    if path != request.script_root + request.path or page > MAX_PAGE:
+        return None
+    return path, page
+
+
+def _slot(identity: str) -> str:
+    number = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big")
+    return f"{SLOT_PREFIX}{number % current_app.config['PUBLIC_PAGE_CACHE_SIZE']}"
+
+
+def _version() -> str | None:
+    """The current version; a new one if the cache has lost it (a version never comes back, so nothing made
+    before it was lost can be served as current)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+        version = cache.get(VERSION_KEY)
+    return str(version) if version is not None else None
 
 
 def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,26 +171,29 @@ def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not _cacheable():
+        address = _canonical_address() if _cacheable() else None
+        version = _version() if address else None
+        if address is None or version is None:
             return view(*args, **kwargs)
         from flask_babel import get_locale
 
-        version = cache.get(VERSION_KEY) or "0"
-        key = f"public-pages:{version}:{get_locale()}:{date.today().isoformat()}:{request.full_path}"
-        kept = cache.get(key)
-        if kept is None:
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
-                return response
-            nonce = getattr(request, "csp_nonce", "")
-            page = response.get_data(as_text=True).replace(generate_csrf(), CSRF_MARK)
-            cache.set(key, (page.replace(nonce, NONCE_MARK) if nonce else page, response.headers.get("Cache-Control")))
+        path, page = address
+        identity = f"{get_locale()}|{date.today().isoformat()}|{path}|{page}"
+        slot = _slot(identity)
+        kept = cache.get(slot)
+        if kept is not None and kept[0] == identity and kept[1] == version:
+            html = kept[2].replace(NONCE_MARK, getattr(request, "csp_nonce", "")).replace(CSRF_MARK, generate_csrf())
+            response = current_app.response_class(html, mimetype="text/html")
+            if kept[3]:
+                response.headers["Cache-Control"] = kept[3]
             return response
-        page, cache_control = kept
-        html = page.replace(NONCE_MARK, getattr(request, "csp_nonce", "")).replace(CSRF_MARK, generate_csrf())
-        response = current_app.response_class(html, mimetype="text/html")
-        if cache_control:
-            response.headers["Cache-Control"] = cache_control
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code != 200 or response.direct_passthrough or request.environ.get(_SHOWN, 1) != page:
+            return response  # an error, a file, or a page number past the last page: answered, not kept
+        nonce = getattr(request, "csp_nonce", "")
+        html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_MARK)
+        html = html.replace(nonce, NONCE_MARK) if nonce else html
+        cache.set(slot, (identity, version, html, response.headers.get("Cache-Control")))
         return response
 
     return wrapper

@@ -1,8 +1,21 @@
-"""Safe redirects: only ever to a path on this site."""
+"""Safe redirects (only ever to a path on this site), and this site's absolute addresses."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+
+
+def base_url() -> str:
+    """The start of this site's absolute addresses: SERVER_BASE_URL, never the request's Host header, which the
+    client chooses (a forged one would reach every visitor through a cached page or file)."""
+    return str(current_app.config["SERVER_BASE_URL"]).rstrip("/")
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    return base_url() + url_for(endpoint, **values)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

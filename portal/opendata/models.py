@@ -35,3 +35,13 @@ class OpenDataSettings(Model):
     @property
     def is_ready(self) -> bool:
         return bool(self.prefix and self.funder_name and self.funder_id)
+
+
+class PublishedGrantPrefix(Model):
+    """The 360Giving prefix a grant was first published under, kept when the programme's prefix changes, so a
+    published grant's identifiers never change. A grant without a row here is published under the current prefix."""
+
+    __tablename__ = "published_grant_prefixes"
+
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("awards.id"), primary_key=True)
+    prefix: Mapped[str] = mapped_column(sa.String(60))

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal.common.access import public, role_required
 from portal.common.page_cache import cached_for_visitors
+from portal.common.urls import absolute_url, base_url
 from portal.domain.roles import Role
 from portal.extensions import limiter
 from portal.opendata import services
@@ -35,7 +36,9 @@ SETTINGS_TEXT = {
 @public
 @cached_for_visitors
 def show_open_data() -> str:
-    return render_template("opendata/open_data.html", settings=services.get_settings())
+    return render_template(
+        "opendata/open_data.html", settings=services.get_settings(), api_url=absolute_url("api.index")
+    )
 
 
 def _not_published(text: str | None = None) -> Response:
@@ -56,9 +59,8 @@ def grants_json() -> Response:
         return _not_published()
     if not services.has_grants():
         return _not_published(_("No grants have been awarded yet."))
-    base = request.url_root.rstrip("/")
     return Response(
-        stream_with_context(services.package_json(base)),
+        stream_with_context(services.package_json(base_url())),
         mimetype="application/json",
         headers={"Content-Disposition": 'inline; filename="grants.json"', "Access-Control-Allow-Origin": "*"},
     )

@@ -40,7 +40,7 @@ from portal.domain.payments import PaymentStatus
 from portal.domain.roles import Role
 from portal.domain.states import AwardStatus
 from portal.extensions import db
-from portal.opendata.models import OpenDataSettings
+from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
 from portal.panels.models import Decision
 from portal.payments.models import Payment
 from portal.programme.models import Neighbourhood, Pot
@@ -91,6 +91,8 @@ def save_settings(
     if settings is None:
         settings = OpenDataSettings(id=1)
         db.session.add(settings)
+    elif settings.is_ready and settings.prefix != prefix:
+        _keep_published_identifiers(settings.prefix)
     settings.prefix = prefix
     settings.funder_name = funder_name.strip()
     settings.funder_id = funder_id
@@ -100,6 +102,20 @@ def save_settings(
     db.session.flush()
     audit.record("open_data.settings_changed", actor_id=officer.id, object_type="open_data_settings", object_id=1)
     return settings
+
+
+def _keep_published_identifiers(prefix: str) -> None:
+    """Before the prefix changes: every grant published until now, and not already kept under an earlier prefix,
+    keeps this one, so its identifiers stay as they were first published."""
+    kept = sa.select(PublishedGrantPrefix.award_id).where(PublishedGrantPrefix.award_id == Award.id)
+    db.session.execute(
+        sa.insert(PublishedGrantPrefix).from_select(
+            ["award_id", "prefix"],
+            sa.select(Award.id, sa.literal(prefix, sa.String(60))).where(
+                Award.status.in_(PUBLISHED_AWARDS), ~kept.exists()
+            ),
+        )
+    )
 
 
 def check_geo_code(code: str, code_type: str) -> str | None:
@@ -126,6 +142,7 @@ class GrantRow:
     decided_at: Any
     disbursed_pence: int | None
     paid_at: Any
+    first_prefix: str | None  # the prefix it was first published under, if the programme's has changed since
 
 
 def _grants_query() -> Any:
@@ -141,12 +158,22 @@ def _grants_query() -> Any:
         .subquery()
     )
     return (
-        sa.select(Award, Application, Pot, Neighbourhood, Decision.decided_at, paid.c.pence, paid.c.paid_at)
+        sa.select(
+            Award,
+            Application,
+            Pot,
+            Neighbourhood,
+            Decision.decided_at,
+            paid.c.pence,
+            paid.c.paid_at,
+            PublishedGrantPrefix.prefix,
+        )
         .join(Application, Application.id == Award.application_id)
         .join(Pot, Pot.id == Award.pot_id)
         .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .join(Decision, Decision.id == Award.decision_id)
         .outerjoin(paid, paid.c.award_id == Award.id)
+        .outerjoin(PublishedGrantPrefix, PublishedGrantPrefix.award_id == Award.id)
         .where(Award.status.in_(PUBLISHED_AWARDS))
         .order_by(Award.id)
     )
@@ -181,8 +208,9 @@ def _is_individual(application: Application) -> bool:
 
 
 def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str, Any]:
-    """One grant in the 360Giving Data Standard."""
-    prefix, application, place = settings.prefix, row.application, row.neighbourhood
+    """One grant in the 360Giving Data Standard. Its identifiers (the grant's and its recipient's) use the prefix it
+    was first published under; only the programme's code follows the current prefix, one code for all its grants."""
+    prefix, application, place = row.first_prefix or settings.prefix, row.application, row.neighbourhood
     individual = _is_individual(application)
     data: dict[str, Any] = {
         # The award's own number, not the idea's reference: that is on the resident's receipt and emails, and would
@@ -199,7 +227,7 @@ def grant(row: GrantRow, settings: OpenDataSettings, programme: str) -> dict[str
         "awardDate": row.decided_at.date().isoformat(),
         "fundingOrganization": [{"id": settings.funder_id, "name": settings.funder_name}],
         "grantProgramme": [
-            {"code": f"{prefix}-POT-{row.pot.id}", "title": f"{programme}: {place.name}, {row.pot.name}"}
+            {"code": f"{settings.prefix}-POT-{row.pot.id}", "title": f"{programme}: {place.name}, {row.pot.name}"}
         ],
         "fromOpenCall": "Yes",
         "dateModified": (row.paid_at or row.award.accepted_at or row.decided_at).isoformat(),

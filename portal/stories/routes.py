@@ -13,7 +13,7 @@ from flask_login import current_user
 from portal.applications.access import your_application
 from portal.applications.services import get_application, get_neighbourhood_by_slug
 from portal.common.access import public, public_if, role_required
-from portal.common.page_cache import cached_for_visitors
+from portal.common.page_cache import cached_for_visitors, shown_page
 from portal.common.paging import page_number
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.domain.roles import Role
@@ -404,6 +404,7 @@ def _fresh(html: str) -> Response:
 @cached_for_visitors
 def list_public_stories() -> Response:
     found = services.list_public_stories(_page_number())
+    shown_page(found.page)
     return _fresh(render_template("stories/public_list.html", found=found, neighbourhood=None, name_of=_name_of))
 
 
@@ -413,6 +414,7 @@ def list_public_stories() -> Response:
 def list_neighbourhood_stories(slug: str) -> Response:
     neighbourhood = get_neighbourhood_by_slug(slug) or abort(404)
     found = services.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
+    shown_page(found.page)
     return _fresh(
         render_template("stories/public_list.html", found=found, neighbourhood=neighbourhood, name_of=_name_of)
     )

@@ -17,6 +17,9 @@ def production(monkeypatch):
     monkeypatch.setenv("ENCRYPTION_KEY", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}")
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@db/portal")
     monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
+    monkeypatch.setenv("SERVER_BASE_URL", "https://sparks.example.gov.uk")
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    monkeypatch.setattr(ProductionConfig, "TRUSTED_HOSTS", ProductionConfig.TRUSTED_HOSTS)  # check() sets it
     return monkeypatch
 
 
@@ -24,7 +27,9 @@ def test_production_starts_with_real_secrets(production):
     assert config_from_environment() is ProductionConfig
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "name", ["SECRET_KEY", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "SERVER_BASE_URL"]
+)
 def test_production_refuses_to_start_without_each_setting(production, name):
     production.delenv(name)
     with pytest.raises(RuntimeError, match=name):
@@ -58,3 +63,17 @@ def test_secret_strength_is_estimated_from_the_secret_itself():
 def test_development_needs_nothing_set(monkeypatch):
     monkeypatch.delenv("PORTAL_ENV", raising=False)
     assert config_from_environment().ENV_NAME == "development"
+
+
+@pytest.mark.parametrize("base_url", ["sparks.example.gov.uk", "ftp://sparks.example.gov.uk", "https://"])
+def test_production_refuses_a_base_url_that_is_not_an_address(production, base_url):
+    production.setenv("SERVER_BASE_URL", base_url)
+    with pytest.raises(RuntimeError, match="SERVER_BASE_URL"):
+        ProductionConfig.check()
+
+
+def test_production_answers_only_its_own_host_names(production):
+    production.setenv("SERVER_BASE_URL", "https://Sparks.Example.gov.uk:8443/")
+    production.setenv("TRUSTED_HOSTS", " www.sparks.example.gov.uk, ,10.0.0.5")
+    ProductionConfig.check()
+    assert ProductionConfig.TRUSTED_HOSTS == ["sparks.example.gov.uk", "www.sparks.example.gov.uk", "10.0.0.5"]

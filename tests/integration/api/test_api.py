@@ -104,3 +104,53 @@ def test_the_api_front_page_lists_what_is_there(client, conforms):
     for name in ("grants", "stories", "pots", "openapi"):
         assert client.get(index[name].replace("http://localhost", "")).status_code in (200, 404), name
     assert index["openapi"].endswith("/api/v1/openapi.json")
+
+
+def test_one_limit_covers_the_whole_api_for_each_address(client):
+    here = {"REMOTE_ADDR": "198.51.100.7"}
+    paths = ["/api/v1", "/api/v1/grants", "/api/v1/stories", "/api/v1/pots", "/api/v1/openapi.json"]
+    answers = [client.get(paths[n % len(paths)], environ_base=here) for n in range(120)]
+    assert all(answer.status_code != 429 for answer in answers)  # 404 for grants: nothing is published yet
+    refused = client.get("/api/v1/stories", environ_base=here)
+    assert refused.status_code == 429 and refused.mimetype == "application/json"
+    assert refused.get_json()["code"] == 429
+    assert client.get("/api/v1/openapi.json", environ_base=here).status_code == 429
+    elsewhere = client.get("/api/v1/stories", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert elsewhere.status_code == 200
+
+
+def test_story_content_is_never_sent_cacheable_by_shared_caches(client):
+    """Consent can be withdrawn at any moment; a copy in a proxy or CDN would outlive it. Every public answer
+    that carries a story's words is checked, the open-data files too."""
+    publish_settings()
+    grants_of_each_kind()
+    _, story = told_story(photos=())
+    stories.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
+    carried = []
+    for url in (
+        "/api/v1",
+        "/api/v1/grants",
+        "/api/v1/stories",
+        "/api/v1/stories?page=2",
+        "/api/v1/pots",
+        "/api/v1/openapi.json",
+        "/open-data/grants.json",
+        "/open-data/grants.csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if "We planted 200 bulbs." in response.get_data(as_text=True) or url.startswith("/api/v1/stories"):
+            carried.append(url)
+            assert response.headers["Cache-Control"] == "no-store", url
+    assert carried == ["/api/v1/stories", "/api/v1/stories?page=2"]
+    assert client.get("/api/v1/grants").headers["Cache-Control"] == "public, max-age=60"  # no story: may be kept
+
+
+def test_api_errors_are_never_kept_by_caches(client):
+    assert client.get("/api/v1/grants").status_code == 404  # not published yet: kept, it would hide publication
+    assert client.get("/api/v1/grants").headers["Cache-Control"] == "no-store"
+    assert client.get("/api/v1/stories?page=0").headers["Cache-Control"] == "no-store"
+    for _ in range(120):
+        client.get("/api/v1/pots")
+    limited = client.get("/api/v1/pots")
+    assert limited.status_code == 429 and limited.headers["Cache-Control"] == "no-store"

@@ -5,6 +5,7 @@ and no resident's personal data is in any file."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -255,3 +256,47 @@ def test_the_files_are_limited_to_a_few_a_minute_for_each_address(client):
     accepted_award()
     codes = [client.get("/open-data/grants.csv").status_code for _ in range(11)]
     assert codes[:10] == [200] * 10 and codes[10] == 429
+
+
+def test_changing_the_prefix_never_renames_a_grant_already_published(client):
+    officer = make_staff(Role.PROGRAMME_OFFICER)[0]
+    publish_settings(officer)
+    person, group = grants_of_each_kind()
+    before = {g["id"]: g for g in package(client)["grants"]}
+    assert set(before) == {f"{PREFIX}-AWD-{person.award.id}", f"{PREFIX}-AWD-{group.award.id}"}
+
+    def change_prefix(prefix):
+        services.save_settings(
+            officer,
+            prefix=prefix,
+            funder_name="Leeds Community Foundation",
+            funder_id="GB-CHC-1096892",
+            reason="GTIR120",
+            purposes=["GTIP160"],
+        )
+
+    change_prefix("360G-renamed")
+    later = paid_award()  # published after the change
+    change_prefix("360G-third")  # and a second change leaves both as they were first published
+    after = {g["id"]: g for g in package(client)["grants"]}
+    assert set(after) == set(before) | {f"360G-renamed-AWD-{later.award.id}"}
+    assert after[f"{PREFIX}-AWD-{person.award.id}"]["recipientIndividual"]["id"] == f"{PREFIX}-IND-{person.award.id}"
+    assert after[f"{PREFIX}-AWD-{group.award.id}"]["recipientOrganization"][0]["id"] == (
+        f"{PREFIX}-GRP-{group.application.id}"
+    )
+    assert after[f"360G-renamed-AWD-{later.award.id}"]["recipientIndividual"]["id"] == (
+        f"360G-renamed-IND-{later.award.id}"
+    )
+    newest = paid_award()
+    ids = {row["Identifier"] for row in csv.DictReader(io.StringIO(client.get("/open-data/grants.csv").text))}
+    assert f"360G-third-AWD-{newest.award.id}" in ids and f"{PREFIX}-AWD-{person.award.id}" in ids
+    api = {g["id"] for g in client.get("/api/v1/grants").get_json()["grants"]}
+    assert api == ids
+    # The programme's code is one for all its grants, so it follows the prefix now in use.
+    assert {g["grantProgramme"][0]["code"].split("-POT-")[0] for g in after.values()} == {"360G-third"}
+
+
+def test_the_settings_page_says_a_published_grant_keeps_its_identifier(client):
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    page = client.get("/programme/open-data").get_data(as_text=True)
+    assert "A grant keeps the identifier it was first published with." in html.unescape(page)
