@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.accounts.models import User
 from portal.common.jobs import job
 from portal.common.time import UTCDateTime, utcnow
-from portal.common.transactions import transactional
+from portal.common.transactions import finish_reading, transactional
 from portal.domain.reach import AGE_BANDS, QUESTIONS, published, published_total, release_due
 from portal.extensions import Model, db
 
@@ -111,15 +111,34 @@ def _count_everything() -> tuple[int, dict[str, dict[str, int]]]:
     return total, counts
 
 
-@transactional
 def release_figures() -> ReachRelease | None:
-    """Release the counts as they stand now, if at least 10 answers came in since the last release; None if not."""
+    """Release the counts as they stand now, if at least 10 answers came in since the last release; None if not.
+
+    The counts are read first and that reading transaction ended; the release is then written in a transaction that
+    starts by writing (so on SQLite a job never has to turn a read into a write while a request writes) and is undone
+    if, by then, another release left fewer than 10 new answers."""
     total, counts = _count_everything()
-    last = db.session.scalar(sa.select(ReachRelease.answers).order_by(ReachRelease.id.desc()).limit(1))
-    if not release_due(total, last):
+    finish_reading()
+    try:
+        return _record_release(total, counts)
+    except _NotDue:
         return None
+
+
+class _NotDue(Exception):
+    pass
+
+
+@transactional
+def _record_release(total: int, counts: dict[str, dict[str, int]]) -> ReachRelease:
     release = ReachRelease(answers=total, counts=counts)
     db.session.add(release)
+    db.session.flush()
+    last = db.session.scalar(
+        sa.select(ReachRelease.answers).where(ReachRelease.id < release.id).order_by(ReachRelease.id.desc()).limit(1)
+    )
+    if not release_due(total, last):
+        raise _NotDue
     return release
 
 

@@ -185,3 +185,14 @@ def test_a_story_withdrawn_while_the_report_is_drawn_is_left_out(client, monkeyp
     assert WITHDRAWN not in pdf_words(report.content)[0] and KEPT in pdf_words(report.content)[0]
     assert set(db.session.scalars(sa.select(ReportStory.story_id))) == {kept_id}
     assert report.withdrawn_at is None and reports.shareable(report)
+
+
+def test_a_story_the_resident_deletes_leaves_every_report_that_held_it(client):
+    case, story_id = published_story(WITHDRAWN)
+    first_id = ask_for_a_report(client, make_staff(Role.VIEWER)[0]).id
+    stories.delete_story(case.application.id, case.resident)
+    assert db.session.get(Story, story_id) is None
+    assert db.session.get(Report, first_id, populate_existing=True).withdrawn_at is not None
+    again = newest_report()
+    assert again.replaces_id == first_id and WITHDRAWN not in pdf_words(again.content)[0]
+    assert not db.session.scalars(sa.select(ReportStory).where(ReportStory.report_id == again.id)).all()
