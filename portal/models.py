@@ -6,8 +6,8 @@ from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
-from portal.insight.models import Report
-from portal.insight.reach import AboutYou, ReachSettings
+from portal.insight.models import Report, ReportStory
+from portal.insight.reach import AboutYou, ReachRelease, ReachSettings
 from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
@@ -27,8 +27,10 @@ __all__ = [
     "OpenDataSettings",
     "OutboxMessage",
     "PanelView",
+    "ReachRelease",
     "ReachSettings",
     "Report",
+    "ReportStory",
     "PayeeDetailChange",
     "PayeeDetails",
     "Payment",

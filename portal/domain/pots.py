@@ -55,6 +55,15 @@ def is_open(limits: PotLimits, today: date) -> bool:
     return limits.opens_on <= today <= limits.closes_on
 
 
+def open_during(limits: PotLimits, start: date | None, end: date | None) -> bool:
+    """Whether a pot is open on at least one day from start to end inclusive (None: no limit on that side). A rolling
+    pot is always open; a dated pot whose days overlap the period is open during it."""
+    if limits.is_rolling:
+        return True
+    assert limits.opens_on is not None and limits.closes_on is not None
+    return (end is None or limits.opens_on <= end) and (start is None or limits.closes_on >= start)
+
+
 def check_budget_covers_awards(budget_pence: int, awarded_pence: int) -> None:
     """A pot's budget can be lowered, but never below what it has already promised; raises PotRuleBroken."""
     if budget_pence < awarded_pence:

@@ -31,7 +31,28 @@ class Report(Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # Taken down (its file deleted) because a story or photo it held may no longer be shared; a new report, made
+    # without it, names this one in replaces_id.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(sa.String(30))
+    replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id"), index=True)
 
     @property
     def neighbourhoods(self) -> tuple[int, ...]:
         return tuple(int(n) for n in self.neighbourhood_ids.split(",") if n)
+
+
+class ReportStory(Model):
+    """A story a made report holds, and which of its photos, so the report can be taken down and made again when the
+    resident withdraws consent. The story's id is kept without a foreign key: a story deleted outright must still
+    be found here."""
+
+    __tablename__ = "report_stories"
+
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, index=True)
+    photo_ids: Mapped[str] = mapped_column(sa.String(100), default="")  # comma-separated
+
+    @property
+    def photos(self) -> tuple[int, ...]:
+        return tuple(int(n) for n in self.photo_ids.split(",") if n)

@@ -60,13 +60,14 @@ def show_dashboard() -> Any:
     choices = services.neighbourhood_choices()
     if filters.neighbourhood_id not in {None, *(n for n, _ in choices)}:
         filters, period = services.Filters(start=filters.start, end=filters.end), period
-    answered, counts = reach.summary()
+    released_at, answered, counts = reach.summary()
     return render_template(
         "insight/dashboard.html",
         board=services.dashboard(filters),
         periods=PERIODS,
         period=period,
         neighbourhoods=choices,
+        released_at=released_at,
         answered=answered,
         reach=counts,
         questions=question_names(),
@@ -129,14 +130,19 @@ def new_report() -> Any:
 @yours_or_programme_officer
 def show_report(report_id: int) -> Any:
     report = reports.report_for(report_id, current_user) or abort(404)
-    return render_template("insight/show_report.html", report=report)
+    return render_template(
+        "insight/show_report.html",
+        report=report,
+        shareable=reports.shareable(report),
+        replacement=reports.replacement_of(report),
+    )
 
 
 @bp.get("/reports/<int:report_id>/download")
 @yours_or_programme_officer
 def download_report(report_id: int) -> Any:
     report = reports.report_for(report_id, current_user) or abort(404)
-    if report.status != "ready" or report.content is None:
+    if report.content is None or not reports.shareable(report):  # not made yet, or withdrawn
         return redirect(url_for("insight.show_report", report_id=report_id))
     return pdf_response(report.content, report.filename)
 

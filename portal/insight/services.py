@@ -1,5 +1,11 @@
 """Programme insight: what the small sparks did, per neighbourhood and pot, for a chosen period, in a fixed number of
-queries however many applications there are (each figure is counted by the database, grouped by pot)."""
+queries however many applications there are (each figure is counted by the database, grouped by pot).
+
+The rule for money, the same on the dashboard and in the commissioner report: the money figures are those of the pots
+open on any day of the period (a rolling pot is always open) — each pot's whole budget, everything awarded from it
+and paid from it so far, and what is left to award (budget − awarded). So in every row, for a pot, a neighbourhood
+or the whole selection, budget − awarded = left and paid ≤ awarded. Ideas, decisions and stories are counted by their
+own dates within the period, from every pot of the neighbourhoods chosen."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
 from portal.common.time import UK, utcnow
 from portal.domain.payments import PaymentStatus
+from portal.domain.pots import open_during
 from portal.domain.states import ApplicationStatus
 from portal.domain.stories import StoryStatus
 from portal.extensions import db
@@ -59,10 +66,11 @@ class Filters:
 class Figures:
     """The numbers for one pot, or added up for a neighbourhood or the whole programme."""
 
+    # Money, from the pots open in the period (see the module's docstring): budget − awarded = remaining.
     budget_pence: int = 0
-    awarded_pence: int = 0  # awarded in the period
-    paid_pence: int = 0  # paid in the period
-    remaining_pence: int = 0  # budget not yet awarded, today
+    awarded_pence: int = 0  # awarded from those pots so far (offers not declined or cancelled)
+    paid_pence: int = 0  # paid from those pots so far
+    remaining_pence: int = 0  # left to award from those pots
     received: int = 0
     decided_yes: int = 0
     decided_not_yet: int = 0
@@ -152,29 +160,29 @@ def _pots(filters: Filters) -> list[Pot]:
 def build(filters: Filters) -> Dashboard:
     pots = _pots(filters)
     pot_ids = [pot.id for pot in pots]
-    figures = {pot.id: Figures(budget_pence=pot.budget_pence, remaining_pence=pot.budget_pence) for pot in pots}
+    # Money follows the pots open in the period; a pot that opens after it (or closed before it) counts nothing.
+    money_pot_ids = [pot.id for pot in pots if open_during(pot.limits, filters.start, filters.end)]
+    budgets = {pot.id: pot.budget_pence for pot in pots if pot.id in money_pot_ids}
+    figures = {pot.id: Figures(budget_pence=budgets.get(pot.id, 0)) for pot in pots}
     holding = Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
 
-    # Money promised: in the period (by the decision's date), and ever (for what is left in each pot).
-    period = filters.between(Decision.decided_at)
-    ever = sa.func.sum(Award.amount_pence)
-    in_period = sa.func.sum(sa.case((sa.and_(*period), Award.amount_pence), else_=0)) if period else ever
-    for pot_id, promised, promised_in_period in db.session.execute(
-        sa.select(Award.pot_id, ever, in_period)
-        .join(Decision, Decision.id == Award.decision_id)
-        .where(holding, Award.pot_id.in_(pot_ids))
+    # int(): PostgreSQL sums integers as Decimal.
+    for pot_id, promised in db.session.execute(
+        sa.select(Award.pot_id, sa.func.sum(Award.amount_pence))
+        .where(holding, Award.pot_id.in_(money_pot_ids))
         .group_by(Award.pot_id)
     ):
-        figures[pot_id].awarded_pence = int(promised_in_period or 0)
-        figures[pot_id].remaining_pence -= int(promised or 0)
+        figures[pot_id].awarded_pence = int(promised or 0)
 
     for pot_id, pence in db.session.execute(
         sa.select(Award.pot_id, sa.func.sum(Payment.amount_pence))
         .join(Award, Award.id == Payment.award_id)
-        .where(Payment.status == PaymentStatus.PAID.value, Award.pot_id.in_(pot_ids), *filters.days(Payment.paid_on))
+        .where(Payment.status == PaymentStatus.PAID.value, holding, Award.pot_id.in_(money_pot_ids))
         .group_by(Award.pot_id)
     ):
         figures[pot_id].paid_pence = int(pence or 0)
+    for pot_figures in figures.values():
+        pot_figures.remaining_pence = pot_figures.budget_pence - pot_figures.awarded_pence
 
     for pot_id, status, number in db.session.execute(
         sa.select(Application.pot_id, Application.status, sa.func.count())

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import joinedload, selectinload
@@ -43,6 +44,11 @@ from portal.stories.models import Story, StoryInvitation, StoryPhoto
 from portal.stories.photos import PhotoRefused, inspect_photo, process_photo
 
 PUBLIC_PAGE_SIZE = 10
+
+# Sent inside the unit of work that makes a story, or one of its photos, less public than it was (unpublished,
+# consent withdrawn, deleted, a photo changed or removed), with the story's id: what holds copies of public stories
+# (the commissioner reports) listens here and checks them, so stories need not know about them.
+story_shown_less = Namespace().signal("story-shown-less")
 
 
 class StoryRefused(Exception):
@@ -213,6 +219,7 @@ def delete_story(application_id: int, person: User) -> None:
         .execution_options(synchronize_session=False)
     )
     audit.record("story.deleted", actor_id=person.id, object_type="story", object_id=story_id, photos=len(keys))
+    story_shown_less.send(story_id)
     if keys:
         enqueue_after_commit(delete_stored_files, keys)
 
@@ -357,6 +364,7 @@ def update_photo(application_id: int, photo_id: int, person: User, answers: Phot
         may_share=answers.may_share,
         shows_children=answers.shows_children,
     )
+    story_shown_less.send(photo.story_id)
     return photo
 
 
@@ -367,9 +375,10 @@ def delete_photo(application_id: int, photo_id: int, person: User) -> None:
     photo = _photo_of(application_id, photo_id)
     if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
-    keys = _keys_of(photo)
+    keys, story_id = _keys_of(photo), photo.story_id
     db.session.delete(photo)
     audit.record("story.photo_deleted", actor_id=person.id, object_type="story_photo", object_id=photo_id)
+    story_shown_less.send(story_id)
     if keys:
         enqueue_after_commit(delete_stored_files, keys)
 
@@ -501,6 +510,7 @@ def _unpublish(story: Story, person: User, *, reason: str) -> None:
     change_story_status(story, StoryStatus.SENT)
     story.published_at = None
     audit.record("story.unpublished", actor_id=person.id, object_type="story", object_id=story.id, reason=reason)
+    story_shown_less.send(story.id)
 
 
 @transactional

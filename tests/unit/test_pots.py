@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal.domain.pots import PotLimits, PotRuleBroken, check_pot_limits, is_open
+from portal.domain.pots import PotLimits, PotRuleBroken, check_pot_limits, is_open, open_during
 
 
 def limits(**changes):
@@ -54,3 +54,25 @@ def test_a_dated_pot_is_open_between_its_dates_inclusive(today, expected):
 
 def test_a_rolling_pot_is_always_open():
     assert is_open(limits(is_rolling=True, opens_on=None, closes_on=None), date(1999, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (None, None, True),  # since the programme began
+        (date(2025, 4, 1), date(2026, 3, 31), True),  # overlaps its first three months
+        (date(2026, 4, 1), date(2027, 3, 31), True),  # overlaps the rest
+        (date(2024, 4, 1), date(2025, 3, 31), False),  # ended before it opened
+        (date(2027, 1, 1), None, False),  # starts the day after it closed
+        (date(2026, 12, 31), date(2026, 12, 31), True),  # its closing day
+        (None, date(2025, 12, 31), False),  # ends the day before it opened
+        (None, date(2026, 1, 1), True),  # its opening day
+    ],
+)
+def test_a_dated_pot_counts_in_a_period_its_days_overlap(start, end, expected):
+    assert open_during(limits(), start, end) is expected
+
+
+def test_a_rolling_pot_counts_in_every_period():
+    rolling = limits(is_rolling=True, opens_on=None, closes_on=None)
+    assert open_during(rolling, date(1999, 1, 1), date(1999, 1, 2))

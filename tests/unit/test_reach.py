@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from portal.domain.reach import suppressed
+import pytest
+
+from portal.domain.reach import published, published_total, release_due, rounded, suppressed
 
 
 def test_counts_under_10_are_hidden():
@@ -21,3 +23,27 @@ def test_a_single_hidden_count_takes_the_next_smallest_with_it():
 
 def test_nothing_hidden_when_every_count_is_10_or_more():
     assert suppressed({"yes": 10, "no": 11}) == {"yes": 10, "no": 11}
+
+
+@pytest.mark.parametrize(("count", "shown"), [(10, 10), (12, 10), (13, 15), (14, 15), (15, 15), (17, 15), (18, 20)])
+def test_counts_are_rounded_to_the_nearest_5(count, shown):
+    assert rounded(count) == shown
+
+
+def test_published_counts_hide_on_the_true_counts_and_round_the_rest():
+    assert published({"yes": 12, "no": 33, "not_say": 5}) == {"yes": None, "no": 35, "not_say": None}
+    assert published({"yes": 10, "no": 11, "not_say": 13}) == {"yes": 10, "no": 10, "not_say": 15}
+    assert all(value is None or value % 5 == 0 for value in published({"a": 23, "b": 41, "c": 98}).values())
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, None), (9, None), (10, 10), (29, 30), (42, 40)])
+def test_the_total_is_hidden_under_10_and_rounded(count, shown):
+    assert published_total(count) == shown
+
+
+@pytest.mark.parametrize(
+    ("now", "last", "due"),
+    [(9, None, False), (10, None, True), (29, 20, False), (30, 20, True), (21, 20, False), (45, 20, True)],
+)
+def test_new_figures_are_released_only_after_a_batch_of_10_new_answers(now, last, due):
+    assert release_due(now, last) is due

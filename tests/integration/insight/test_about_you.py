@@ -5,6 +5,7 @@ with numbers under 10 hidden."""
 from __future__ import annotations
 
 import html
+import re
 
 import sqlalchemy as sa
 
@@ -58,18 +59,65 @@ def test_skipping_or_a_tampered_answer_keeps_nothing(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AboutYou)) == 0
 
 
-def test_the_dashboard_counts_answers_and_hides_numbers_under_10(client):
+def who_took_part(client) -> str:
+    page = text(client.get("/insight"))
+    return page.split("Who took part", 1)[1].split("</main>", 1)[0]
+
+
+def shown_counts(section: str) -> list[int]:
+    """Every number in the answer tables (the "People" column)."""
+    return [int(n) for n in re.findall(r'govuk-table__cell--numeric">(\d+)<', section)]
+
+
+def test_the_dashboard_shows_released_counts_rounded_to_5_and_hides_numbers_under_10(client):
     login_as(client, make_staff(Role.VIEWER)[0])
     for _ in range(9):
         reach.save_answers({"age_band": "25_34"})
-    assert "Fewer than 10 people have answered so far." in text(client.get("/insight"))
+    assert reach.release_reach_figures() is False  # 9 answers: not a batch yet
+    assert "There are no figures yet" in who_took_part(client)
     for _ in range(3):
         reach.save_answers({"age_band": "35_49"})
-    page = text(client.get("/insight"))
-    assert "12 people have answered." in page
-    rows = page.split("How old are you?", 1)[1].split("</table>", 1)[0]
-    assert "25 to 34</th><td" in rows and "fewer than 10" in rows
+    assert reach.release_reach_figures() is True
+    section = who_took_part(client)
+    assert "About 10 people had answered." in section  # 12, rounded to the nearest 5
+    rows = section.split("How old are you?", 1)[1].split("</table>", 1)[0]
+    # 9 and 3 are under 10: both hidden (so neither can be worked out from the total).
+    assert rows.count("fewer than 10") == 8 and shown_counts(rows) == []
     assert ">9<" not in rows and ">3<" not in rows and ">12<" not in rows
+
+
+def test_one_new_answer_changes_nothing_a_viewer_sees_and_a_batch_does(client):
+    """Security review, finding 4: a viewer who reloads before and after one resident answers (right after sending an
+    idea, whose time officers see) must learn nothing about that resident's answers."""
+    reach.choose_questions(["disability"])
+    login_as(client, make_staff(Role.VIEWER)[0])
+    for band, disability, times in (("25_34", "no", 14), ("35_49", "yes", 12), ("50_64", "no", 3)):
+        for _ in range(times):
+            reach.save_answers({"age_band": band, "disability": disability})
+    assert reach.release_reach_figures() is True
+    before = who_took_part(client)
+    numbers = shown_counts(before)
+    assert numbers and all(n % 5 == 0 for n in numbers)
+    assert "About 30 people had answered." in before  # 29: the live total is never shown
+
+    # One resident answers; the viewer reloads (and even the nightly release runs): nothing they see changes.
+    reach.save_answers({"age_band": "50_64", "disability": "yes"})
+    assert who_took_part(client) == before
+    assert reach.release_reach_figures() is False
+    assert who_took_part(client) == before
+
+    # Nine more make a batch of 10: the next release changes the figures, still every one a multiple of 5.
+    for _ in range(9):
+        reach.save_answers({"age_band": "50_64", "disability": "no"})
+    assert who_took_part(client) == before  # not until the release
+    assert reach.release_reach_figures() is True
+    after = who_took_part(client)
+    assert after != before
+    assert all(n % 5 == 0 for n in shown_counts(after))
+    assert "About 40 people had answered." in after  # 39
+    ages = after.split("How old are you?", 1)[1].split("</table>", 1)[0]
+    assert "50 to 64</th><td" in ages and ">15<" in ages  # 13, rounded
+    assert ">13<" not in ages and ">14<" not in ages and ">12<" not in ages
 
 
 def test_only_programme_officers_choose_the_questions(client):

@@ -19,12 +19,12 @@ from portal.insight import services
 from portal.insight.routes import period_dates
 from portal.panels.models import Decision
 from portal.scale_data import build
-from portal.stories import services as stories
+from portal.stories.models import Story
 from tests.conftest import count_queries, login_as
 from tests.factories import UserFactory, make_staff
+from tests.integration.insight.helpers import published_story
 from tests.integration.payments.helpers import accepted_award
 from tests.integration.stories.helpers import paid_award
-from tests.integration.stories.test_stories import told_story
 
 
 def text(response) -> str:
@@ -55,21 +55,28 @@ def test_the_figures_add_up_for_a_small_programme(db_session):
     by_place = {place.id: place for place in board.places}
     assert by_place[pot.neighbourhood_id].figures.received == 4
 
-    # A period that ended before anything happened counts nothing, but what is left in the pots is today's.
+    # A period before anything happened counts no ideas; its money is that of the pots open then (these pots open in
+    # 2020), so it is the same as today's.
     old = services.build(services.Filters(start=date(2020, 4, 1), end=date(2021, 3, 31)))
-    assert (old.total.awarded_pence, old.total.paid_pence, old.total.received) == (0, 0, 0)
-    assert old.total.remaining_pence == total.remaining_pence
+    assert (old.total.received, old.total.decided_yes) == (0, 0)
+    assert (old.total.budget_pence, old.total.awarded_pence, old.total.remaining_pence) == (
+        total.budget_pence,
+        29_000,
+        total.remaining_pence,
+    )
+    # A period before the pots opened counts no money at all.
+    before = services.build(services.Filters(start=date(2018, 4, 1), end=date(2019, 3, 31)))
+    assert (before.total.budget_pence, before.total.awarded_pence, before.total.paid_pence) == (0, 0, 0)
     # One neighbourhood only.
     one = services.build(services.Filters(neighbourhood_id=pot.neighbourhood_id))
     assert [place.id for place in one.places] == [pot.neighbourhood_id] and one.total.received == 4
 
 
 def test_stories_groups_and_the_five_ways_are_counted(db_session):
-    case, story = told_story()
-    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
+    _, story_id = published_story(photos=0)
+    story = db.session.get(Story, story_id)
     story.group_formed, story.way_connect, story.way_give = "yes", True, True
     db.session.commit()
-    stories.publish_story(story.id, officer, public_text=story.what_happened)
     total = services.build(services.Filters()).total
     assert (total.stories_shared, total.stories_published, total.groups_formed) == (1, 1, 1)
     assert total.ways == {

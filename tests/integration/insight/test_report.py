@@ -12,18 +12,13 @@ from portal.domain.roles import Role
 from portal.extensions import db
 from portal.insight import reports
 from portal.insight.models import Report
-from portal.stories import services as stories
 from tests.conftest import login_as, post_form
 from tests.factories import make_staff
-from tests.integration.stories.test_stories import told_story
+from tests.integration.insight.helpers import published_story
 
 
 def test_a_viewer_asks_for_a_report_and_downloads_it(client):
-    case, story = told_story()
-    officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    stories.publish_story(
-        story.id, officer, public_text="We planted 200 bulbs by the school.", edit_note="Took out a street name."
-    )
+    case, _ = published_story("We planted 200 bulbs by the school.")
     viewer, _ = make_staff(Role.VIEWER)
     login_as(client, viewer)
     form = client.get("/insight/report").get_data(as_text=True)
