@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
+from portal.common.pence import count_where, sum_pence
 from portal.common.time import UK, utcnow
 from portal.domain.payments import PaymentStatus
 from portal.domain.pots import open_during
@@ -166,21 +167,20 @@ def build(filters: Filters) -> Dashboard:
     figures = {pot.id: Figures(budget_pence=budgets.get(pot.id, 0)) for pot in pots}
     holding = Award.status.in_(MONEY_HOLDING_AWARD_STATUSES)
 
-    # int(): PostgreSQL sums integers as Decimal.
     for pot_id, promised in db.session.execute(
-        sa.select(Award.pot_id, sa.func.sum(Award.amount_pence))
+        sa.select(Award.pot_id, sum_pence(Award.amount_pence))
         .where(holding, Award.pot_id.in_(money_pot_ids))
         .group_by(Award.pot_id)
     ):
-        figures[pot_id].awarded_pence = int(promised or 0)
+        figures[pot_id].awarded_pence = promised
 
     for pot_id, pence in db.session.execute(
-        sa.select(Award.pot_id, sa.func.sum(Payment.amount_pence))
+        sa.select(Award.pot_id, sum_pence(Payment.amount_pence))
         .join(Award, Award.id == Payment.award_id)
         .where(Payment.status == PaymentStatus.PAID.value, holding, Award.pot_id.in_(money_pot_ids))
         .group_by(Award.pot_id)
     ):
-        figures[pot_id].paid_pence = int(pence or 0)
+        figures[pot_id].paid_pence = pence
     for pot_figures in figures.values():
         pot_figures.remaining_pence = pot_figures.budget_pence - pot_figures.awarded_pence
 
@@ -203,9 +203,9 @@ def build(filters: Filters) -> Dashboard:
     shared = Story.status.in_([StoryStatus.SENT.value, StoryStatus.PUBLISHED.value])
     story_columns = [
         sa.func.count(),
-        sa.func.sum(sa.case((Story.status == StoryStatus.PUBLISHED.value, 1), else_=0)),
-        sa.func.sum(sa.case((Story.group_formed == "yes", 1), else_=0)),
-        *(sa.func.sum(sa.case((getattr(Story, way).is_(True), 1), else_=0)) for way in WAYS),
+        count_where(Story.status == StoryStatus.PUBLISHED.value),
+        count_where(Story.group_formed == "yes"),
+        *(count_where(getattr(Story, way).is_(True)) for way in WAYS),
     ]
     for pot_id, count, published, groups, *ways in db.session.execute(
         sa.select(Application.pot_id, *story_columns)
@@ -214,8 +214,8 @@ def build(filters: Filters) -> Dashboard:
         .group_by(Application.pot_id)
     ):
         target = figures[pot_id]
-        target.stories_shared, target.stories_published, target.groups_formed = count, int(published), int(groups)
-        target.ways = {way: int(n or 0) for way, n in zip(WAYS, ways, strict=True)}
+        target.stories_shared, target.stories_published, target.groups_formed = count, published, groups
+        target.ways = dict(zip(WAYS, ways, strict=True))
 
     to_decision, to_payment = _median_days(filters, pot_ids)
     places: dict[int, Place] = {}
