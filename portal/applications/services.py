@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -228,6 +229,53 @@ def submit_application(application_id: int, actor: User) -> Application:
     )
     _send_confirmation(application)
     return application
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a sent idea's receipt shows, as plain values, so it is drawn with no transaction open."""
+
+    reference: str
+    language: str
+    submitted_at: datetime | None
+    neighbourhood: str
+    pot: str
+    decision_weeks: int
+    answers: tuple[tuple[str, str], ...]  # (field name, answer) for each question answered, in the receipt's order
+    costs: tuple[tuple[str, int], ...]  # (what it is for, pence)
+    total_pence: int
+
+
+RECEIPT_ANSWERS = (
+    "contact_name",
+    "idea_name",
+    "group_name",
+    "idea_description",
+    "brings_together",
+    "helps_area",
+    "bring_head",
+    "bring_hands",
+    "bring_heart",
+    "help_from_others",
+    "when_text",
+    "where_text",
+)
+
+
+def receipt_for(application: Application) -> Receipt:
+    """The receipt of a sent idea (one with a reference)."""
+    assert application.reference is not None
+    return Receipt(
+        reference=application.reference,
+        language=application.language,
+        submitted_at=application.submitted_at,
+        neighbourhood=application.pot.neighbourhood.name,
+        pot=application.pot.name,
+        decision_weeks=application.pot.neighbourhood.decision_weeks,
+        answers=tuple((name, getattr(application, name)) for name in RECEIPT_ANSWERS if getattr(application, name)),
+        costs=tuple((line.item, line.amount_pence) for line in application.cost_lines),
+        total_pence=application.total_pence,
+    )
 
 
 def _unused_reference() -> str:
