@@ -15,7 +15,14 @@ from portal.awards.services import award_for
 from portal.common.access import role_required
 from portal.common.paging import page_number
 from portal.domain.money import format_pence
-from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused
+from portal.domain.payments import (
+    BankDetailsProblem,
+    ConfirmationOfPayee,
+    PaymentRefused,
+    clean_account_number,
+    clean_roll_number,
+    clean_sort_code,
+)
 from portal.domain.roles import PaymentMethod, Role
 from portal.payments import exports, ledger, runs, services
 from portal.payments.forms import (
@@ -143,6 +150,30 @@ def choose_method(application_id: int) -> Any:
     )
 
 
+def _every_check(*passed: bool) -> bool:
+    """Whether every check passed; each has run already, so the page shows every problem at once."""
+    return all(passed)
+
+
+def _check_bank_details(form: BankDetailsForm) -> bool:
+    """Each bank detail typed that cannot be right gets its message now, beside the other fields' (the service
+    checks them again when it saves)."""
+    fine = True
+    for cleaned, clean in (
+        (form.sort_code, clean_sort_code),
+        (form.account_number, clean_account_number),
+        (form.roll_number, clean_roll_number),
+    ):
+        if cleaned.errors:
+            continue
+        try:
+            clean(cleaned.data or "")
+        except BankDetailsProblem as problem:
+            cleaned.errors = [BANK_TEXT[(problem.field, problem.rule)]()]
+            fine = False
+    return fine
+
+
 def _save(form: Any, application: Any, method: PaymentMethod, **details: Any) -> bool:
     """Save through the service; a refusal becomes an error on the form. Returns whether it was saved."""
     try:
@@ -166,7 +197,9 @@ def bank_details(application_id: int) -> Any:
     wanted = request.args.get("method", PaymentMethod.BANK_TRANSFER.value)
     method = PaymentMethod(wanted) if wanted in services.BANK_METHODS else PaymentMethod.BANK_TRANSFER
     form = BankDetailsForm()
-    if form.validate_on_submit() and form.check_agreement(_is_builder(application)):
+    if form.is_submitted() and _every_check(
+        form.validate_on_submit(), _check_bank_details(form), form.check_agreement(_is_builder(application))
+    ):
         bank = services.BankDetails(
             form.account_name.data, form.sort_code.data, form.account_number.data, form.roll_number.data or ""
         )
@@ -190,8 +223,8 @@ def other_way(application_id: int) -> Any:
         return elsewhere
     form = OtherWayForm()
     if (
-        form.validate_on_submit()
-        and form.check_agreement(_is_builder(application))
+        form.is_submitted()
+        and _every_check(form.validate_on_submit(), form.check_agreement(_is_builder(application)))
         and _save(form, application, PaymentMethod.OTHER_ARRANGEMENT, arrangement=form.arrangement.data or "")
     ):
         flash(_("How you want to be paid has been saved."), "success")
