@@ -45,6 +45,20 @@ CHROMIUM_ARGS = [
 PHONE: dict[str, Any] = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Best-practice rules run as well as the WCAG tags: all content sits in a landmark ("region": a phase banner, a
+# language switch or a back link outside the header, nav and main was on every page), and the landmarks are used
+# as they are meant to be.
+AXE_RULES = [
+    "region",
+    "landmark-one-main",
+    "landmark-no-duplicate-main",
+    "landmark-unique",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+]
 STAFF_PASSWORD = "browser tests staff password"
 TIMEOUT_MS = 10_000
 
@@ -517,9 +531,10 @@ _PREPARE_FOR_AXE = """() => {
 # resultTypes: only violations carry every node (the rest one each), which makes a run faster. preload: false skips
 # reading every stylesheet rule and media element up front; among the rules these tags run, only no-autoplay-audio
 # uses it (the portal has no audio or video), and the orientation-lock rule that reads the CSS is experimental.
-_RUN_AXE = """async (tags) => {
-  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
-                                     preload: false});
+_RUN_AXE = """async ([tags, rules]) => {
+  const enabled = Object.fromEntries(rules.map((rule) => [rule, {enabled: true}]));
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: enabled,
+                                     resultTypes: ['violations'], preload: false});
   return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html)})),
           passes: r.passes.length};
@@ -527,7 +542,8 @@ _RUN_AXE = """async (tags) => {
 
 
 def assert_accessible(page: Any, state: str) -> None:
-    """Run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA) on the page as it is now; fail listing every violation.
+    """Run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, and the landmark rules in AXE_RULES) on the page as it is now;
+    fail listing every violation.
 
     Works in a context with JavaScript turned off too (the page's own scripts have not run: `js-enabled` is absent).
     """
@@ -537,7 +553,7 @@ def assert_accessible(page: Any, state: str) -> None:
             page.add_script_tag(url=AXE_URL)
         else:  # a script tag would not run: put the source in directly
             page.evaluate(_axe())
-    results = page.evaluate(_RUN_AXE, AXE_TAGS)
+    results = page.evaluate(_RUN_AXE, [AXE_TAGS, AXE_RULES])
     assert results["passes"] > 0, f"axe checked nothing on {state}"
     violations = results["violations"]
     if violations:
