@@ -610,6 +610,68 @@ def assert_fits_narrow_screen(page: Any, where: str) -> None:
     assert split == [], f"{where} splits words across lines: {split}"
 
 
+# Text at 200 %: GOV.UK Frontend sizes text in rem, so doubling the root size doubles every text size, as a
+# browser's text-size setting does. Set through the CSSOM, which the Content-Security-Policy allows.
+DOUBLE_TEXT = """
+document.addEventListener('DOMContentLoaded', () => { document.documentElement.style.fontSize = '200%'; });
+"""
+
+# Every word the browser broke across lines anywhere but between words: "Seacrof / t", "Who is applying / ?",
+# "referenc / e". Each run of text between spaces is measured character by character (a Range's line boxes); a line
+# may end inside a run only just after a hyphen or a slash ("well- / being"), and never inside a short reference
+# ("GZQV- / DT66" is hard to read out or copy). Text marked to break anywhere (.govuk-!-text-break-word: an email
+# address, a long link) is left out: it must break somewhere rather than push the page sideways.
+_BROKEN_WORDS = r"""() => {
+  const broken = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const lineOf = (node, start, end) => {
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    return rects.length ? Math.round(rects[rects.length - 1].top) : null;
+  };
+  const reference = /^[A-Z0-9]{4}-[A-Z0-9]{4}[.,;:)]?$/;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const skipped = 'script, style, noscript, .govuk-visually-hidden, [hidden], .govuk-\\!-text-break-word';
+    if (!parent || parent.closest(skipped)) continue;
+    if (!parent.getClientRects().length) continue;  // not drawn (display: none)
+    const run = /\S+/g;
+    for (let match = run.exec(node.data); match; match = run.exec(node.data)) {
+      const word = match[0];
+      if (word.length < 2) continue;
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + word.length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size < 2) continue;
+      let previous = lineOf(node, match.index, match.index + 1);
+      for (let i = 1; i < word.length; i++) {
+        const line = lineOf(node, match.index + i, match.index + i + 1);
+        if (line !== null && previous !== null && line !== previous) {
+          const after = word[i - 1];
+          if (!'-/\u2010\u2011\u2012\u2013\u2014'.includes(after) || reference.test(word)) {
+            const where = `<${parent.tagName.toLowerCase()} class="${parent.className}">`;
+            broken.push(`${word.slice(0, i)}/${word.slice(i)} (in ${where})`);
+            break;
+          }
+        }
+        if (line !== null) previous = line;
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def assert_words_whole(page: Any, where: str) -> None:
+    """No word is broken across lines except after a hyphen or slash, and the page does not scroll sideways."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{where} scrolls sideways: {widths[0]} px of content in {widths[1]} px"
+    broken = page.evaluate(_BROKEN_WORDS)
+    assert broken == [], f"{where} breaks words in the middle: {broken}"
+
+
 # Journeys shared by several tests ------------------------------------------------------------------------------
 
 
