@@ -14,6 +14,8 @@ from portal.applications.services import get_application
 from portal.awards.services import award_for
 from portal.common.access import role_required
 from portal.common.paging import page_number
+from portal.common.progress import Progress, progress_response
+from portal.domain.background import FileStatus
 from portal.domain.money import format_pence
 from portal.domain.payments import (
     BankDetailsProblem,
@@ -575,13 +577,36 @@ def request_export(run_id: int) -> Any:
 def show_export(run_id: int, export_id: int) -> str:
     made = exports.get_export(run_id, export_id) or abort(404)
     run = _run_or_404(run_id)
+    download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
     return render_template(
         "payments/show_export.html",
         export=made,
         caption=_("Payment run %(reference)s", reference=run.reference),
         back_url=url_for("finance.show_run", run_id=run_id),
-        download_url=url_for("finance.download_export", run_id=run_id, export_id=export_id),
+        download_url=download_url,
+        progress=_export_progress(made, download_url),
+        status_url=url_for("finance.export_status", run_id=run_id, export_id=export_id),
     )
+
+
+@finance.get("/runs/<int:run_id>/exports/<int:export_id>/status")
+@finance_officers
+def export_status(run_id: int, export_id: int) -> Response:
+    made = exports.get_export(run_id, export_id) or abort(404)
+    return progress_response(
+        _export_progress(made, url_for("finance.download_export", run_id=run_id, export_id=export_id))
+    )
+
+
+def _export_progress(made: Any, download_url: str) -> Progress:
+    """What the export's page (and its status route, for the page's script) says about the file now."""
+    if made.status == FileStatus.READY:
+        return Progress(made.status, _("The file is ready."), download_url, _("Download the file"))
+    if made.status == FileStatus.FAILED:
+        return Progress(made.status, _("The file could not be made: %(reason)s", reason=made.error))
+    if made.status == FileStatus.RUNNING:
+        return Progress(made.status, _("The file is being made: %(percent)s%% done.", percent=made.progress))
+    return Progress(made.status, _("The file is waiting to be made."))
 
 
 MIMETYPES = {
@@ -651,12 +676,24 @@ def request_pot_export(pot_id: int) -> Any:
 def show_pot_export(pot_id: int, export_id: int) -> str:
     made = exports.get_pot_export(pot_id, export_id) or abort(404)
     row = _pot_ledger_or_404(pot_id)
+    download_url = url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id)
     return render_template(
         "payments/show_export.html",
         export=made,
         caption=f"{row.pot.neighbourhood.name}: {row.pot.name}",
         back_url=url_for("finance.show_pot_statement", pot_id=pot_id),
-        download_url=url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id),
+        download_url=download_url,
+        progress=_export_progress(made, download_url),
+        status_url=url_for("finance.pot_export_status", pot_id=pot_id, export_id=export_id),
+    )
+
+
+@finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>/status")
+@finance_officers
+def pot_export_status(pot_id: int, export_id: int) -> Response:
+    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    return progress_response(
+        _export_progress(made, url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id))
     )
 
 
