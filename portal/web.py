@@ -123,6 +123,7 @@ def register_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["nowrap"] = nowrap
+    app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -153,6 +154,12 @@ def register_templates(app: Flask) -> None:
 def nowrap(text: Any) -> Markup:
     """Text kept on one line, such as a reference with a hyphen in it ("6TZU-7WWZ")."""
     return Markup('<span class="app-nowrap">%s</span>') % text
+
+
+def breakable(text: Any) -> Markup:
+    """A long unbroken string, such as an email address, that may break anywhere rather than push a narrow page
+    sideways (every other word breaks only between words)."""
+    return Markup('<span class="govuk-!-text-break-word">%s</span>') % text
 
 
 def service_navigation() -> list[dict[str, Any]]:

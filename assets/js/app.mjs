@@ -1,4 +1,5 @@
-// Starts GOV.UK Frontend's components and the idle-session warning. Every page works without this file.
+// Starts GOV.UK Frontend's components, the idle-session warning and the progress of files made in the background.
+// Every page works without this file.
 import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
@@ -38,3 +39,71 @@ function startIdleWarning() {
 }
 
 startIdleWarning();
+
+// A file made in the background (templates/components/progress.html): ask its status route now and then and put
+// what it says in the page's polite live region, instead of reloading the page (WCAG 2.2.1). Checks start every 2
+// seconds and slow to every 10; they stop when the file is ready (the link to it is shown) or failed. If the checks
+// keep failing, the "Check again" button comes back.
+const FIRST_CHECK_MS = 2000;
+const SLOWEST_CHECK_MS = 10000;
+const FAILURES_BEFORE_GIVING_UP = 5;
+
+function followProgress(element) {
+  const url = element.dataset.appProgress;
+  const region = element.querySelector(".app-progress__status");
+  const hint = element.querySelector(".app-progress__hint");
+  const check = element.querySelector(".app-progress__check");
+  if (!url || !region || !check || typeof fetch !== "function") return;
+  const withoutScript = hint ? hint.textContent : "";
+  if (hint && hint.dataset.checking) hint.textContent = hint.dataset.checking;
+  check.hidden = true;
+  let wait = FIRST_CHECK_MS;
+  let failures = 0;
+  let shown = region.textContent.trim();
+
+  const show = (state) => {
+    const message = document.createElement("p");
+    message.className = "govuk-body";
+    message.textContent = state.message;
+    const parts = [message];
+    if (state.link) {
+      const link = document.createElement("a");
+      link.className = "govuk-button";
+      link.href = state.link.href;
+      link.textContent = state.link.text;
+      parts.push(link);
+    }
+    region.replaceChildren(...parts);
+  };
+
+  const poll = async () => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      const state = await response.json();
+      failures = 0;
+      const now = [state.message, state.link ? state.link.text : ""].join(" ").trim();
+      if (now !== shown) {
+        show(state);
+        shown = now;
+      }
+      if (state.done) {
+        if (hint) hint.remove();
+        check.remove();
+        return;
+      }
+      wait = Math.min(wait + 1000, SLOWEST_CHECK_MS);
+    } catch {
+      failures += 1;
+      if (failures >= FAILURES_BEFORE_GIVING_UP) {
+        if (hint) hint.textContent = withoutScript;
+        check.hidden = false;
+        return;
+      }
+    }
+    setTimeout(poll, wait);
+  };
+  setTimeout(poll, wait);
+}
+
+document.querySelectorAll("[data-app-progress]").forEach(followProgress);

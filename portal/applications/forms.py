@@ -183,6 +183,14 @@ class ContactForm(Form):
     )
     submit = submit(_l("Continue"))
 
+    def without_email(self) -> ContactForm:
+        """For a resident with no email address (entered by a community builder): no email choice to make."""
+        self.contact_method.choices = [
+            SelectChoice("phone", _l("By phone (a community builder will call you)")),
+            SelectChoice("builder", _l("Through your community builder")),
+        ]
+        return self
+
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
         valid = super().validate(extra_validators)
         if self.contact_method.data == "phone" and not self.contact_phone.data:
@@ -226,35 +234,29 @@ class AssistedStartForm(Form):
     submit = submit(_l("Start"))
 
 
-class ResidentAgreementForm(Form):
-    """How the resident agreed that an assisted application is their idea."""
+class SpokenAgreementForm(Form):
+    """A resident without an email address agrees in person or by phone; the builder records the day, which sends
+    the idea."""
 
-    consent_method = RadioField(
-        _l("How will the resident agree this is their idea?"),
-        choices=[
-            SelectChoice("email", _l("Email them a link to check and send it")),
-            SelectChoice("spoken", _l("They told me they agree, in person or by phone")),
-        ],
-        widget=GovRadioInput(),
-        validators=[DataRequired(message=_l("Select how the resident agreed"))],
-    )
     consent_given_on = DateField(
-        _l("When did they tell you? (if they told you)"),
-        validators=[Optional()],
-        description=_l("For example, 27 3 2026"),
+        _l("When did they tell you they agree?"),
+        validators=[DataRequired(message=_l("Enter the date they told you they agree"))],
+        description=_l("In person or by phone. For example, 27 3 2026"),
     )
-    submit = submit(_l("Continue"))
+    submit = submit(_l("Send their idea"))
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
         valid = super().validate(extra_validators)
-        if valid and self.consent_method.data == "spoken":
-            if self.consent_given_on.data is None:
-                self.consent_given_on.errors.append(_l("Enter the date they told you they agree"))
-                return False
-            if self.consent_given_on.data > date.today():
-                self.consent_given_on.errors.append(_l("The date they agreed must be today or in the past"))
-                return False
+        if self.consent_given_on.data is not None and self.consent_given_on.data > date.today():
+            self.consent_given_on.errors.append(_l("The date they agreed must be today or in the past"))
+            return False
         return valid
+
+
+class EmailAgreementForm(Form):
+    """A resident with an email address agrees by the link we email them: they check the idea and send it."""
+
+    submit = submit(_l("Email them a link to check and send it"))
 
 
 class ConfirmIdeaForm(Form):

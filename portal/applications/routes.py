@@ -18,7 +18,8 @@ from portal.applications.forms import (
     ContinueForm,
     CostLineForm,
     DeclarationForm,
-    ResidentAgreementForm,
+    EmailAgreementForm,
+    SpokenAgreementForm,
 )
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
@@ -136,8 +137,11 @@ def answer_question(application_id: int, question: str) -> Any:
     if (sent := _sent_already(application)) is not None:
         return sent
     form = page.form(obj=application)
-    if request.method == "GET" and page.slug == "contact":
-        form.contact_phone.data = services.contact_phone(application)
+    if page.slug == "contact":
+        if not application.applicant.email:
+            form.without_email()
+        if request.method == "GET":
+            form.contact_phone.data = services.contact_phone(application)
     if form.validate_on_submit():
         answers = {name: getattr(form, name).data for name in page.fields if name != "contact_phone"}
         phone = form.contact_phone.data if page.slug == "contact" else None
@@ -245,18 +249,28 @@ def check_answers(application_id: int) -> Any:
 
 
 def _record_agreement(application: Any) -> Any:
-    form = ResidentAgreementForm(consent_method=application.consent_method)
-    if form.validate_on_submit():
-        try:
-            if form.consent_method.data == "email":
+    """The builder's end of the journey: a resident with an email address checks and sends the idea from a link we
+    email them; one without says they agree in person or by phone, and the builder records the day and sends it."""
+    form: EmailAgreementForm | SpokenAgreementForm
+    if application.applicant.email:
+        form = EmailAgreementForm()
+        if form.validate_on_submit():
+            try:
                 services.ask_resident_to_confirm(application, current_user)
+            except services.ApplicationProblem as problem:
+                flash(PROBLEM_TEXT[problem.reason](problem.details), "error")
+            else:
                 flash(_("We have emailed the resident a link to check and send their idea."), "success")
                 return redirect(url_for("applications.list_assisted"))
-            services.submit_with_spoken_agreement(application, current_user, form.consent_given_on.data)
-        except services.ApplicationProblem as problem:
-            form.consent_method.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
-        else:
-            return redirect(url_for("applications.application_sent", application_id=application.id))
+    else:
+        form = SpokenAgreementForm()
+        if form.validate_on_submit():
+            try:
+                services.submit_with_spoken_agreement(application, current_user, form.consent_given_on.data)
+            except services.ApplicationProblem as problem:
+                flash(PROBLEM_TEXT[problem.reason](problem.details), "error")
+            else:
+                return redirect(url_for("applications.application_sent", application_id=application.id))
     return render_template(
         "applications/check_answers.html",
         form=form,
@@ -325,6 +339,8 @@ def application_sent(application_id: int) -> Any:
     application = _application_or_404(application_id)
     if application.status == "draft":
         return redirect(url_for("applications.check_answers", application_id=application_id))
+    if current_user.id == application.assisted_by_id:
+        return render_template("applications/sent_assisted.html", application=application)
     return render_template("applications/sent.html", application=application)
 
 

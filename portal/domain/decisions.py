@@ -43,22 +43,34 @@ def decide(
     Every decision has a reason in plain words. "Yes, with a change" must lower the amount or add a condition, and
     never raise the amount.
     """
-    if not reason.strip():
-        raise DecisionRefused("reason_needed")
+    problems = decision_problems(kind, asked_pence, amount_pence=amount_pence, condition=condition, reason=reason)
+    if problems:
+        raise DecisionRefused(problems[0])
     if kind is DecisionKind.YES:
         return DecisionOutcome(ApplicationStatus.APPROVED, asked_pence)
     if kind is DecisionKind.YES_WITH_CHANGE:
-        amount = asked_pence if amount_pence is None else amount_pence
-        if amount <= 0:
-            raise DecisionRefused("amount_positive")
-        if amount > asked_pence:
-            raise DecisionRefused("amount_not_more_than_asked")
-        if amount == asked_pence and not condition.strip():
-            raise DecisionRefused("change_needed")
-        return DecisionOutcome(ApplicationStatus.APPROVED, amount)
+        return DecisionOutcome(ApplicationStatus.APPROVED, asked_pence if amount_pence is None else amount_pence)
     if kind is DecisionKind.NOT_YET:
         return DecisionOutcome(ApplicationStatus.NOT_YET, None)
     return DecisionOutcome(ApplicationStatus.QUESTION_ASKED, None)
+
+
+def decision_problems(
+    kind: DecisionKind, asked_pence: int, *, amount_pence: int | None, condition: str, reason: str
+) -> list[str]:
+    """Every rule a decision breaks (the rules `decide` applies), so a page can explain them all at once."""
+    problems = []
+    if not reason.strip():
+        problems.append("reason_needed")
+    if kind is DecisionKind.YES_WITH_CHANGE:
+        amount = asked_pence if amount_pence is None else amount_pence
+        if amount <= 0:
+            problems.append("amount_positive")
+        elif amount > asked_pence:
+            problems.append("amount_not_more_than_asked")
+        elif amount == asked_pence and not condition.strip():
+            problems.append("change_needed")
+    return problems
 
 
 def may_fast_track(award_pence: int, fast_track_limit_pence: int) -> bool:

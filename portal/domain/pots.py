@@ -7,13 +7,22 @@ from datetime import date
 
 
 class PotRuleBroken(ValueError):
-    """A pot's settings contradict each other. `field` names the setting to fix."""
+    """A pot's settings contradict each other. `field` names the setting to fix; `problems` lists every rule the
+    settings break (this one first), so a page can show them all at once."""
 
     def __init__(self, field: str, rule: str, limit_pence: int = 0) -> None:
         super().__init__(rule)
         self.field = field
         self.rule = rule
         self.limit_pence = limit_pence  # for a rule about an amount: the amount the setting must respect
+        self.problems: list[PotRuleBroken] = [self]
+
+    @classmethod
+    def all_of(cls, problems: list[PotRuleBroken]) -> PotRuleBroken:
+        """One error to raise for several problems: the first, carrying the rest."""
+        first = problems[0]
+        first.problems = list(problems)
+        return first
 
 
 @dataclass(frozen=True)
@@ -26,25 +35,54 @@ class PotLimits:
     is_rolling: bool
 
 
+def pot_limit_problems(
+    *,
+    budget_pence: int | None,
+    max_award_pence: int | None,
+    fast_track_limit_pence: int | None,
+    opens_on: date | None,
+    closes_on: date | None,
+    is_rolling: bool,
+) -> list[PotRuleBroken]:
+    """Every rule these settings break, at most one per setting: 0 < max award <= budget, 0 <= fast track <= max
+    award, and a dated pot opens and closes, in that order. An amount given as None (not typed, or typed wrong) is
+    left out of the rules that compare with it, so a page can check what it has while it explains the rest."""
+    problems: list[PotRuleBroken] = []
+    if budget_pence is not None and budget_pence <= 0:
+        problems.append(PotRuleBroken("budget", "budget_positive"))
+    if max_award_pence is not None:
+        if max_award_pence <= 0:
+            problems.append(PotRuleBroken("max_award", "max_award_positive"))
+        elif budget_pence is not None and budget_pence > 0 and max_award_pence > budget_pence:
+            problems.append(PotRuleBroken("max_award", "max_award_within_budget"))
+    if fast_track_limit_pence is not None:
+        if fast_track_limit_pence < 0:
+            problems.append(PotRuleBroken("fast_track_limit", "fast_track_not_negative"))
+        elif max_award_pence is not None and max_award_pence > 0 and fast_track_limit_pence > max_award_pence:
+            problems.append(PotRuleBroken("fast_track_limit", "fast_track_within_max_award"))
+    if not is_rolling:
+        if opens_on is None:
+            problems.append(PotRuleBroken("opens_on", "opens_on_needed"))
+        if closes_on is None:
+            problems.append(PotRuleBroken("closes_on", "closes_on_needed"))
+        elif opens_on is not None and closes_on < opens_on:
+            problems.append(PotRuleBroken("closes_on", "closes_after_opens"))
+    return problems
+
+
 def check_pot_limits(limits: PotLimits) -> None:
-    """Raise PotRuleBroken unless 0 < max award <= budget, 0 <= fast track <= max award, and dates make sense."""
-    if limits.budget_pence <= 0:
-        raise PotRuleBroken("budget", "budget_positive")
-    if limits.max_award_pence <= 0:
-        raise PotRuleBroken("max_award", "max_award_positive")
-    if limits.max_award_pence > limits.budget_pence:
-        raise PotRuleBroken("max_award", "max_award_within_budget")
-    if limits.fast_track_limit_pence < 0:
-        raise PotRuleBroken("fast_track_limit", "fast_track_not_negative")
-    if limits.fast_track_limit_pence > limits.max_award_pence:
-        raise PotRuleBroken("fast_track_limit", "fast_track_within_max_award")
-    if not limits.is_rolling:
-        if limits.opens_on is None:
-            raise PotRuleBroken("opens_on", "opens_on_needed")
-        if limits.closes_on is None:
-            raise PotRuleBroken("closes_on", "closes_on_needed")
-        if limits.closes_on < limits.opens_on:
-            raise PotRuleBroken("closes_on", "closes_after_opens")
+    """Raise PotRuleBroken (listing every problem) unless 0 < max award <= budget, 0 <= fast track <= max award,
+    and dates make sense."""
+    problems = pot_limit_problems(
+        budget_pence=limits.budget_pence,
+        max_award_pence=limits.max_award_pence,
+        fast_track_limit_pence=limits.fast_track_limit_pence,
+        opens_on=limits.opens_on,
+        closes_on=limits.closes_on,
+        is_rolling=limits.is_rolling,
+    )
+    if problems:
+        raise PotRuleBroken.all_of(problems)
 
 
 def is_open(limits: PotLimits, today: date) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
@@ -16,6 +17,8 @@ from wtforms.validators import DataRequired, Optional
 from portal.common.access import object_access, role_required
 from portal.common.forms import Form, RadioField, submit
 from portal.common.pdf import pdf_response
+from portal.common.progress import Progress, progress_response
+from portal.domain.background import FileStatus
 from portal.domain.roles import Role
 from portal.insight import exports, reach, reports, services
 from portal.insight.reach_routes import answer_names, question_names
@@ -135,7 +138,46 @@ def show_report(report_id: int) -> Any:
         report=report,
         shareable=reports.shareable(report),
         replacement=reports.replacement_of(report),
+        progress=_report_progress(report),
     )
+
+
+@bp.get("/reports/<int:report_id>/status")
+@yours_or_programme_officer
+def report_status(report_id: int) -> Response:
+    report = reports.report_for(report_id, current_user) or abort(404)
+    return progress_response(_report_progress(report))
+
+
+def _report_progress(report: Any) -> Progress:
+    """What the report's page (and its status route, for the page's script) says about the report now."""
+    if report.status == FileStatus.READY and not reports.shareable(report):
+        return Progress(
+            FileStatus.FAILED.value,  # done, and nothing to download: it was taken down
+            _(
+                "This report has been taken down. It held a story or a photo that the resident no longer lets us "
+                "share, so you cannot download it any more."
+            ),
+            url_for("insight.show_report", report_id=report.id),
+            _("See what happens next"),
+        )
+    if report.status == FileStatus.READY:
+        return Progress(
+            report.status,
+            _("The report is ready."),
+            url_for("insight.download_report", report_id=report.id),
+            _("Download the report (PDF)"),
+        )
+    if report.status == FileStatus.FAILED:
+        return Progress(
+            report.status,
+            _("The report could not be made. Try again, or tell the programme team: %(reason)s", reason=report.error),
+            url_for("insight.new_report"),
+            _("Try again"),
+        )
+    if report.status == FileStatus.RUNNING:
+        return Progress(report.status, _("The report is being made: %(percent)s%% done.", percent=report.progress))
+    return Progress(report.status, _("The report is waiting to be made."))
 
 
 @bp.get("/reports/<int:report_id>/download")

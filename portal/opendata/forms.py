@@ -18,7 +18,10 @@ class OpenDataSettingsForm(Form):
         description=_l(
             "360Giving gives each publisher one, like 360G-smallsparks. Every grant's identifier starts with it."
         ),
-        validators=[DataRequired(message=_l("Enter your 360Giving prefix")), Length(max=60)],
+        validators=[
+            DataRequired(message=_l("Enter your 360Giving prefix")),
+            Length(max=60, message=_l("Write 60 characters or fewer")),
+        ],
     )
     funder_name = TextField(
         _l("Who funds the grants"),
@@ -33,7 +36,10 @@ class OpenDataSettingsForm(Form):
         _l("The funder's organisation identifier"),
         filters=[strip],
         description=_l("From org-id.guide, like GB-LAE-LDS for a council or GB-CHC-1234567 for a charity"),
-        validators=[DataRequired(message=_l("Enter the funder's organisation identifier")), Length(max=80)],
+        validators=[
+            DataRequired(message=_l("Enter the funder's organisation identifier")),
+            Length(max=80, message=_l("Write 80 characters or fewer")),
+        ],
     )
     reason = RadioField(
         _l("Why the programme gives grants to individuals"),

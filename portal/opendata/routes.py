@@ -105,9 +105,26 @@ def edit_settings() -> Any:
                 purposes=form.purposes.data,
             )
         except services.SettingsProblem as problem:
-            field, text = SETTINGS_TEXT[problem.rule]
-            getattr(form, field).errors = [*getattr(form, field).errors, text()]
+            _explain_settings_problems(form, problem.problems)
         else:
             flash(_("The open data settings have been saved."), "success")
             return redirect(url_for("opendata.edit_settings"))
+    elif form.is_submitted():  # every problem at once: the 360Giving rules too, for the settings typed right
+
+        def read(field: Any) -> Any:
+            return None if field.errors else field.data
+
+        _explain_settings_problems(
+            form,
+            services.settings_problems(
+                prefix=read(form.prefix), funder_id=read(form.funder_id), reason=None, purposes=None
+            ),
+        )
     return render_template("opendata/settings.html", form=form, settings=settings)
+
+
+def _explain_settings_problems(form: OpenDataSettingsForm, problems: list[services.SettingsProblem]) -> None:
+    for problem in problems:
+        field, text = SETTINGS_TEXT[problem.rule]
+        if not getattr(form, field).errors:
+            getattr(form, field).errors = [text()]

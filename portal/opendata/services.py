@@ -59,10 +59,30 @@ BATCH = 1000
 
 
 class SettingsProblem(Exception):
+    """A setting the open data cannot use; `problems` lists every one found (this first), to show them at once."""
+
     def __init__(self, field: str, rule: str) -> None:
         super().__init__(f"{field}: {rule}")
         self.field = field
         self.rule = rule
+        self.problems: list[SettingsProblem] = [self]
+
+
+def settings_problems(
+    *, prefix: str | None, funder_id: str | None, reason: str | None, purposes: list[str] | None
+) -> list[SettingsProblem]:
+    """Every setting that breaks the 360Giving rules; a setting given as None (not typed, or typed wrong) is left
+    out, so a page can check what it has while it explains the rest."""
+    problems = []
+    if prefix is not None and not PREFIX_PATTERN.match(prefix):
+        problems.append(SettingsProblem("prefix", "prefix_format"))
+    if funder_id is not None and not ORG_ID_PATTERN.match(funder_id):
+        problems.append(SettingsProblem("funder_id", "org_id_format"))
+    if reason is not None and reason not in REASONS:
+        problems.append(SettingsProblem("reason", "unknown_reason"))
+    if purposes is not None and (not purposes or any(code not in PURPOSES for code in purposes)):
+        problems.append(SettingsProblem("purposes", "unknown_purpose"))
+    return problems
 
 
 def get_settings() -> OpenDataSettings:
@@ -76,17 +96,14 @@ def get_settings() -> OpenDataSettings:
 def save_settings(
     officer: User, *, prefix: str, funder_name: str, funder_id: str, reason: str, purposes: list[str]
 ) -> OpenDataSettings:
-    """Programme officers set what the open data says about the programme. Raises SettingsProblem."""
+    """Programme officers set what the open data says about the programme. Raises SettingsProblem (listing every
+    problem)."""
     if not officer.has_role(Role.PROGRAMME_OFFICER):
         raise SettingsProblem("officer", "programme_officers_only")
-    if not PREFIX_PATTERN.match(prefix):
-        raise SettingsProblem("prefix", "prefix_format")
-    if not ORG_ID_PATTERN.match(funder_id):
-        raise SettingsProblem("funder_id", "org_id_format")
-    if reason not in REASONS:
-        raise SettingsProblem("reason", "unknown_reason")
-    if not purposes or any(code not in PURPOSES for code in purposes):
-        raise SettingsProblem("purposes", "unknown_purpose")
+    problems = settings_problems(prefix=prefix, funder_id=funder_id, reason=reason, purposes=purposes)
+    if problems:
+        problems[0].problems = problems
+        raise problems[0]
     settings = db.session.get(OpenDataSettings, 1, with_for_update=True)
     if settings is None:
         settings = OpenDataSettings(id=1)

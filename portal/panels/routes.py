@@ -14,7 +14,7 @@ from portal.applications.services import get_application
 from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
 from portal.domain.budget import BudgetExceeded
-from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind
+from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decision_problems
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 from portal.domain.states import InvalidTransition
@@ -231,7 +231,30 @@ def record_decision(neighbourhood_id: int, application_id: int) -> Any:
         else:
             flash(_("The decision has been recorded."), "success")
             return redirect(url_for("panels.show_panel", neighbourhood_id=neighbourhood_id))
+    elif form.is_submitted() and not form.kind.errors:
+        _explain_decision_problems(form, idea.total_pence)
     return _render_idea(neighbourhood_id, idea, decision_form=form)
+
+
+# Where each rule of a decision is explained: the amount's own rules by the amount, the rest by the choice.
+DECISION_RULE_FIELD = {"reason_needed": "reason", "amount_positive": "amount", "amount_not_more_than_asked": "amount"}
+
+
+def _explain_decision_problems(form: DecisionForm, asked_pence: int) -> None:
+    """Beside the fields' own errors, every rule of the decision the answers typed right break, all at once."""
+    problems = decision_problems(
+        DecisionKind(form.kind.data),
+        asked_pence,
+        amount_pence=form.amount.data,
+        condition=form.condition.data or "",
+        reason=form.reason.data or "",
+    )
+    for rule in problems:
+        if rule != "reason_needed" and (form.amount.errors or form.condition.errors):
+            continue  # an amount or condition that could not be read is explained already
+        field = getattr(form, DECISION_RULE_FIELD.get(rule, "kind"))
+        if not field.errors:
+            field.errors = [RULE_TEXT[rule]()]
 
 
 @answers.route("/ideas/<int:application_id>/answer", methods=["GET", "POST"])

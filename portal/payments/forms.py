@@ -14,14 +14,20 @@ from portal.common.forms import DateField, Form, RadioField, TextField, strip, s
 from portal.domain.payments import ConfirmationOfPayee
 
 
-class AgreementMixin:
-    """For a community builder entering details with the resident: the day the resident agreed to them."""
-
-    agreed_on = DateField(
+def agreement_date() -> Any:
+    """The question a builder answers below the details they enter: declared after a form's other fields, so its
+    error is listed in the error summary where the page shows it."""
+    return DateField(
         _l("When did the resident agree to these details?"),
         validators=[Optional()],
         description=_l("For example, 27 3 2026"),
     )
+
+
+class AgreementMixin:
+    """For a community builder entering details with the resident: the day the resident agreed to them."""
+
+    agreed_on = agreement_date()
 
     def check_agreement(self, builder: bool) -> bool:
         """A builder must give a real date, today or before; a resident never sees the question."""
@@ -45,6 +51,7 @@ class PaymentMethodForm(AgreementMixin, Form):
         widget=GovRadioInput(),
         validators=[DataRequired(message=_l("Select how you want to be paid"))],
     )
+    agreed_on = agreement_date()
     submit = submit(_l("Continue"))
 
 
@@ -77,6 +84,7 @@ class BankDetailsForm(AgreementMixin, Form):
         description=_l("You can find it on your card, statement or passbook"),
         validators=[Optional()],
     )
+    agreed_on = agreement_date()
     submit = submit(_l("Continue"))
 
 
@@ -90,6 +98,7 @@ class OtherWayForm(AgreementMixin, Form):
         filters=[strip],
         validators=[Optional(), Length(max=500, message=_l("Write 500 characters or fewer"))],
     )
+    agreed_on = agreement_date()
     submit = submit(_l("Continue"))
 
 
@@ -134,7 +143,7 @@ class PaidForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if valid and self.paid_on.data and self.paid_on.data > date.today():
+        if not self.paid_on.errors and self.paid_on.data and self.paid_on.data > date.today():
             self.paid_on.errors.append(_l("The date it was paid must be today or in the past"))
             return False
         return valid

@@ -14,8 +14,17 @@ from portal.applications.services import get_application
 from portal.awards.services import award_for
 from portal.common.access import role_required
 from portal.common.paging import page_number
+from portal.common.progress import Progress, progress_response
+from portal.domain.background import FileStatus
 from portal.domain.money import format_pence
-from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused
+from portal.domain.payments import (
+    BankDetailsProblem,
+    ConfirmationOfPayee,
+    PaymentRefused,
+    clean_account_number,
+    clean_roll_number,
+    clean_sort_code,
+)
 from portal.domain.roles import PaymentMethod, Role
 from portal.payments import exports, ledger, runs, services
 from portal.payments.forms import (
@@ -143,6 +152,30 @@ def choose_method(application_id: int) -> Any:
     )
 
 
+def _every_check(*passed: bool) -> bool:
+    """Whether every check passed; each has run already, so the page shows every problem at once."""
+    return all(passed)
+
+
+def _check_bank_details(form: BankDetailsForm) -> bool:
+    """Each bank detail typed that cannot be right gets its message now, beside the other fields' (the service
+    checks them again when it saves)."""
+    fine = True
+    for cleaned, clean in (
+        (form.sort_code, clean_sort_code),
+        (form.account_number, clean_account_number),
+        (form.roll_number, clean_roll_number),
+    ):
+        if cleaned.errors:
+            continue
+        try:
+            clean(cleaned.data or "")
+        except BankDetailsProblem as problem:
+            cleaned.errors = [BANK_TEXT[(problem.field, problem.rule)]()]
+            fine = False
+    return fine
+
+
 def _save(form: Any, application: Any, method: PaymentMethod, **details: Any) -> bool:
     """Save through the service; a refusal becomes an error on the form. Returns whether it was saved."""
     try:
@@ -166,7 +199,9 @@ def bank_details(application_id: int) -> Any:
     wanted = request.args.get("method", PaymentMethod.BANK_TRANSFER.value)
     method = PaymentMethod(wanted) if wanted in services.BANK_METHODS else PaymentMethod.BANK_TRANSFER
     form = BankDetailsForm()
-    if form.validate_on_submit() and form.check_agreement(_is_builder(application)):
+    if form.is_submitted() and _every_check(
+        form.validate_on_submit(), _check_bank_details(form), form.check_agreement(_is_builder(application))
+    ):
         bank = services.BankDetails(
             form.account_name.data, form.sort_code.data, form.account_number.data, form.roll_number.data or ""
         )
@@ -190,8 +225,8 @@ def other_way(application_id: int) -> Any:
         return elsewhere
     form = OtherWayForm()
     if (
-        form.validate_on_submit()
-        and form.check_agreement(_is_builder(application))
+        form.is_submitted()
+        and _every_check(form.validate_on_submit(), form.check_agreement(_is_builder(application)))
         and _save(form, application, PaymentMethod.OTHER_ARRANGEMENT, arrangement=form.arrangement.data or "")
     ):
         flash(_("How you want to be paid has been saved."), "success")
@@ -542,13 +577,36 @@ def request_export(run_id: int) -> Any:
 def show_export(run_id: int, export_id: int) -> str:
     made = exports.get_export(run_id, export_id) or abort(404)
     run = _run_or_404(run_id)
+    download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
     return render_template(
         "payments/show_export.html",
         export=made,
         caption=_("Payment run %(reference)s", reference=run.reference),
         back_url=url_for("finance.show_run", run_id=run_id),
-        download_url=url_for("finance.download_export", run_id=run_id, export_id=export_id),
+        download_url=download_url,
+        progress=_export_progress(made, download_url),
+        status_url=url_for("finance.export_status", run_id=run_id, export_id=export_id),
     )
+
+
+@finance.get("/runs/<int:run_id>/exports/<int:export_id>/status")
+@finance_officers
+def export_status(run_id: int, export_id: int) -> Response:
+    made = exports.get_export(run_id, export_id) or abort(404)
+    return progress_response(
+        _export_progress(made, url_for("finance.download_export", run_id=run_id, export_id=export_id))
+    )
+
+
+def _export_progress(made: Any, download_url: str) -> Progress:
+    """What the export's page (and its status route, for the page's script) says about the file now."""
+    if made.status == FileStatus.READY:
+        return Progress(made.status, _("The file is ready."), download_url, _("Download the file"))
+    if made.status == FileStatus.FAILED:
+        return Progress(made.status, _("The file could not be made: %(reason)s", reason=made.error))
+    if made.status == FileStatus.RUNNING:
+        return Progress(made.status, _("The file is being made: %(percent)s%% done.", percent=made.progress))
+    return Progress(made.status, _("The file is waiting to be made."))
 
 
 MIMETYPES = {
@@ -618,12 +676,24 @@ def request_pot_export(pot_id: int) -> Any:
 def show_pot_export(pot_id: int, export_id: int) -> str:
     made = exports.get_pot_export(pot_id, export_id) or abort(404)
     row = _pot_ledger_or_404(pot_id)
+    download_url = url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id)
     return render_template(
         "payments/show_export.html",
         export=made,
         caption=f"{row.pot.neighbourhood.name}: {row.pot.name}",
         back_url=url_for("finance.show_pot_statement", pot_id=pot_id),
-        download_url=url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id),
+        download_url=download_url,
+        progress=_export_progress(made, download_url),
+        status_url=url_for("finance.pot_export_status", pot_id=pot_id, export_id=export_id),
+    )
+
+
+@finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>/status")
+@finance_officers
+def pot_export_status(pot_id: int, export_id: int) -> Response:
+    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    return progress_response(
+        _export_progress(made, url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id))
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea
-from wtforms import BooleanField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, Field, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.common.forms import (
@@ -141,6 +143,23 @@ class PotForm(Form):
         validators=[InputRequired(message=_l("Select at least one way to pay people"))],
     )
     submit = submit(_l("Save"))
+
+    def settings_as_typed(self) -> dict[str, Any]:
+        """The name and limits as typed, None for any the form could not read, so the pot's own rules can be checked
+        beside each field's errors and every problem shown at once."""
+
+        def read(field: Field) -> Any:
+            return None if field.errors else field.data
+
+        return {
+            "name": read(self.name),
+            "budget_pence": read(self.budget),
+            "max_award_pence": read(self.max_award),
+            "fast_track_limit_pence": read(self.fast_track_limit),
+            "opens_on": read(self.opens_on),
+            "closes_on": read(self.closes_on),
+            "is_rolling": bool(self.is_rolling.data),
+        }
 
     def limits(self) -> PotLimits:
         """The pot's limits as typed; call only after validate_on_submit()."""

@@ -23,17 +23,21 @@ programme_officer = role_required(Role.PROGRAMME_OFFICER)
 programme_officer_any_neighbourhood = role_required(Role.PROGRAMME_OFFICER, scope=ALL_NEIGHBOURHOODS)
 
 POT_RULE_TEXT = {
-    "budget_positive": ("budget", lambda: _("The budget must be more than £0")),
-    "max_award_positive": ("max_award", lambda: _("The most one idea can get must be more than £0")),
-    "max_award_within_budget": ("max_award", lambda: _("The most one idea can get must not be more than the budget")),
-    "fast_track_not_negative": ("fast_track_limit", lambda: _("The fast-track limit must be £0 or more")),
-    "fast_track_within_max_award": (
-        "fast_track_limit",
-        lambda: _("The fast-track limit must not be more than the most one idea can get"),
+    "name_taken": lambda broken: _("This neighbourhood already has a pot with this name"),
+    "budget_positive": lambda broken: _("The budget must be more than £0"),
+    "budget_below_awarded": lambda broken: _(
+        "The budget cannot be less than the %(awarded)s already awarded from this pot",
+        awarded=format_pence(broken.limit_pence),
     ),
-    "opens_on_needed": ("opens_on", lambda: _("Enter the date the pot opens, or say it is rolling")),
-    "closes_on_needed": ("closes_on", lambda: _("Enter the date the pot closes, or say it is rolling")),
-    "closes_after_opens": ("closes_on", lambda: _("The closing date must be the same as or after the opening date")),
+    "max_award_positive": lambda broken: _("The most one idea can get must be more than £0"),
+    "max_award_within_budget": lambda broken: _("The most one idea can get must not be more than the budget"),
+    "fast_track_not_negative": lambda broken: _("The fast-track limit must be £0 or more"),
+    "fast_track_within_max_award": lambda broken: _(
+        "The fast-track limit must not be more than the most one idea can get"
+    ),
+    "opens_on_needed": lambda broken: _("Enter the date the pot opens, or say it is rolling"),
+    "closes_on_needed": lambda broken: _("Enter the date the pot closes, or say it is rolling"),
+    "closes_after_opens": lambda broken: _("The closing date must be the same as or after the opening date"),
 }
 
 
@@ -74,11 +78,13 @@ GEO_CODE_TEXT = {
 
 def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
     valid, problem = form.validate_on_submit(), None
-    if form.is_submitted():
+    if form.is_submitted():  # every problem at once: the place code's and the name's rules beside the fields' own
         problem = check_geo_code(form.geo_code.data or "", form.geo_code_type.data or "")
         if problem:
             field, text = GEO_CODE_TEXT[problem]
             getattr(form, field).errors = [*getattr(form, field).errors, text()]
+        if not valid and not form.name.errors and services.neighbourhood_name_taken(form.name.data, neighbourhood):
+            form.name.errors = [_("There is already a neighbourhood with this name")]
     if valid and not problem:
         try:
             saved = services.save_neighbourhood(
@@ -121,33 +127,30 @@ def edit_pot(neighbourhood_id: int, pot_id: int) -> Any:
 
 def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
     if form.validate_on_submit():
-        limits = form.limits()
         try:
             saved = services.save_pot(
                 current_user.id,
                 neighbourhood,
                 pot,
                 name=form.name.data,
-                limits=limits,
+                limits=form.limits(),
                 payment_methods=form.payment_methods.data,
             )
         except PotRuleBroken as broken:
-            if broken.rule == "budget_below_awarded":
-                form.budget.errors.append(
-                    _(
-                        "The budget cannot be less than the %(awarded)s already awarded from this pot",
-                        awarded=format_pence(broken.limit_pence),
-                    )
-                )
-            else:
-                field, text = POT_RULE_TEXT[broken.rule]
-                getattr(form, field).errors.append(text())
-        except services.NameTaken:
-            form.name.errors.append(_("This neighbourhood already has a pot with this name"))
+            _explain_pot_problems(form, broken.problems)
         else:
             flash(_("%(name)s has been saved.", name=saved.name), "success")
             return redirect(url_for("programme.list_neighbourhoods"))
+    elif form.is_submitted():  # every problem at once: the pot's rules too, for the settings typed right
+        _explain_pot_problems(form, services.pot_problems(neighbourhood, pot, **form.settings_as_typed()))
     return render_template("programme/pot_form.html", form=form, neighbourhood=neighbourhood, pot=pot)
+
+
+def _explain_pot_problems(form: PotForm, problems: list[PotRuleBroken]) -> None:
+    for broken in problems:
+        field = getattr(form, broken.field)
+        if not field.errors:  # one message a field: its own first
+            field.errors = [POT_RULE_TEXT[broken.rule](broken)]
 
 
 @bp.route("/neighbourhoods/<int:neighbourhood_id>/panel", methods=["GET", "POST"])

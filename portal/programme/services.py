@@ -15,7 +15,7 @@ from portal.accounts.services import get_user_by_email, normalise_email
 from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.transactions import locked, transactional
-from portal.domain.pots import PotLimits, check_budget_covers_awards, check_pot_limits, is_open
+from portal.domain.pots import PotLimits, PotRuleBroken, check_budget_covers_awards, is_open, pot_limit_problems
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood, Pot
@@ -73,6 +73,11 @@ def get_pot(neighbourhood_id: int, pot_id: int) -> Pot | None:
     return pot if pot is not None and pot.neighbourhood_id == neighbourhood_id else None
 
 
+def neighbourhood_name_taken(name: str, neighbourhood: Neighbourhood | None) -> bool:
+    """Whether another neighbourhood has this name (or one that makes the same web address)."""
+    return _name_taken(name, neighbourhood.id if neighbourhood else None)
+
+
 def _name_taken(name: str, except_id: int | None) -> bool:
     query = sa.select(Neighbourhood.id).where(
         sa.or_(sa.func.lower(Neighbourhood.name) == name.lower(), Neighbourhood.slug == slugify(name))
@@ -123,6 +128,47 @@ def save_neighbourhood(
     return neighbourhood
 
 
+def pot_problems(
+    neighbourhood: Neighbourhood,
+    pot: Pot | None,
+    *,
+    name: str | None,
+    budget_pence: int | None,
+    max_award_pence: int | None,
+    fast_track_limit_pence: int | None,
+    opens_on: date | None,
+    closes_on: date | None,
+    is_rolling: bool,
+) -> list[PotRuleBroken]:
+    """Every rule a pot's settings break, so a page can explain them all at once: the limits' own rules, a budget
+    below what the pot has already awarded, and a name another pot in the neighbourhood has. A setting given as None
+    (not typed, or typed wrong) is left out of the rules that need it."""
+    problems = pot_limit_problems(
+        budget_pence=budget_pence,
+        max_award_pence=max_award_pence,
+        fast_track_limit_pence=fast_track_limit_pence,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        is_rolling=is_rolling,
+    )
+    if pot is not None and budget_pence is not None and not any(p.field == "budget" for p in problems):
+        try:
+            check_budget_covers_awards(budget_pence, awarded_pence(pot.id))
+        except PotRuleBroken as below:
+            problems.append(below)
+    if name:
+        clash = db.session.execute(
+            sa.select(Pot.id).where(
+                Pot.neighbourhood_id == neighbourhood.id,
+                sa.func.lower(Pot.name) == name.lower(),
+                Pot.id != (pot.id if pot else -1),
+            )
+        ).first()
+        if clash:
+            problems.insert(0, PotRuleBroken("name", "name_taken"))
+    return problems
+
+
 @transactional
 def save_pot(
     actor_id: int | None,
@@ -133,25 +179,27 @@ def save_pot(
     limits: PotLimits,
     payment_methods: list[str],
 ) -> Pot:
-    """Create or change a pot; raises PotRuleBroken if its limits contradict each other or the budget would fall below
-    what is already awarded, NameTaken on a clash.
+    """Create or change a pot; raises PotRuleBroken, listing every problem, if its limits contradict each other, the
+    budget would fall below what is already awarded, or another pot in the neighbourhood has the name.
 
     A change locks the pot's row, the lock a decision takes while it makes an award, so a budget is never lowered
     below the awards made at the same moment.
     """
-    check_pot_limits(limits)
     if pot is not None:
         pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == pot.id))).scalar_one()
-        check_budget_covers_awards(limits.budget_pence, awarded_pence(pot.id))
-    clash = db.session.execute(
-        sa.select(Pot.id).where(
-            Pot.neighbourhood_id == neighbourhood.id,
-            sa.func.lower(Pot.name) == name.lower(),
-            Pot.id != (pot.id if pot else -1),
-        )
-    ).first()
-    if clash:
-        raise NameTaken(name)
+    problems = pot_problems(
+        neighbourhood,
+        pot,
+        name=name,
+        budget_pence=limits.budget_pence,
+        max_award_pence=limits.max_award_pence,
+        fast_track_limit_pence=limits.fast_track_limit_pence,
+        opens_on=limits.opens_on,
+        closes_on=limits.closes_on,
+        is_rolling=limits.is_rolling,
+    )
+    if problems:
+        raise PotRuleBroken.all_of(problems)
     created = pot is None
     if pot is None:
         pot = Pot(neighbourhood_id=neighbourhood.id)

@@ -45,6 +45,20 @@ CHROMIUM_ARGS = [
 PHONE: dict[str, Any] = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Best-practice rules run as well as the WCAG tags: all content sits in a landmark ("region": a phase banner, a
+# language switch or a back link outside the header, nav and main was on every page), and the landmarks are used
+# as they are meant to be.
+AXE_RULES = [
+    "region",
+    "landmark-one-main",
+    "landmark-no-duplicate-main",
+    "landmark-unique",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+]
 STAFF_PASSWORD = "browser tests staff password"
 TIMEOUT_MS = 10_000
 
@@ -517,9 +531,10 @@ _PREPARE_FOR_AXE = """() => {
 # resultTypes: only violations carry every node (the rest one each), which makes a run faster. preload: false skips
 # reading every stylesheet rule and media element up front; among the rules these tags run, only no-autoplay-audio
 # uses it (the portal has no audio or video), and the orientation-lock rule that reads the CSS is experimental.
-_RUN_AXE = """async (tags) => {
-  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
-                                     preload: false});
+_RUN_AXE = """async ([tags, rules]) => {
+  const enabled = Object.fromEntries(rules.map((rule) => [rule, {enabled: true}]));
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: enabled,
+                                     resultTypes: ['violations'], preload: false});
   return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html)})),
           passes: r.passes.length};
@@ -527,7 +542,8 @@ _RUN_AXE = """async (tags) => {
 
 
 def assert_accessible(page: Any, state: str) -> None:
-    """Run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA) on the page as it is now; fail listing every violation.
+    """Run axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, and the landmark rules in AXE_RULES) on the page as it is now;
+    fail listing every violation.
 
     Works in a context with JavaScript turned off too (the page's own scripts have not run: `js-enabled` is absent).
     """
@@ -537,7 +553,7 @@ def assert_accessible(page: Any, state: str) -> None:
             page.add_script_tag(url=AXE_URL)
         else:  # a script tag would not run: put the source in directly
             page.evaluate(_axe())
-    results = page.evaluate(_RUN_AXE, AXE_TAGS)
+    results = page.evaluate(_RUN_AXE, [AXE_TAGS, AXE_RULES])
     assert results["passes"] > 0, f"axe checked nothing on {state}"
     violations = results["violations"]
     if violations:
@@ -592,6 +608,68 @@ def assert_fits_narrow_screen(page: Any, where: str) -> None:
     assert widths[0] <= widths[1], f"{where} scrolls sideways: {widths[0]} px of content in {widths[1]} px"
     split = page.evaluate(_SPLIT_WORDS)
     assert split == [], f"{where} splits words across lines: {split}"
+
+
+# Text at 200 %: GOV.UK Frontend sizes text in rem, so doubling the root size doubles every text size, as a
+# browser's text-size setting does. Set through the CSSOM, which the Content-Security-Policy allows.
+DOUBLE_TEXT = """
+document.addEventListener('DOMContentLoaded', () => { document.documentElement.style.fontSize = '200%'; });
+"""
+
+# Every word the browser broke across lines anywhere but between words: "Seacrof / t", "Who is applying / ?",
+# "referenc / e". Each run of text between spaces is measured character by character (a Range's line boxes); a line
+# may end inside a run only just after a hyphen or a slash ("well- / being"), and never inside a short reference
+# ("GZQV- / DT66" is hard to read out or copy). Text marked to break anywhere (.govuk-!-text-break-word: an email
+# address, a long link) is left out: it must break somewhere rather than push the page sideways.
+_BROKEN_WORDS = r"""() => {
+  const broken = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const lineOf = (node, start, end) => {
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+    return rects.length ? Math.round(rects[rects.length - 1].top) : null;
+  };
+  const reference = /^[A-Z0-9]{4}-[A-Z0-9]{4}[.,;:)]?$/;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const skipped = 'script, style, noscript, .govuk-visually-hidden, [hidden], .govuk-\\!-text-break-word';
+    if (!parent || parent.closest(skipped)) continue;
+    if (!parent.getClientRects().length) continue;  // not drawn (display: none)
+    const run = /\S+/g;
+    for (let match = run.exec(node.data); match; match = run.exec(node.data)) {
+      const word = match[0];
+      if (word.length < 2) continue;
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + word.length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size < 2) continue;
+      let previous = lineOf(node, match.index, match.index + 1);
+      for (let i = 1; i < word.length; i++) {
+        const line = lineOf(node, match.index + i, match.index + i + 1);
+        if (line !== null && previous !== null && line !== previous) {
+          const after = word[i - 1];
+          if (!'-/\u2010\u2011\u2012\u2013\u2014'.includes(after) || reference.test(word)) {
+            const where = `<${parent.tagName.toLowerCase()} class="${parent.className}">`;
+            broken.push(`${word.slice(0, i)}/${word.slice(i)} (in ${where})`);
+            break;
+          }
+        }
+        if (line !== null) previous = line;
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def assert_words_whole(page: Any, where: str) -> None:
+    """No word is broken across lines except after a hyphen or slash, and the page does not scroll sideways."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{where} scrolls sideways: {widths[0]} px of content in {widths[1]} px"
+    broken = page.evaluate(_BROKEN_WORDS)
+    assert broken == [], f"{where} breaks words in the middle: {broken}"
 
 
 # Journeys shared by several tests ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 REFERENCE = re.compile(r"^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-AGREED_ON = "When did they tell you? (if they told you)"
+AGREED_ON = "When did they tell you they agree?"
 
 
 def heading(page):
@@ -85,12 +85,8 @@ def test_a_community_builder_writes_an_idea_down_and_the_resident_sends_it(new_p
     expect(page.get_by_role("heading", name="The resident's agreement")).to_be_visible()
     expect(page.locator("main")).to_contain_text("This stays Ayesha Khan's idea.")
     assert_accessible(page, "check your answers, entered with a resident")
-    page.get_by_role("button", name="Continue", exact=True).click()
-    expect_errors(page, ["Select how the resident agreed"])
-    assert_accessible(page, "check your answers, entered with a resident, with no agreement chosen")
-
-    page.get_by_label("Email them a link to check and send it").check()
-    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_role("group", name=AGREED_ON)).to_have_count(0)  # they agree by email, not by word of mouth
+    page.get_by_role("button", name="Email them a link to check and send it", exact=True).click()
     expect(heading(page)).to_have_text("Ideas you helped with")
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "We have emailed the resident a link to check and send their idea."
@@ -142,15 +138,14 @@ def test_a_community_builder_records_the_spoken_agreement_of_a_resident_with_no_
     answer_every_question(page, idea)
     assert_accessible(page, "check your answers for a resident with no email")
 
-    page.get_by_label("They told me they agree, in person or by phone").check()
-    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_text("Email them a link")).to_have_count(0)
+    page.get_by_role("button", name="Send their idea", exact=True).click()
     expect_errors(page, ["Enter the date they told you they agree"])
-    expect(page.get_by_label("They told me they agree, in person or by phone")).to_be_checked()
     assert_accessible(page, "the agreement with no date")
 
     tomorrow = today_plus(1)
     fill_date(page, AGREED_ON, tomorrow)
-    page.get_by_role("button", name="Continue", exact=True).click()
+    page.get_by_role("button", name="Send their idea", exact=True).click()
     expect_errors(page, ["The date they agreed must be today or in the past"])
     agreed_on = page.get_by_role("group", name=AGREED_ON)
     expect(agreed_on.get_by_label("Day")).to_have_value(str(tomorrow.day))
@@ -162,10 +157,13 @@ def test_a_community_builder_records_the_spoken_agreement_of_a_resident_with_no_
 
     today = today_plus(0)
     fill_date(page, AGREED_ON, today)
-    page.get_by_role("button", name="Continue", exact=True).click()
+    page.get_by_role("button", name="Send their idea", exact=True).click()
     page.wait_for_url(f"**/ideas/{draft.id}/sent")
+    expect(page.locator(".govuk-panel__title")).to_have_text("Their idea has been sent")
     reference = page.locator(".govuk-panel__body strong").inner_text().strip()
     assert REFERENCE.match(reference), reference
+    expect(page.locator("main")).to_contain_text("Joe Bloggs has no email address, so we have not sent them anything.")
+    expect(page.locator("main")).not_to_contain_text("We have sent you an email")
     assert_accessible(page, "the idea-sent page, for the community builder")
 
     (sent,) = live_server.applications_assisted_by(builder.email)
@@ -175,7 +173,8 @@ def test_a_community_builder_records_the_spoken_agreement_of_a_resident_with_no_
         "spoken",
         today,
     )
-    page.goto("/assisted")
+    page.get_by_role("link", name="See the ideas you helped with").click()
+    expect(heading(page)).to_have_text("Ideas you helped with")
     row = page.get_by_role("row").filter(has_text="Allotment open day")
     expect(row.get_by_role("cell")).to_have_text(
         ["Allotment open day Assisted", "Joe Bloggs (no email: you pass on updates)", "Sent"]

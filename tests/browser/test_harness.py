@@ -51,3 +51,16 @@ def test_the_accessibility_check_runs_without_javascript_and_still_finds_problem
         assert_accessible(page, "a sign-in page without JavaScript, broken on purpose")
 
     assert "label" in str(failure.value) and "#email" in str(failure.value)
+
+
+def test_the_accessibility_check_finds_content_outside_every_landmark(page):
+    page.goto("/sign-in")
+    assert_accessible(page, "the sign-in page, every part in a landmark")
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.textContent = 'Loose words';"
+        " document.querySelector('header').before(p); }"
+    )
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_accessible(page, "a sign-in page with words outside any landmark")
+
+    assert "region" in str(failure.value) and "Loose words" in str(failure.value)

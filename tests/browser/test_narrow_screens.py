@@ -8,7 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.domain.roles import Role
-from tests.browser.conftest import assert_fits_narrow_screen, sign_in_resident, sign_in_staff
+from tests.browser.conftest import (
+    DOUBLE_TEXT,
+    assert_fits_narrow_screen,
+    assert_words_whole,
+    sign_in_resident,
+    sign_in_staff,
+)
 from tests.browser.panel_helpers import add_member, add_panel, add_sent_idea
 
 pytestmark = pytest.mark.browser
@@ -108,3 +114,73 @@ def test_no_page_scrolls_sideways_or_splits_a_word_on_a_narrow_phone(new_page, l
     look_at(builder, "/assisted")
     look_at(builder, "/assisted/new")
     assert len(checked) == 31
+
+
+NARROW_BIG_TEXT = {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}
+
+
+def test_resident_pages_at_320px_with_text_at_200_percent_break_lines_only_between_words(new_page, live_server):
+    """Words wrap only between words ('Seacrof / t', 'Who is applying / ?', 'Your referenc / e' and the reference
+    'GZQV- / DT66' were split), and long strings such as email addresses break rather than scroll sideways."""
+    seeded = seed(live_server)
+    draft, approved, waiting = seeded["draft"], seeded["approved"], seeded["waiting"]
+    seacroft = live_server.add_open_pot()  # its neighbourhood, renamed below to a one-word place name
+    from portal.extensions import db
+    from portal.programme.models import Neighbourhood, Pot
+
+    with live_server.app.app_context():
+        pot = db.session.get(Pot, seacroft.pot_id)
+        place = db.session.get(Neighbourhood, pot.neighbourhood_id)
+        place.name = f"Seacroft {place.id}"
+        db.session.commit()
+        slug, place_name = place.slug, place.name
+    checked = []
+
+    def look_at(page, path, heading=None):
+        page.goto(path)
+        page.wait_for_load_state("domcontentloaded")
+        assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "32px"
+        if heading:
+            expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_words_whole(page, f"{path} at 320 px with text at 200 %")
+        checked.append(path)
+
+    anyone = new_page(**NARROW_BIG_TEXT)
+    anyone.add_init_script(DOUBLE_TEXT)
+    look_at(anyone, "/")
+    look_at(anyone, f"/neighbourhoods/{slug}", place_name)
+    for path in ("/sign-in", "/cookies", "/privacy", "/accessibility", "/stories"):
+        look_at(anyone, path)
+
+    resident = new_page(**NARROW_BIG_TEXT)
+    resident.add_init_script(DOUBLE_TEXT)
+    sign_in_resident(resident, live_server, seeded["resident"])
+    look_at(resident, "/ideas", "Your ideas")
+    look_at(resident, f"/neighbourhoods/{slug}/pots/{seacroft.pot_id}/start")
+    for question in (
+        "who-is-applying",
+        "group-name",
+        "idea-name",
+        "what-you-want-to-do",
+        "who-it-brings-together",
+        "how-it-helps",
+        "what-you-bring",
+        "help-from-others",
+        "costs",
+        "when-and-where",
+        "contact",
+    ):
+        look_at(resident, f"/ideas/{draft}/{question}")
+    resident.goto(f"/ideas/{draft}/what-you-want-to-do")
+    resident.get_by_role("button", name="Continue").click()  # not answered: the error summary and message
+    expect(resident.locator(".govuk-error-summary")).to_be_visible()
+    assert_words_whole(resident, "what you want to do, with an error")
+    look_at(resident, f"/ideas/{draft}/check-your-answers")
+    look_at(resident, f"/ideas/{draft}/save-and-come-back-later")
+    look_at(resident, f"/ideas/{draft}/withdraw")
+    look_at(resident, f"/ideas/{waiting.id}/sent", "")
+    expect(resident.locator(".govuk-panel__body")).to_contain_text(waiting.reference)
+    look_at(resident, f"/ideas/{approved.id}/award")
+    look_at(resident, "/about-you")
+    look_at(resident, "/account", "Your account")
+    assert len(checked) == 27

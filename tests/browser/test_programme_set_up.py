@@ -64,7 +64,7 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
     expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{name} has been saved.")
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
 
-    # A pot: a badly written amount first, then a most-per-idea larger than the budget.
+    # A pot with a badly written amount and a most-per-idea larger than the budget: both explained at once.
     page.get_by_role("link", name=f"Add a pot to {name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Add a pot to {name}")
     assert_accessible(page, "the add-a-pot form")
@@ -81,7 +81,13 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
     page.get_by_role("button", name="Save").click()
 
     summary = page.locator(".govuk-error-summary")
-    expect(summary.get_by_role("link")).to_have_text(["Enter an amount in pounds and pence, like 250 or 1,250.50"])
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "The most one idea can get must not be more than the budget",
+            "Enter an amount in pounds and pence, like 250 or 1,250.50",
+        ]
+    )
+    expect(page.locator("#max_award-error")).to_contain_text("must not be more than the budget")
     expect(page.locator("#fast_track_limit-error")).to_contain_text("Enter an amount in pounds and pence")
     typed = {"Name of the pot": pot_name, "Budget": "1,000", "Most one idea can get": "2,000"}
     expect_values(page, {**typed, "Fast-track limit": "12.345"})

@@ -76,3 +76,31 @@ def test_a_dated_pot_counts_in_a_period_its_days_overlap(start, end, expected):
 def test_a_rolling_pot_counts_in_every_period():
     rolling = limits(is_rolling=True, opens_on=None, closes_on=None)
     assert open_during(rolling, date(1999, 1, 1), date(1999, 1, 2))
+
+
+def test_every_broken_rule_is_listed_at_once():
+    with pytest.raises(PotRuleBroken) as raised:
+        check_pot_limits(limits(max_award_pence=100_001, fast_track_limit_pence=-1, opens_on=None, closes_on=None))
+    assert [(p.field, p.rule) for p in raised.value.problems] == [
+        ("max_award", "max_award_within_budget"),
+        ("fast_track_limit", "fast_track_not_negative"),
+        ("opens_on", "opens_on_needed"),
+        ("closes_on", "closes_on_needed"),
+    ]
+
+
+def test_settings_not_yet_given_are_left_out_of_the_rules_that_compare_with_them():
+    from portal.domain.pots import pot_limit_problems
+
+    problems = pot_limit_problems(
+        budget_pence=None,
+        max_award_pence=50_000,
+        fast_track_limit_pence=60_000,
+        opens_on=None,
+        closes_on=date(2026, 1, 1),
+        is_rolling=False,
+    )
+    assert [(p.field, p.rule) for p in problems] == [
+        ("fast_track_limit", "fast_track_within_max_award"),
+        ("opens_on", "opens_on_needed"),
+    ]

@@ -47,15 +47,11 @@ def test_a_builder_enters_an_idea_for_a_resident_without_email_and_records_spoke
     fill_in(client, application)
     url = f"/ideas/{application.id}/check-your-answers"
     page = client.get(url).get_data(as_text=True)
-    assert "How will the resident agree this is their idea?" in page
-    html = post_form(client, url, {"consent_method": "spoken"}).get_data(as_text=True)
+    assert "When did they tell you they agree?" in page
+    html = post_form(client, url, {}).get_data(as_text=True)
     assert "Enter the date they told you they agree" in html
     today = date.today()
-    response = post_form(
-        client,
-        url,
-        {"consent_method": "spoken", "consent_given_on": [str(today.day), str(today.month), str(today.year)]},
-    )
+    response = post_form(client, url, {"consent_given_on": [str(today.day), str(today.month), str(today.year)]})
     assert response.headers["Location"] == f"/ideas/{application.id}/sent"
     db.session.refresh(application)
     assert (application.status, application.consent_method, application.consent_given_on) == (
@@ -76,16 +72,20 @@ def test_a_future_agreement_date_is_refused(client):
     html = post_form(
         client,
         f"/ideas/{application.id}/check-your-answers",
-        {"consent_method": "spoken", "consent_given_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]},
+        {"consent_given_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]},
     ).get_data(as_text=True)
     assert "must be today or in the past" in html
+    db.session.refresh(application)
+    assert (application.status, application.consent_method) == ("draft", None)
 
 
 def test_a_resident_with_email_confirms_by_link_and_that_sends_it(client, app):
     pot = PotFactory()
     _, application = builder_starts(client, pot, email="mo@example.org")
     fill_in(client, application, contact="email")
-    response = post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"})
+    page = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
+    assert "Email them a link to check and send it" in page and "When did they tell you" not in page
+    response = post_form(client, f"/ideas/{application.id}/check-your-answers", {})
     assert response.headers["Location"] == "/assisted"
     db.session.refresh(application)
     assert application.status == "draft"
@@ -117,13 +117,18 @@ def test_an_assisted_idea_cannot_be_sent_without_the_residents_agreement(client)
 
 
 def test_a_resident_without_email_cannot_be_asked_by_email(client):
+    import pytest
+
+    from portal.applications import services
+
     pot = PotFactory()
-    _, application = builder_starts(client, pot)
+    builder, application = builder_starts(client, pot)
     fill_in(client, application)
-    html = post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"}).get_data(
-        as_text=True
-    )
-    assert "This resident has no email address" in html
+    page = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
+    assert "Email them a link" not in page and 'name="consent_method"' not in page
+    with pytest.raises(services.ApplicationProblem) as problem:
+        services.ask_resident_to_confirm(application, builder)
+    assert problem.value.reason == "no_email"
 
 
 def test_a_builder_sees_only_the_ideas_they_entered(client):
@@ -196,3 +201,103 @@ def test_asking_the_resident_to_confirm_records_nothing_if_the_email_cannot_be_m
     db.session.expire_all()
     assert application.consent_method is None
     assert outbox("mo@example.org") == []
+
+
+# What a builder met on the way with a resident who has no email address ------------------------------------------
+
+
+def send_with_spoken_agreement(client, application):
+    today = date.today()
+    return post_form(
+        client,
+        f"/ideas/{application.id}/check-your-answers",
+        {"consent_given_on": [str(today.day), str(today.month), str(today.year)]},
+    )
+
+
+def test_the_builder_sends_a_residents_idea_with_send_their_idea_not_continue(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    page = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    buttons = re.findall(r'<button[^>]*type="submit"[^>]*>\s*([^<]*?)\s*</button>', main)
+    assert buttons == ["Send their idea"], buttons
+
+
+def test_the_confirmation_speaks_to_the_builder_about_a_resident_without_email(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    sent = send_with_spoken_agreement(client, application)
+    assert sent.headers["Location"] == f"/ideas/{application.id}/sent"
+    db.session.refresh(application)
+    page = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Their idea has been sent" in page and application.reference in page
+    assert "We have sent you an email" not in page and "We will email you" not in page
+    assert "Mo Resident has no email address, so we have not sent them anything." in page
+    assert "Give them their reference and a receipt to keep." in page
+    assert f'href="/ideas/{application.id}/receipt"' in page
+    assert client.get(f"/ideas/{application.id}/receipt").status_code == 200
+    assert outbox() == []
+
+
+def test_every_link_on_the_builders_confirmation_opens_for_the_builder(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    send_with_spoken_agreement(client, application)
+    page = client.get(f"/ideas/{application.id}/sent").get_data(as_text=True)
+    assert "See your ideas" not in page and 'href="/ideas"' not in page
+    assert 'href="/assisted">See the ideas you helped with</a>' in page
+    main = page[page.index("<main") : page.index("</main>")]
+    for link in re.findall(r'href="(/[^"]*)"', main):
+        assert client.get(link).status_code == 200, link
+    assert "Mo Resident" in client.get("/assisted").get_data(as_text=True)
+
+
+def test_the_builders_confirmation_for_a_resident_with_email_says_they_were_emailed(client, app):
+    builder, application = builder_starts(client, PotFactory(), email="mo@example.org")
+    fill_in(client, application, contact="email")
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {})
+    link = LINK_RE.search(outbox("mo@example.org")[-1].body).group(1)
+    resident = app.test_client()
+    resident.post(link, data={"csrf_token": csrf_token(resident, link)})
+    post_form(resident, f"/ideas/{application.id}/confirm", {})
+    page = client.get(f"/ideas/{application.id}/sent").get_data(as_text=True)
+    assert "We have sent Mo Resident an email with their reference." in page
+    assert "We will email Mo Resident when they do, and when they decide." in page
+    resident_page = resident.get(f"/ideas/{application.id}/sent").get_data(as_text=True)
+    assert "Your idea has been sent" in resident_page and "We have sent you an email" in resident_page
+
+
+def test_no_email_choice_is_offered_or_accepted_for_a_resident_without_email(client):
+    _, application = builder_starts(client, PotFactory())
+    page = client.get(f"/ideas/{application.id}/contact").get_data(as_text=True)
+    assert 'value="email"' not in page and "By email" not in page
+    assert 'value="phone"' in page and 'value="builder"' in page
+    html = post_form(
+        client, f"/ideas/{application.id}/contact", {"contact_name": "Mo Resident", "contact_method": "email"}
+    ).get_data(as_text=True)
+    assert "Select how you would like to hear from us" in html
+    db.session.refresh(application)
+    assert application.contact_method == "builder"
+    saved = post_form(
+        client, f"/ideas/{application.id}/contact", {"contact_name": "Mo Resident", "contact_method": "builder"}
+    )
+    assert saved.status_code == 302
+    summary = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
+    assert "Through their community builder" in summary and "By email" not in summary
+
+
+def test_a_resident_with_email_is_still_offered_email(client):
+    _, application = builder_starts(client, PotFactory(), email="mo@example.org")
+    page = client.get(f"/ideas/{application.id}/contact").get_data(as_text=True)
+    assert 'value="email"' in page and 'value="builder"' not in page
+
+
+def test_a_builder_cannot_choose_email_for_a_resident_without_email_by_sending_the_old_form(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    response = post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"})
+    assert "Enter the date they told you they agree" in response.get_data(as_text=True)
+    db.session.refresh(application)
+    assert (application.status, application.consent_method) == ("draft", None)
+    assert outbox() == []

@@ -172,21 +172,17 @@ def _day(when: date) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("data", "message", "kept"),
     [
-        ({}, "Select how the resident agreed", ()),
-        ({"consent_method": "spoken"}, "Enter the date they told you they agree", ()),
+        ({}, "Enter the date they told you they agree", ()),
+        (_day(date.today() + timedelta(days=3)), "The date they agreed must be today or in the past", ()),
         (
-            {"consent_method": "spoken", **_day(date.today() + timedelta(days=3))},
-            "The date they agreed must be today or in the past",
-            (str((date.today() + timedelta(days=3)).year),),
-        ),
-        (
-            {"consent_method": "spoken", "consent_given_on": ["31", "2", "2026"]},
+            {"consent_given_on": ["31", "2", "2026"]},
             "Enter a real date, like 27 3 2026",
             ('value="31"', 'value="2"', 'value="2026"'),
         ),
-        ({"consent_method": "email"}, "This resident has no email address. Record that they told you they agree.", ()),
+        # An old page's choice of an emailed link, for a resident with no email address, asks for the date instead.
+        ({"consent_method": "email"}, "Enter the date they told you they agree", ()),
     ],
-    ids=["no choice", "no date", "future date", "impossible date", "email without an address"],
+    ids=["no date", "future date", "impossible date", "email without an address"],
 )
 def test_recording_the_residents_agreement_explains_bad_answers(client, data, message, kept):
     application = _assisted_draft(client)

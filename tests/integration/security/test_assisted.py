@@ -13,23 +13,30 @@ from tests.integration.applications.test_assisted import builder_starts, fill_in
 
 
 def test_an_idea_for_a_resident_with_an_email_address_cannot_be_sent_on_spoken_agreement(client):
+    import pytest
+
+    from portal.applications import services
+
     UserFactory(email="known@example.org", name="Known Resident")
     pot = PotFactory()
-    _, application = builder_starts(client, pot, email="known@example.org")
+    builder, application = builder_starts(client, pot, email="known@example.org")
     fill_in(client, application, contact="email")
-    today = date.today()
-    response = post_form(
-        client,
-        f"/ideas/{application.id}/check-your-answers",
-        {"consent_method": "spoken", "consent_given_on": [str(today.day), str(today.month), str(today.year)]},
-    )
-    assert "This resident has an email address, so they agree by the link we email them" in response.get_data(
-        as_text=True
-    )
+    url = f"/ideas/{application.id}/check-your-answers"
+    assert "When did they tell you they agree?" not in client.get(url).get_data(as_text=True)
+    with pytest.raises(services.ApplicationProblem) as refused:
+        services.submit_with_spoken_agreement(application, builder, date.today())
+    assert refused.value.reason == "confirm_by_email"
     db.session.refresh(application)
     assert (application.status, application.consent_method) == ("draft", None)
-    # The way that works: the resident confirms by the emailed link.
-    post_form(client, f"/ideas/{application.id}/check-your-answers", {"consent_method": "email"})
+    # The old form's answer is not taken as spoken agreement either: the only way is the emailed link.
+    today = date.today()
+    post_form(
+        client,
+        url,
+        {"consent_method": "spoken", "consent_given_on": [str(today.day), str(today.month), str(today.year)]},
+    )
+    db.session.refresh(application)
+    assert (application.status, application.consent_method) == ("draft", "email")
     assert outbox("known@example.org")
 
 
