@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -92,3 +94,22 @@ def test_in_production_the_fault_is_logged_and_the_work_goes_on(app, db_session,
     with caplog.at_level(logging.ERROR):
         assert draw_pdf("<p>hello</p>").startswith(b"%PDF")
     assert "drawing a PDF while a database transaction is open" in caplog.text
+
+
+def test_only_the_pdf_module_draws_pdfs_and_only_the_storage_module_talks_to_the_file_store():
+    portal = Path(__file__).resolve().parents[3] / "portal"
+    offenders = []
+    for path in portal.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                if name.split(".")[0] == "weasyprint" and path != portal / "common" / "pdf.py":
+                    offenders.append(f"{path.relative_to(portal)} imports {name}")
+                if name.split(".")[0] in ("boto3", "botocore") and path != portal / "common" / "storage.py":
+                    offenders.append(f"{path.relative_to(portal)} imports {name}")
+    assert offenders == [], "draw PDFs through portal/common/pdf.py and store files through portal/common/storage.py"
