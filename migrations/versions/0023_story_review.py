@@ -33,6 +33,7 @@ def upgrade():
         batch_op.create_index('ix_stories_review_requested_at', ['review_requested_at'], unique=False)
     with op.batch_alter_table('story_photos', schema=None) as batch_op:
         batch_op.add_column(sa.Column('public_alt_text', sa.String(length=250), nullable=True))
+        batch_op.add_column(sa.Column('review_requested', sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # What is public now stays public as it is: published stories keep their title, the name they showed (from the
     # account) and their shared photos' descriptions. A named story whose account had no name gets the first name the
@@ -85,11 +86,12 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('story_photos', schema=None) as batch_op:
-        batch_op.drop_column('public_alt_text')
-    with op.batch_alter_table('stories', schema=None) as batch_op:
-        batch_op.drop_index('ix_stories_review_requested_at')
-        batch_op.drop_column('review_requested_at')
-        batch_op.drop_column('public_name')
-        batch_op.drop_column('public_title')
-        batch_op.drop_column('first_name')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35 and later), not a batch copy of the tables: on SQLite, dropping the
+    # old stories table during a copy would delete every photo through the foreign key's ON DELETE CASCADE.
+    op.drop_column('story_photos', 'review_requested')
+    op.drop_column('story_photos', 'public_alt_text')
+    op.drop_index('ix_stories_review_requested_at', table_name='stories')
+    op.drop_column('stories', 'review_requested_at')
+    op.drop_column('stories', 'public_name')
+    op.drop_column('stories', 'public_title')
+    op.drop_column('stories', 'first_name')

@@ -121,6 +121,8 @@ class StoryPhoto(Model):
     alt_text: Mapped[str] = mapped_column(sa.String(250), default="")
     # The description a programme officer reviewed, shown to the public; None while the photo is not public.
     public_alt_text: Mapped[str | None] = mapped_column(sa.String(250))
+    # The resident changed this photo's answers since its review, in a way that waits for an officer.
+    review_requested: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     may_share: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     shows_children: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     refused_reason: Mapped[str | None] = mapped_column(sa.String(20))

@@ -106,14 +106,13 @@ def _back_url(application_id: int, slug: str) -> str:
     return _step_url(application_id, SLUGS[position - 1])
 
 
-def _answers_shown(application: Any, story: Any, page: Step) -> dict[str, Any] | None:
-    """Answers the form cannot take from the story itself: the Five Ways as a list, and the first name to show (the
-    one the resident told us on their idea, until they say another)."""
-    if story is not None and page.slug == "five-ways":
-        return {"ways": services.ways_of(story)}
-    if page.slug == "who-can-see":
-        return {"first_name": (story.first_name if story else None) or services.known_first_name(application)}
-    return None
+def _question_form(application: Any, story: Any, page: Step) -> Any:
+    """The question's form with the story's answers, the Five Ways as a list, and the first name to show (the one
+    the resident told us on their idea, until they say another)."""
+    form = page.form(obj=story, data={"ways": services.ways_of(story)} if story and page.slug == "five-ways" else None)
+    if page.slug == "who-can-see" and request.method == "GET" and not form.first_name.data:
+        form.first_name.data = services.known_first_name(application)
+    return form
 
 
 def _paid_application(application_id: int) -> Any:
@@ -167,7 +166,7 @@ def answer(application_id: int, step: str) -> Any:
     story = services.story_for(application_id)
     if story is not None and story.status != "draft" and page.slug != "who-can-see":
         return _refused(services.StoryRefused("already_sent"), application_id)
-    form = page.form(obj=story, data=_answers_shown(application, story, page))
+    form = _question_form(application, story, page)
     if form.validate_on_submit():
         answers = {name: getattr(form, name).data for name in page.fields}
         if page.slug == "who-can-see" and answers["consent"] != Consent.PUBLIC_NAMED.value:
@@ -381,10 +380,17 @@ def read_story(story_id: int) -> Any:
     story = services.get_sent_story(story_id) or abort(404)
     numbered = [(number, photo) for number, photo in enumerate(story.photos, start=1)]
     to_review = [(number, photo) for number, photo in numbered if photo in services.photos_to_review(story)]
-    form = forms.publish_form(
-        [(number, photo.id) for number, photo in to_review], data=_publish_answers(story, to_review)
-    )
-    if form.validate_on_submit():
+    fields = [(number, photo.id) for number, photo in to_review]
+    form = forms.publish_form(fields, data=_publish_answers(story, to_review))
+    if request.method == "POST" and form.seen.data != services.resident_version(story):
+        # The resident changed something since this page was shown: show it again as it is now, with what the officer
+        # typed, before anything is published.
+        typed = {name: value for name, value in request.form.items() if name in form and name != "seen"}
+        form = forms.publish_form(
+            fields, formdata=None, data={**_publish_answers(story, to_review, fresh=True), **typed}
+        )
+        form.submit.errors = [REFUSAL_TEXT["changed_meanwhile"]()]
+    elif form.validate_on_submit():
         try:
             services.publish_story(
                 story_id,
@@ -415,10 +421,10 @@ def read_story(story_id: int) -> Any:
     )
 
 
-def _publish_answers(story: Any, to_review: list[tuple[int, Any]]) -> dict[str, Any] | None:
+def _publish_answers(story: Any, to_review: list[tuple[int, Any]], *, fresh: bool = False) -> dict[str, Any] | None:
     """What the form starts with: the words, title and descriptions the public would see (those already published,
     or the resident's own)."""
-    if request.method != "GET":
+    if request.method != "GET" and not fresh:
         return None
     published = story.status == "published"
     answers = {
@@ -426,8 +432,7 @@ def _publish_answers(story: Any, to_review: list[tuple[int, Any]]) -> dict[str, 
         "public_title": story.shown_title if published else story.application.idea_name,
     }
     for _number, photo in to_review:
-        keep = published and photo.public_alt_text is not None and photo.public_alt_text != photo.alt_text
-        answers[f"photo_{photo.id}"] = photo.public_alt_text if keep else photo.alt_text
+        answers[f"photo_{photo.id}"] = services.description_to_check(story, photo)
     return answers
 
 

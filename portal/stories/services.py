@@ -243,17 +243,29 @@ def change_consent(
 
 
 def _review_name(story: Story) -> bool:
-    """Apply the resident's choice of name to what the public sees, or mark it to be reviewed. True if it waits."""
+    """Apply the resident's choice of name to what the public sees, or leave it waiting for review (True)."""
     shown, waits = after_a_change(story.public_name, proposed_name(_consent(story), story.first_name))
     story.public_name = shown
-    return _waits_for_review(story, waits)
+    _note_what_waits(story)
+    return waits and story.status == StoryStatus.PUBLISHED.value
 
 
-def _review_photo(story: Story, photo: StoryPhoto) -> bool:
-    """Apply the resident's answers about a photo to what the public sees, or mark them to be reviewed."""
-    shown, waits = after_a_change(photo.public_alt_text, _proposed_description(photo))
-    photo.public_alt_text = shown
-    return _waits_for_review(story, waits)
+def _name_waits(story: Story) -> bool:
+    asked = proposed_name(_consent(story), story.first_name)
+    return asked is not None and asked != story.public_name
+
+
+def _review_photo(story: Story, photo: StoryPhoto, *, changed: bool) -> bool:
+    """Apply the resident's answers about a photo to what the public sees, or leave them waiting for review (True).
+    `changed`: the resident changed something about the photo just now (or it has just become ready). Only a photo
+    whose answers changed since its review waits: an officer's earlier edit of its description is not a change."""
+    asked = _proposed_description(photo)
+    if asked is None:
+        photo.public_alt_text, photo.review_requested = None, False
+    elif changed and story.status == StoryStatus.PUBLISHED.value:
+        photo.review_requested = after_a_change(photo.public_alt_text, asked)[1]
+    _note_what_waits(story)
+    return photo.review_requested
 
 
 def _proposed_description(photo: StoryPhoto) -> str | None:
@@ -263,15 +275,17 @@ def _proposed_description(photo: StoryPhoto) -> str | None:
     return photo.alt_text if shareable else None
 
 
-def _waits_for_review(story: Story, waits: bool) -> bool:
-    """A published story with a change waiting joins the officers' list. A story not published yet is reviewed as a
-    whole when it is published, so nothing more is needed."""
-    if not waits or story.status != StoryStatus.PUBLISHED.value:
-        return False
-    if story.review_requested_at is None:
+def _note_what_waits(story: Story, *, leaving: StoryPhoto | None = None) -> None:
+    """A published story with a change waiting is on the officers' list (oldest first) until none waits. A story not
+    published yet is reviewed as a whole when it is published."""
+    waits = story.status == StoryStatus.PUBLISHED.value and (
+        _name_waits(story) or any(p.review_requested for p in story.photos if p is not leaving)
+    )
+    if waits and story.review_requested_at is None:
         story.review_requested_at = utcnow()
         audit.record("story.review_requested", object_type="story", object_id=story.id)
-    return True
+    elif not waits:
+        story.review_requested_at = None
 
 
 @transactional
@@ -442,7 +456,7 @@ def _finish_photo(
         photo.large_width, photo.large_height = large or (None, None)
         photo.small_width, photo.small_height = small or (None, None)
         # Ready after its story was published: the public sees it only once an officer has.
-        _review_photo(story, photo)
+        _review_photo(story, photo, changed=True)
     photo.original_key = None
     enqueue_after_commit(delete_stored_files, [original_key])
     return photo.status
@@ -478,10 +492,12 @@ def update_photo(application_id: int, photo_id: int, person: User, answers: Phot
         raise StoryRefused("not_yours")
     story = _locked_story(application_id)
     assert story is not None  # the photo is the story's
+    before = (photo.alt_text, photo.may_share, photo.shows_children)
     photo.alt_text = answers.alt_text
     photo.may_share = answers.may_share
     photo.shows_children = answers.shows_children
-    waits = _review_photo(story, photo)
+    changed = before != (photo.alt_text, photo.may_share, photo.shows_children)
+    waits = _review_photo(story, photo, changed=changed)
     audit.record(
         "story.photo_changed",
         actor_id=person.id,
@@ -502,6 +518,9 @@ def delete_photo(application_id: int, photo_id: int, person: User) -> None:
     if application is None or photo is None or person.id not in (application.applicant_id, application.assisted_by_id):
         raise StoryRefused("not_yours")
     keys = _keys_of(photo)
+    story = _locked_story(application_id)
+    if story is not None and photo.review_requested:
+        _note_what_waits(story, leaving=photo)  # its change no longer waits for anyone
     db.session.delete(photo)
     audit.record("story.photo_deleted", actor_id=person.id, object_type="story_photo", object_id=photo_id)
     if keys:
@@ -690,23 +709,31 @@ class WaitingChange:
 
 
 def waiting_changes(story: Story) -> list[WaitingChange]:
-    """What a programme officer must review on a published story: each difference between what the public sees and
-    what the resident now asks for that would make something more public or change its words."""
+    """What a programme officer must review on a published story: each change of the resident's since the last
+    review that would make something more public or change its words."""
     if story.status != StoryStatus.PUBLISHED.value or story.review_requested_at is None:
         return []
     changes = []
-    asked_name = proposed_name(_consent(story), story.first_name)
-    if asked_name is not None and asked_name != story.public_name:
-        changes.append(WaitingChange("name", story.public_name, asked_name))
+    if _name_waits(story):
+        changes.append(WaitingChange("name", story.public_name, proposed_name(_consent(story), story.first_name)))
     for number, photo in enumerate(story.photos, start=1):
         asked = _proposed_description(photo)
-        if asked is None or asked == photo.public_alt_text:
+        if not photo.review_requested or asked is None:
             continue
         if photo.public_alt_text is None:
             changes.append(WaitingChange("photo_shown", None, asked, number))
         else:
             changes.append(WaitingChange("photo_description", photo.public_alt_text, asked, number))
     return changes
+
+
+def description_to_check(story: Story, photo: StoryPhoto) -> str:
+    """The description an officer starts from: the resident's, unless an officer already changed it for the public
+    and the resident has not changed it since."""
+    published = story.status == StoryStatus.PUBLISHED.value
+    if published and photo.public_alt_text is not None and not photo.review_requested:
+        return photo.public_alt_text
+    return photo.alt_text
 
 
 @transactional
@@ -754,7 +781,8 @@ def publish_story(
         asked = _proposed_description(photo)
         shown = None if asked is None else descriptions.get(photo.id, asked).strip() or asked
         shown_photos[photo.id] = shown
-        edited.append(shown is not None and shown != asked and (not accepting or shown != photo.public_alt_text))
+        kept = accepting and not photo.review_requested and shown == photo.public_alt_text  # an earlier edit, kept
+        edited.append(shown is not None and shown != asked and not kept)
     if any(edited) and not edit_note.strip():
         raise StoryRefused("say_what_changed")
     if not accepting or any(edited):
@@ -763,7 +791,7 @@ def publish_story(
     story.public_title = title_shown
     story.public_name = proposed_name(_consent(story), story.first_name)
     for photo in story.photos:
-        photo.public_alt_text = shown_photos[photo.id]
+        photo.public_alt_text, photo.review_requested = shown_photos[photo.id], False
     story.review_requested_at = None
     if accepting:
         audit.record("story.changes_published", actor_id=officer.id, object_type="story", object_id=story.id)
@@ -781,14 +809,16 @@ def publish_story(
 
 @transactional
 def keep_public_version(story_id: int, officer: User) -> Story:
-    """The officer does not publish a resident's waiting change: the public keeps seeing the story as it is, and the
-    change leaves the list. (Anything more private was applied already; the resident can ask again.)"""
+    """The officer does not publish a resident's waiting changes: the public keeps seeing the story as it is, and it
+    leaves the list. (Anything more private was applied already; the resident can ask again.)"""
     _programme_officer(officer)
     story = _locked_story_by_id(story_id)
     if story is None:
         raise StoryRefused("no_story")
     if story.review_requested_at is not None:
         story.review_requested_at = None
+        for photo in story.photos:
+            photo.review_requested = False
         audit.record("story.changes_not_published", actor_id=officer.id, object_type="story", object_id=story.id)
     return story
 
@@ -807,6 +837,8 @@ def _unpublish(story: Story, person: User, *, reason: str) -> None:
     change_story_status(story, StoryStatus.SENT)
     story.published_at = None
     story.review_requested_at = None  # published again only after a whole new review
+    for photo in story.photos:
+        photo.review_requested = False
     audit.record("story.unpublished", actor_id=person.id, object_type="story", object_id=story.id, reason=reason)
 
 

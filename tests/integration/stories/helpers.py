@@ -35,13 +35,17 @@ def photo_bytes(kind: str = "JPEG", size: tuple[int, int] = (800, 600), colour=(
 
 
 def form_fields(page: str, action: str | None = None) -> dict[str, str]:
-    """The names and values of the inputs and text areas of the form posting to `action` (the first form if None),
-    as a browser would send them untouched (checkboxes and radios left out)."""
+    """The names and values of the inputs and text areas of the form posting to `action` (if None, the first form
+    posting to its own page), as a browser would send them untouched (checkboxes and radios left out)."""
     import html
     import re
 
     forms = re.findall(r"<form\b([^>]*)>(.*?)</form>", page, re.S)
-    chosen = next(body for attributes, body in forms if action is None or f'action="{action}"' in attributes)
+    chosen = next(
+        body
+        for attributes, body in forms
+        if (f'action="{action}"' in attributes if action else "action=" not in attributes)
+    )
     fields = {}
     for tag in re.findall(r"<input\b[^>]*>", chosen):
         name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
