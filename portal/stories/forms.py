@@ -113,7 +113,7 @@ class ConsentForm(Form):
     )
     first_name = TextField(
         _l("Your first name"),
-        description=_l("We only ever show your first name."),
+        description=_l("We show it only if you choose 'Anyone, with my first name'. We never show your surname."),
         validators=[Optional(), Length(max=40, message=_l("Your first name must be 40 characters or fewer"))],
     )
     submit = submit(_l("Continue"))

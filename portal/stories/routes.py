@@ -264,9 +264,9 @@ def change_photo(application_id: int, photo_id: int) -> Any:
     application = _paid_application(application_id)
     story = services.story_for(application_id) or abort(404)
     photo = next((p for p in story.photos if p.id == photo_id), None) or abort(404)
-    form = forms.PhotoDetailsForm(
-        obj=photo, data={"shows_children": "yes" if photo.shows_children else "no"} if request.method == "GET" else None
-    )
+    form = forms.PhotoDetailsForm(obj=photo)
+    if request.method == "GET":  # the answer as the radios know it (obj, a bool, would leave both unchosen)
+        form.shows_children.data = "yes" if photo.shows_children else "no"
     if form.validate_on_submit():
         answers = services.PhotoAnswers(
             form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"

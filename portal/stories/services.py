@@ -219,7 +219,9 @@ def change_consent(
         raise StoryRefused("no_story")
     before = story.consent
     story.consent = consent.value
-    if first_name_of(first_name):
+    if consent is not Consent.PUBLIC_NAMED:
+        story.first_name = None  # kept only while it is to be shown
+    elif first_name_of(first_name):
         story.first_name = first_name_of(first_name)
     _name_them_as_they_told_us(story)
     if story.status == StoryStatus.PUBLISHED.value and consent not in PUBLIC_CONSENTS:

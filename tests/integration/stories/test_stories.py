@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -550,6 +551,7 @@ def test_a_resident_changes_a_photos_details_after_sending(client):
     page = text(client.get(url))
     assert "Change the photo&#39;s details" in page or "Change the photo's details" in page
     assert 'value="Neighbours planting bulbs"' in page
+    assert re.search(r'<input[^>]*name="shows_children"[^>]*value="no"[^>]*checked', page)  # the answer as given
     explained(post_form(client, url, {"alt_text": "", "may_share": "y", "shows_children": "no"}), "Describe what")
     response = post_form(client, url, {"alt_text": "Bulbs by the school", "may_share": "y", "shows_children": "yes"})
     assert response.headers["Location"] == f"/ideas/{case.application.id}/story/photos"
