@@ -286,8 +286,15 @@ def test_a_worker_process_makes_the_photo_and_removes_files_through_redis_and_po
                     60,
                     "the worker to make the photo",
                 )
-                stored = sorted(p.relative_to(folder).parts[0] for p in folder.rglob("*") if p.is_file())
-                assert stored == ["photos", "photos"]  # the two sizes, and the upload removed
+                # The two sizes, and the upload removed (by the job the photo's finishing queued).
+                wait_for(
+                    lambda: (
+                        sorted(p.relative_to(folder).parts[0] for p in folder.rglob("*") if p.is_file())
+                        == ["photos", "photos"]
+                    ),
+                    60,
+                    "the worker to remove the upload as sent",
+                )
                 assert client.get(f"/story-photos/{photo_id}/large").status_code == 200
                 post_form(
                     client,
