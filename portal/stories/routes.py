@@ -378,18 +378,11 @@ def list_stories() -> str:
 @programme_officers
 def read_story(story_id: int) -> Any:
     story = services.get_sent_story(story_id) or abort(404)
-    numbered = [(number, photo) for number, photo in enumerate(story.photos, start=1)]
+    numbered = list(enumerate(story.photos, start=1))
     to_review = [(number, photo) for number, photo in numbered if photo in services.photos_to_review(story)]
-    fields = [(number, photo.id) for number, photo in to_review]
-    form = forms.publish_form(fields, data=_publish_answers(story, to_review))
+    form = _publish_form(story, to_review)
     if request.method == "POST" and form.seen.data != services.resident_version(story):
-        # The resident changed something since this page was shown: show it again as it is now, with what the officer
-        # typed, before anything is published.
-        typed = {name: value for name, value in request.form.items() if name in form and name != "seen"}
-        form = forms.publish_form(
-            fields, formdata=None, data={**_publish_answers(story, to_review, fresh=True), **typed}
-        )
-        form.submit.errors = [REFUSAL_TEXT["changed_meanwhile"]()]
+        form = _shown_again(story, to_review)
     elif form.validate_on_submit():
         try:
             services.publish_story(
@@ -421,19 +414,28 @@ def read_story(story_id: int) -> Any:
     )
 
 
-def _publish_answers(story: Any, to_review: list[tuple[int, Any]], *, fresh: bool = False) -> dict[str, Any] | None:
-    """What the form starts with: the words, title and descriptions the public would see (those already published,
-    or the resident's own)."""
-    if request.method != "GET" and not fresh:
-        return None
-    published = story.status == "published"
-    answers = {
-        "public_text": story.shown_text,
-        "public_title": story.shown_title if published else story.application.idea_name,
-    }
-    for _number, photo in to_review:
-        answers[f"photo_{photo.id}"] = services.description_to_check(story, photo)
-    return answers
+def _publish_form(story: Any, to_review: list[tuple[int, Any]], **kwargs: Any) -> Any:
+    """The publishing form, with a description to check for each photo that would be public. On a first visit it
+    starts from the words, title and descriptions the public would see (those already published, or the
+    resident's own)."""
+    if request.method == "GET" or "formdata" in kwargs:
+        kwargs["data"] = {
+            "public_text": story.shown_text,
+            "public_title": story.shown_title if story.status == "published" else story.application.idea_name,
+            **{f"photo_{photo.id}": services.description_to_check(story, photo) for _, photo in to_review},
+            **kwargs.get("data", {}),
+        }
+    return forms.publish_form([(number, photo.id) for number, photo in to_review], **kwargs)
+
+
+def _shown_again(story: Any, to_review: list[tuple[int, Any]]) -> Any:
+    """The resident changed something since the officer's page was shown: nothing is published; the page shows the
+    story as it is now, keeping what the officer typed, and says why."""
+    kept = {"public_title", "public_text", "edit_note", *(f"photo_{photo.id}" for _, photo in to_review)}
+    typed = {name: value for name, value in request.form.items() if name in kept}
+    form = _publish_form(story, to_review, formdata=None, data=typed)
+    form.submit.errors = [REFUSAL_TEXT["changed_meanwhile"]()]
+    return form
 
 
 @moderation.post("/<int:story_id>/keep")
