@@ -93,7 +93,7 @@ def _story(story: Any) -> dict[str, Any]:
 
     return {
         "id": story.id,
-        "title": story.application.idea_name or "",
+        "title": story.shown_title,
         "text": story.shown_text,
         "neighbourhood": story.application.pot.neighbourhood.name,
         "published_at": story.published_at,

@@ -97,16 +97,53 @@ def story_is_public(status: StoryStatus, consent: Consent | None) -> bool:
 
 
 def photo_is_public(
-    status: StoryStatus, consent: Consent | None, photo: PhotoStatus, *, may_share: bool, shows_children: bool
+    status: StoryStatus,
+    consent: Consent | None,
+    photo: PhotoStatus,
+    *,
+    may_share: bool,
+    shows_children: bool,
+    reviewed: bool,
 ) -> bool:
-    """A photo is public only in a public story, once processed, when the resident confirmed they may share it, and
-    never when it shows children."""
-    return story_is_public(status, consent) and photo is PhotoStatus.READY and may_share and not shows_children
+    """A photo is public only in a public story, once processed, when the resident confirmed they may share it, never
+    when it shows children, and only once a programme officer has seen it as it would be shown (`reviewed`). The
+    resident's answers and the review must both allow it: the more private of the two wins."""
+    return (
+        story_is_public(status, consent)
+        and photo is PhotoStatus.READY
+        and may_share
+        and not shows_children
+        and reviewed
+    )
 
 
-def public_name(consent: Consent | None, full_name: str) -> str | None:
-    """The name shown with a public story: the first name when the resident chose it, otherwise none."""
-    if consent is not Consent.PUBLIC_NAMED:
-        return None
-    first = full_name.split()
-    return first[0] if first else None
+FIRST_NAME_LENGTH = 40
+
+
+def first_name_of(name: str | None) -> str | None:
+    """The first word of a name ("Amina Khan" → "Amina"), which is all the public is ever shown; None if empty."""
+    words = (name or "").split()
+    return words[0][:FIRST_NAME_LENGTH] if words else None
+
+
+def proposed_name(consent: Consent | None, first_name: str | None) -> str | None:
+    """The name the resident asks to be shown with their story: their first name if they chose it, otherwise none."""
+    return first_name_of(first_name) if consent is Consent.PUBLIC_NAMED else None
+
+
+def public_name(consent: Consent | None, reviewed_name: str | None) -> str | None:
+    """The name the public sees: the reviewed first name, and only while the resident still chooses to be named."""
+    return first_name_of(reviewed_name) if consent is Consent.PUBLIC_NAMED else None
+
+
+def after_a_change(public_now: str | None, proposed: str | None) -> tuple[str | None, bool]:
+    """What the public sees once a resident changes something after sending their story, and whether the change
+    waits for a programme officer's review. `public_now` is what is public (None: nothing); `proposed` what the
+    resident now asks for (None: nothing public).
+
+    Making something private (proposed None) applies at once. Anything else that differs from what is public (a
+    photo or a name shown that was not, a new description or name) waits: the public keeps seeing what it saw.
+    """
+    if proposed is None:
+        return None, False
+    return public_now, proposed != public_now

@@ -289,7 +289,7 @@ def _held(story: Story) -> HeldStory:
     application = story.application
     return HeldStory(
         id=story.id,
-        title=application.idea_name or "",
+        title=story.shown_title,
         neighbourhood=application.pot.neighbourhood.name,
         language=application.language,
         text=story.shown_text,

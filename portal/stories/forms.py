@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovTextArea,
 )
-from wtforms import BooleanField, SelectChoice, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.common.forms import Form, RadioField, TextField, WholeNumberField, one_line, strip, submit
@@ -111,7 +111,19 @@ class ConsentForm(Form):
         widget=GovRadioInput(),
         validators=[DataRequired(message=_l("Select who can see your story"))],
     )
+    first_name = TextField(
+        _l("Your first name"),
+        description=_l("We show it only if you choose 'Anyone, with my first name'. We never show your surname."),
+        validators=[Optional(), Length(max=40, message=_l("Your first name must be 40 characters or fewer"))],
+    )
     submit = submit(_l("Continue"))
+
+    def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]
+        valid = super().validate(extra_validators)
+        if self.consent.data == "public_named" and not self.first_name.data:
+            self.first_name.errors = [*self.first_name.errors, _l("Enter your first name")]
+            return False
+        return valid
 
 
 class PhotoDetailsForm(Form):
@@ -149,6 +161,13 @@ class SendStoryForm(AgreementMixin, Form):
 
 
 class PublishForm(Form):
+    public_title = TextField(
+        _l("The title as the public will read it"),
+        validators=[
+            DataRequired(message=_l("Enter the title as the public will read it")),
+            Length(max=200, message=_l("The title must be 200 characters or fewer")),
+        ],
+    )
     public_text = TextAreaField(
         _l("The story as the public will read it"),
         description=_l("Take out anything personal, such as a surname, an address or a phone number."),
@@ -166,4 +185,23 @@ class PublishForm(Form):
         filters=[strip],
         validators=[Optional(), Length(max=1000, message=_l("What you changed must be 1,000 characters or fewer"))],
     )
+    # What the resident had decided when the page was shown (services.resident_version).
+    seen = HiddenField()
     submit = submit(_l("Publish the story"))
+
+
+def publish_form(photos: list[tuple[int, int]], **kwargs: object) -> PublishForm:
+    """The publishing form with a description to check for each photo that would be public: `photos` holds each
+    one's (number in the story, id), and its field is photo_<id>."""
+    fields = {
+        f"photo_{photo_id}": TextField(
+            _l("Description of photo %(num)s", num=number),
+            validators=[
+                DataRequired(message=_l("Describe what photo %(num)s shows", num=number)),
+                Length(max=250, message=_l("The description must be 250 characters or fewer")),
+            ],
+        )
+        for number, photo_id in photos
+    }
+    form_class = type("PublishStoryForm", (PublishForm,), fields)
+    return form_class(**kwargs)  # type: ignore[no-any-return]

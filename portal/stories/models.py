@@ -46,6 +46,8 @@ class Story(Model):
         sa.Index("ix_stories_status_published_at", "status", "published_at", "id"),
         sa.CheckConstraint("people_count IS NULL OR people_count >= 0", name="people_count_not_negative"),
         sa.Index("ix_stories_published", "status", "published_at"),
+        # Published stories with a resident's change waiting for review (oldest first).
+        sa.Index("ix_stories_review_requested_at", "review_requested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +65,8 @@ class Story(Model):
     way_keep_learning: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     way_give: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     consent: Mapped[str | None] = mapped_column(sa.String(20))
+    # The first name the resident asked to be shown with their story (only when they chose to be named).
+    first_name: Mapped[str | None] = mapped_column(sa.String(40))
     # Sent by the resident, or by a community builder with and for them, with the day the resident agreed.
     agreement: Mapped[str] = mapped_column(sa.String(10), default="resident")
     agreed_on: Mapped[date | None] = mapped_column(sa.Date)
@@ -70,6 +74,12 @@ class Story(Model):
     # The words the public reads when an officer took personal details out; None means the resident's own words.
     public_text: Mapped[str | None] = mapped_column(sa.Text)
     edit_note: Mapped[str | None] = mapped_column(sa.Text)
+    # What a programme officer reviewed and the public sees: the title and the first name shown (None: no name). A
+    # resident's later change that makes anything more public waits here until an officer accepts it
+    # (review_requested_at); one that makes anything more private changes these at once.
+    public_title: Mapped[str | None] = mapped_column(sa.String(200))
+    public_name: Mapped[str | None] = mapped_column(sa.String(40))
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,6 +94,11 @@ class Story(Model):
     @property
     def shown_text(self) -> str:
         return self.public_text if self.public_text is not None else (self.what_happened or "")
+
+    @property
+    def shown_title(self) -> str:
+        """The title as reviewed when it was published (the idea's name, unless an officer changed it)."""
+        return self.public_title if self.public_title is not None else (self.application.idea_name or "")
 
 
 class StoryPhoto(Model):
@@ -104,6 +119,10 @@ class StoryPhoto(Model):
     small_width: Mapped[int | None] = mapped_column(sa.Integer)
     small_height: Mapped[int | None] = mapped_column(sa.Integer)
     alt_text: Mapped[str] = mapped_column(sa.String(250), default="")
+    # The description a programme officer reviewed, shown to the public; None while the photo is not public.
+    public_alt_text: Mapped[str | None] = mapped_column(sa.String(250))
+    # The resident changed this photo's answers since its review, in a way that waits for an officer.
+    review_requested: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     may_share: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     shows_children: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     refused_reason: Mapped[str | None] = mapped_column(sa.String(20))

@@ -15,9 +15,8 @@ from portal.applications.services import get_application, get_neighbourhood_by_s
 from portal.common.access import public, public_if, role_required
 from portal.common.page_cache import cached_for_visitors, shown_page
 from portal.common.paging import page_number
-from portal.common.storage import StoredFileMissing, get_storage
 from portal.domain.roles import Role
-from portal.domain.stories import MAX_PHOTOS, Consent, public_name
+from portal.domain.stories import MAX_PHOTOS, Consent
 from portal.extensions import talisman
 from portal.payments.forms import ActionForm
 from portal.stories import forms, services
@@ -43,7 +42,17 @@ REFUSAL_TEXT = {
     "not_public": lambda: _("The resident did not agree to the public seeing this story, so it cannot be published."),
     "say_what_changed": lambda: _("Say what you changed, so the resident can be told"),
     "programme_officers_only": lambda: _("Only programme officers can do this."),
+    "first_name_needed": lambda: _("Enter your first name"),
+    "changed_meanwhile": lambda: _(
+        "The resident changed their story while you were reading it. Check it again, then publish it."
+    ),
 }
+
+
+def _waits_for_review() -> str:
+    return _(
+        "We will check your change before it goes on the public pages. Until then, people see your story as it was."
+    )
 
 
 PHOTO_TEXT = {
@@ -71,7 +80,7 @@ STEPS = [
     Step("photos", forms.PhotoForm, _l("Photos"), ()),
     Step("people", forms.PeopleForm, _l("The people who took part"), ("people_count", "group_formed", "still_going")),
     Step("five-ways", forms.WellbeingForm, _l("Which of these did it help people do?"), ("ways",), "ways"),
-    Step("who-can-see", forms.ConsentForm, _l("Who can see your story?"), ("consent",), "consent"),
+    Step("who-can-see", forms.ConsentForm, _l("Who can see your story?"), ("consent", "first_name"), "consent"),
 ]
 SLUGS = [step.slug for step in STEPS]
 
@@ -95,6 +104,15 @@ def _back_url(application_id: int, slug: str) -> str:
     if request.args.get("from") == "check" or position == 0:
         return url_for("stories.show_story", application_id=application_id)
     return _step_url(application_id, SLUGS[position - 1])
+
+
+def _question_form(application: Any, story: Any, page: Step) -> Any:
+    """The question's form with the story's answers, the Five Ways as a list, and the first name to show (the one
+    the resident told us on their idea, until they say another)."""
+    form = page.form(obj=story, data={"ways": services.ways_of(story)} if story and page.slug == "five-ways" else None)
+    if page.slug == "who-can-see" and request.method == "GET" and not form.first_name.data:
+        form.first_name.data = services.known_first_name(application)
+    return form
 
 
 def _paid_application(application_id: int) -> Any:
@@ -148,13 +166,20 @@ def answer(application_id: int, step: str) -> Any:
     story = services.story_for(application_id)
     if story is not None and story.status != "draft" and page.slug != "who-can-see":
         return _refused(services.StoryRefused("already_sent"), application_id)
-    form = page.form(obj=story, data={"ways": services.ways_of(story)} if story and page.slug == "five-ways" else None)
+    form = _question_form(application, story, page)
     if form.validate_on_submit():
         answers = {name: getattr(form, name).data for name in page.fields}
+        if page.slug == "who-can-see" and answers["consent"] != Consent.PUBLIC_NAMED.value:
+            answers["first_name"] = None  # only kept when it is to be shown
         try:
             if story is not None and story.status != "draft":
-                services.change_consent(application_id, current_user, Consent(answers["consent"]))
-                flash(_("Who can see your story has been changed."), "success")
+                change = services.change_consent(
+                    application_id, current_user, Consent(answers["consent"]), answers["first_name"]
+                )
+                flash(
+                    _waits_for_review() if change.waits_for_review else _("Who can see your story has been changed."),
+                    "success",
+                )
             else:
                 services.save_story(application_id, current_user, **answers)
         except services.StoryRefused as refused:
@@ -239,18 +264,18 @@ def change_photo(application_id: int, photo_id: int) -> Any:
     application = _paid_application(application_id)
     story = services.story_for(application_id) or abort(404)
     photo = next((p for p in story.photos if p.id == photo_id), None) or abort(404)
-    form = forms.PhotoDetailsForm(
-        obj=photo, data={"shows_children": "yes" if photo.shows_children else "no"} if request.method == "GET" else None
-    )
+    form = forms.PhotoDetailsForm(obj=photo)
+    if request.method == "GET":  # the answer as the radios know it (obj, a bool, would leave both unchosen)
+        form.shows_children.data = "yes" if photo.shows_children else "no"
     if form.validate_on_submit():
         answers = services.PhotoAnswers(
             form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
         )
         try:
-            services.update_photo(application_id, photo_id, current_user, answers)
+            change = services.update_photo(application_id, photo_id, current_user, answers)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
-        flash(_("The photo's details have been saved."), "success")
+        flash(_waits_for_review() if change.waits_for_review else _("The photo's details have been saved."), "success")
         return redirect(url_for("stories.photos", application_id=application_id))
     return render_template("stories/change_photo.html", form=form, application=application, photo=photo)
 
@@ -328,18 +353,13 @@ def photo_not_found(error: Any) -> Response:
     "the resident's consent: public photos to anyone, others to the resident, their builder and programme officers",
 )
 def show_photo(photo_id: int, size: str) -> Response:
-    photo = services.photo_for_viewer(photo_id, current_user) or abort(404)
-    key = photo.large_key if size == "large" else photo.small_key
-    try:
-        data = get_storage().get(key or "")
-    except (StoredFileMissing, ValueError):
-        abort(404)
-    response = Response(data, mimetype="image/jpeg")
+    served = services.serve_photo(photo_id, size, current_user) or abort(404)
+    response = Response(served.data, mimetype="image/jpeg")
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    # Revalidated each time, so a photo is gone the moment consent is withdrawn; private ones are never stored.
-    public_now = services.shown_to_public(photo.story, photo)
-    response.headers["Cache-Control"] = "no-cache" if public_now else "private, no-store"
+    # Never kept by a shared cache; revalidated each time, so a photo is gone the moment consent is withdrawn; private
+    # ones are never stored at all.
+    response.headers["Cache-Control"] = "private, no-cache" if served.public else "private, no-store"
     response.add_etag()
     response.make_conditional(request)
     return response
@@ -358,11 +378,21 @@ def list_stories() -> str:
 @programme_officers
 def read_story(story_id: int) -> Any:
     story = services.get_sent_story(story_id) or abort(404)
-    form = forms.PublishForm(data={"public_text": story.shown_text} if request.method == "GET" else None)
-    if form.validate_on_submit():
+    numbered = list(enumerate(story.photos, start=1))
+    to_review = [(number, photo) for number, photo in numbered if photo in services.photos_to_review(story)]
+    form = _publish_form(story, to_review)
+    if request.method == "POST" and form.seen.data != services.resident_version(story):
+        form = _shown_again(story, to_review)
+    elif form.validate_on_submit():
         try:
             services.publish_story(
-                story_id, current_user, public_text=form.public_text.data, edit_note=form.edit_note.data or ""
+                story_id,
+                current_user,
+                public_text=form.public_text.data,
+                edit_note=form.edit_note.data or "",
+                title=form.public_title.data,
+                descriptions={photo.id: form[f"photo_{photo.id}"].data for _, photo in to_review},
+                seen=form.seen.data,
             )
         except services.StoryRefused as refused:
             field = form.edit_note if refused.rule == "say_what_changed" else form.submit
@@ -370,9 +400,52 @@ def read_story(story_id: int) -> Any:
         else:
             flash(_("The story has been published."), "success")
             return redirect(url_for("moderation.read_story", story_id=story_id))
+    form.seen.data = services.resident_version(story)  # what this page shows the officer
     return render_template(
-        "stories/read_story.html", story=story, form=form, action=ActionForm(), ways=services.ways_of(story)
+        "stories/read_story.html",
+        story=story,
+        form=form,
+        action=ActionForm(),
+        ways=services.ways_of(story),
+        numbered=numbered,
+        to_review=to_review,
+        changes=services.waiting_changes(story),
+        name_shown=services.name_shown(story),
     )
+
+
+def _publish_form(story: Any, to_review: list[tuple[int, Any]], **kwargs: Any) -> Any:
+    """The publishing form, with a description to check for each photo that would be public. On a first visit it
+    starts from the words, title and descriptions the public would see (those already published, or the
+    resident's own)."""
+    if request.method == "GET" or "formdata" in kwargs:
+        kwargs["data"] = {
+            "public_text": story.shown_text,
+            "public_title": story.shown_title if story.status == "published" else story.application.idea_name,
+            **{f"photo_{photo.id}": services.description_to_check(story, photo) for _, photo in to_review},
+            **kwargs.get("data", {}),
+        }
+    return forms.publish_form([(number, photo.id) for number, photo in to_review], **kwargs)
+
+
+def _shown_again(story: Any, to_review: list[tuple[int, Any]]) -> Any:
+    """The resident changed something since the officer's page was shown: nothing is published; the page shows the
+    story as it is now, keeping what the officer typed, and says why."""
+    kept = {"public_title", "public_text", "edit_note", *(f"photo_{photo.id}" for _, photo in to_review)}
+    typed = {name: value for name, value in request.form.items() if name in kept}
+    form = _publish_form(story, to_review, formdata=None, data=typed)
+    form.submit.errors = [REFUSAL_TEXT["changed_meanwhile"]()]
+    return form
+
+
+@moderation.post("/<int:story_id>/keep")
+@programme_officers
+def keep_public_version(story_id: int) -> Any:
+    if ActionForm().validate_on_submit():
+        services.get_sent_story(story_id) or abort(404)
+        services.keep_public_version(story_id, current_user)
+        flash(_("The public pages still show the story as it was."), "success")
+    return redirect(url_for("moderation.read_story", story_id=story_id))
 
 
 @moderation.post("/<int:story_id>/unpublish")
@@ -393,10 +466,15 @@ def _page_number() -> int:
 
 
 def _fresh(html: str) -> Response:
-    """Public story pages are checked again on every visit, so a story unpublished is gone at once."""
+    """Public story pages are never kept by a shared cache, and a browser checks again on every visit, so a story
+    unpublished, or a consent withdrawn, is gone at once everywhere."""
     response = Response(html)
-    response.headers.setdefault("Cache-Control", "no-cache")
+    response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
+
+
+def _public_page(template: str, **context: Any) -> Response:
+    return _fresh(render_template(template, name_of=services.name_shown, photos_of=services.public_photos, **context))
 
 
 @bp.get("/stories")
@@ -405,7 +483,7 @@ def _fresh(html: str) -> Response:
 def list_public_stories() -> Response:
     found = services.list_public_stories(_page_number())
     shown_page(found.page)
-    return _fresh(render_template("stories/public_list.html", found=found, neighbourhood=None, name_of=_name_of))
+    return _public_page("stories/public_list.html", found=found, neighbourhood=None)
 
 
 @bp.get("/neighbourhoods/<string:slug>/stories")
@@ -415,9 +493,7 @@ def list_neighbourhood_stories(slug: str) -> Response:
     neighbourhood = get_neighbourhood_by_slug(slug) or abort(404)
     found = services.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
     shown_page(found.page)
-    return _fresh(
-        render_template("stories/public_list.html", found=found, neighbourhood=neighbourhood, name_of=_name_of)
-    )
+    return _public_page("stories/public_list.html", found=found, neighbourhood=neighbourhood)
 
 
 @bp.get("/stories/<int:story_id>")
@@ -428,12 +504,4 @@ def list_neighbourhood_stories(slug: str) -> Response:
 @cached_for_visitors
 def show_public_story(story_id: int) -> Response:
     story = services.get_public_story(story_id) or abort(404)
-    return _fresh(
-        render_template(
-            "stories/public_story.html", story=story, photos=services.public_photos(story), name_of=_name_of
-        )
-    )
-
-
-def _name_of(story: Any) -> str | None:
-    return public_name(Consent(story.consent) if story.consent else None, story.application.applicant.name or "")
+    return _public_page("stories/public_story.html", story=story, photos=services.public_photos(story))

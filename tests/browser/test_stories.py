@@ -454,6 +454,63 @@ def test_an_officer_publishes_a_story_the_public_reads_it_and_it_goes_when_the_r
     assert story_of(live_server, paid.idea.id).status == "sent"
 
 
+def test_after_publication_a_new_description_or_name_waits_for_an_officer_to_check_it(new_page, live_server):
+    paid = paid_award(live_server, live_server.unique("Bulbs by the school"))
+    story = sent_story(live_server, paid, publish=True)
+    story_path = f"/stories/{story.id}"
+    public = new_page(**PHONE_360)
+    public.goto(story_path)
+    expect(public.locator("main img.app-story-photo").first).to_have_attribute("alt", JPEG_ALT)
+
+    resident = new_page(**PHONE_360)
+    sign_in_resident(resident, live_server, paid.resident_email)
+    resident.goto(f"/ideas/{paid.idea.id}/story/photos/{story.photo_ids[0]}")
+    heading(resident, "Change the photo's details")
+    resident.get_by_label("Describe the photo for someone who cannot see it").fill("Bulbs outside number 12")
+    resident.get_by_role("button", name="Save").click()
+    expect_banner(resident, "We will check your change before it goes on the public pages.")
+    assert_accessible(resident, "photos, with a change waiting for a check")
+
+    resident.goto(f"/ideas/{paid.idea.id}/story/who-can-see")
+    heading(resident, "Who can see your story?")
+    expect(resident.get_by_label("Your first name")).to_have_value("Rae")  # from their idea or account
+    resident.get_by_label("Your first name").fill("")
+    resident.get_by_role("button", name="Continue", exact=True).click()
+    expect_error(resident, "Enter your first name")
+    assert_accessible(resident, "who can see your story, with no first name")
+    assert_fits_narrow_screen(resident, "who can see your story, with no first name, at 360 px")
+    resident.get_by_label("Your first name").fill("Raya")
+    resident.get_by_role("button", name="Continue", exact=True).click()
+    expect_banner(resident, "We will check your change before it goes on the public pages.")
+    expect(resident.locator("main")).to_contain_text("Until then, people see your story as it was.")
+    assert_accessible(resident, "your story, with changes waiting for a check")
+
+    public.goto(story_path)
+    main = public.locator("main")
+    expect(main).to_contain_text("Told by Rae")
+    expect(main).not_to_contain_text("Raya")
+    expect(main.locator("img.app-story-photo").first).to_have_attribute("alt", JPEG_ALT)
+
+    officer = new_page(**DESKTOP)
+    sign_in_staff(officer, live_server.add_staff(Role.PROGRAMME_OFFICER))
+    officer.goto("/programme/stories")
+    officer.get_by_role("link", name=paid.idea.name).first.click()
+    heading(officer, paid.idea.name)
+    changes = officer.locator(".govuk-inset-text")
+    expect(changes).to_contain_text("Changes waiting to be checked")
+    expect(changes).to_contain_text("Raya")
+    expect(changes).to_contain_text("Bulbs outside number 12")
+    assert_accessible(officer, "a published story with changes waiting")
+    officer.get_by_label("Description of photo 1").fill("Bulbs by the school gate")
+    officer.get_by_label("If you changed the words, say what you changed").fill("We took out the house number.")
+    officer.get_by_role("button", name="Publish the changes").click()
+    expect_banner(officer, "The story has been published.")
+
+    public.goto(story_path)
+    expect(main).to_contain_text("Told by Raya")
+    expect(main.locator("img.app-story-photo").first).to_have_attribute("alt", "Bulbs by the school gate")
+
+
 # 3. P3 on a public story ---------------------------------------------------------------------------------------
 
 

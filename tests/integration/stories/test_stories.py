@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from werkzeug.test import encode_multipart
 from portal.common.audit import AuditEvent
 from portal.common.storage import get_storage
 from portal.common.time import utcnow
+from portal.common.transactions import finish_reading
 from portal.domain.roles import Role
 from portal.domain.stories import Consent
 from portal.extensions import db
@@ -23,7 +25,7 @@ from portal.stories import services
 from portal.stories.models import Story, StoryInvitation, StoryPhoto
 from tests.conftest import count_queries, csrf_token, explained, login_as, outbox, post_form
 from tests.factories import UserFactory, make_staff
-from tests.integration.stories.helpers import paid_award, photo_bytes
+from tests.integration.stories.helpers import paid_award, photo_bytes, publish_as_shown
 
 ANSWERS = services.PhotoAnswers("Neighbours planting bulbs", may_share=True, shows_children=False)
 
@@ -231,9 +233,11 @@ def test_a_photo_is_stored_without_metadata_resized_and_the_upload_removed(clien
     assert "default-src 'none'" in policy and "sandbox" in policy and "'self'" not in policy
     assert b"SnoopCam" not in served.data and b"Exif" not in served.data and len(served.data) < 200_000
     assert not Image.open(io.BytesIO(served.data)).getexif()
+    large_key, small_key = photo.large_key, photo.small_key
+    finish_reading()
     stored = get_storage()
-    assert stored.exists(photo.large_key) and stored.exists(photo.small_key)
-    assert photo.large_key.startswith("photos/") and "photo" not in photo.large_key.split("/")[1]
+    assert stored.exists(large_key) and stored.exists(small_key)
+    assert large_key.startswith("photos/") and "photo" not in large_key.split("/")[1]
 
 
 @pytest.mark.parametrize(
@@ -308,10 +312,12 @@ def test_a_removed_photo_is_gone_from_storage_too(client):
     photo = db.session.get(StoryPhoto, photo.id)
     keys = [photo.large_key, photo.small_key]
     login_as(client, case.resident)
-    post_form(client, f"/ideas/{case.application.id}/story/photos/{photo.id}/delete", {})
-    assert db.session.get(StoryPhoto, photo.id) is None
+    photo_id = photo.id
+    post_form(client, f"/ideas/{case.application.id}/story/photos/{photo_id}/delete", {})
+    assert db.session.get(StoryPhoto, photo_id) is None
+    finish_reading()
     assert not any(get_storage().exists(key) for key in keys)
-    assert client.get(f"/story-photos/{photo.id}/small").status_code == 404
+    assert client.get(f"/story-photos/{photo_id}/small").status_code == 404
 
 
 # Consent and publishing --------------------------------------------------------------------------------------------
@@ -322,7 +328,7 @@ def test_an_officer_publishes_a_public_story_and_everyone_can_read_it(client):
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     login_as(client, officer)
     assert "Street party" in text(client.get("/programme/stories"))
-    response = post_form(client, f"/programme/stories/{story.id}", {"public_text": "We planted 200 bulbs."})
+    response = publish_as_shown(client, story.id)
     assert response.status_code == 302
     assert services.story_for(case.application.id).status == "published"
     anonymous = client.application.test_client()
@@ -331,12 +337,12 @@ def test_an_officer_publishes_a_public_story_and_everyone_can_read_it(client):
     for url in ("/stories", f"/neighbourhoods/{slug}/stories", f"/stories/{story.id}"):
         page = anonymous.get(url)
         assert page.status_code == 200 and "We planted 200 bulbs." in text(page), url
-        assert page.headers["Cache-Control"] == "no-cache"
+        assert page.headers["Cache-Control"] == "private, no-cache"
         assert f"/story-photos/{photo.id}/" in text(page)
     assert "Told by Rosa" in text(anonymous.get(f"/stories/{story.id}"))  # first name only, as chosen
     assert "Resident" not in text(anonymous.get(f"/stories/{story.id}")).split("Told by")[1][:20]
     served = anonymous.get(f"/story-photos/{photo.id}/large")
-    assert served.status_code == 200 and served.headers["Cache-Control"] == "no-cache"
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "private, no-cache"
     assert f"/neighbourhoods/{slug}/stories" in text(anonymous.get(f"/neighbourhoods/{slug}"))
 
 
@@ -400,11 +406,10 @@ def test_an_officer_who_edits_out_personal_details_says_what_and_the_resident_is
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     login_as(client, officer)
-    url = f"/programme/stories/{story.id}"
-    response = post_form(client, url, {"public_text": "We planted bulbs.", "edit_note": ""})
+    response = publish_as_shown(client, story.id, public_text="We planted bulbs.", edit_note="")
     explained(response, "Say what you changed, so the resident can be told", ("We planted bulbs.",))
     assert services.story_for(case.application.id).status == "sent"
-    post_form(client, url, {"public_text": "We planted bulbs.", "edit_note": "We took out the number of bulbs."})
+    publish_as_shown(client, story.id, public_text="We planted bulbs.", edit_note="We took out the number of bulbs.")
     story = services.story_for(case.application.id)
     assert (story.status, story.public_text, story.what_happened) == (
         "published",
@@ -428,6 +433,7 @@ def test_a_resident_deletes_their_story_and_photos(client):
     assert response.headers["Location"] == "/ideas"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Story)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryPhoto)) == 0
+    finish_reading()
     assert not any(get_storage().exists(key) for key in keys)
     assert client.application.test_client().get(f"/stories/{story.id}").status_code == 404
     assert len(events("story.deleted")) == 1
@@ -545,6 +551,7 @@ def test_a_resident_changes_a_photos_details_after_sending(client):
     page = text(client.get(url))
     assert "Change the photo&#39;s details" in page or "Change the photo's details" in page
     assert 'value="Neighbours planting bulbs"' in page
+    assert re.search(r'<input[^>]*name="shows_children"[^>]*value="no"[^>]*checked', page)  # the answer as given
     explained(post_form(client, url, {"alt_text": "", "may_share": "y", "shows_children": "no"}), "Describe what")
     response = post_form(client, url, {"alt_text": "Bulbs by the school", "may_share": "y", "shows_children": "yes"})
     assert response.headers["Location"] == f"/ideas/{case.application.id}/story/photos"
