@@ -32,8 +32,11 @@ from portal.payments.forms import (
     RunPaidForm,
 )
 from portal.payments.models import ExportKind
+from portal.payments.states import payment_state_text
 
 bp = Blueprint("payments", __name__)
+# Where an award is on its way to being paid, named the same on every page and file: {{ state | payment_state }}.
+bp.add_app_template_filter(payment_state_text, "payment_state")
 finance = Blueprint("finance", __name__, url_prefix="/finance")
 finance_officers = role_required(Role.FINANCE_OFFICER, scope="finance officers pay awards from every pot")
 
@@ -444,7 +447,8 @@ def _render_run(run: Any, **forms: Any) -> str:
         lines=lines,
         names=names,
         total_pence=sum(line.payment.amount_pence for line in lines),
-        exports=exports.exports_of(run.id),
+        files=exports.run_files(run),
+        failed=exports.failed_references(lines),
         action_form=ActionForm(),
         paid_form=forms.get("paid_form") or RunPaidForm(),
         export_form=forms.get("export_form") or ExportForm(),
@@ -548,6 +552,8 @@ def show_export(run_id: int, export_id: int) -> str:
         caption=_("Payment run %(reference)s", reference=run.reference),
         back_url=url_for("finance.show_run", run_id=run_id),
         download_url=url_for("finance.download_export", run_id=run_id, export_id=export_id),
+        withdrawn=exports.file_withdrawn(made, run),
+        failed=exports.failed_references(runs.run_lines(run_id)),
     )
 
 
@@ -562,10 +568,12 @@ MIMETYPES = {
 
 def _send_export(made: Any, not_ready_url: str) -> Any:
     try:
-        content = exports.download(made, current_user)
+        got = exports.download(made, current_user)
     except PaymentRefused:
         return redirect(not_ready_url)
-    response = Response(content, mimetype=MIMETYPES[made.kind])
+    if got.content is None:
+        return render_template("payments/download_refused.html", export=made, back_url=not_ready_url), 409
+    response = Response(got.content, mimetype=MIMETYPES[made.kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
