@@ -391,6 +391,7 @@ RUN_REFUSAL_TEXT = {
     "run_not_authorised": lambda: _("This run has not been authorised yet."),
     "run_closed": lambda: _("This run has been paid, so it cannot change."),
     "not_in_run": lambda: _("That payment is not in this run."),
+    "payment_ended": lambda: _("That payment has failed or been paid, so it stays in the run as it was authorised."),
     "export_not_ready": lambda: _("This file is not ready yet."),
     "no_such_statement": lambda: _("There is no such file to make."),
 }

@@ -121,6 +121,8 @@ def take_out_of_run(run_id: int, payment_id: int, officer: User) -> PaymentRun:
     payment = db.session.get(Payment, payment_id)
     if payment is None or payment.run_id != run.id or run.status == RunStatus.CLOSED.value:
         raise PaymentRefused("not_in_run")
+    if payment.status not in (PaymentStatus.PREPARED.value, PaymentStatus.AUTHORISED.value):
+        raise PaymentRefused("payment_ended")  # failed (or paid): it stays in the run, as it was authorised
     services.reopen_run(run, officer)
     services.cancel_payment(payment_id, officer)
     audit.record("payment_run.changed", actor_id=officer.id, object_type="payment_run", object_id=run.id)
