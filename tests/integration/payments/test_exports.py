@@ -211,3 +211,29 @@ def test_remittance_advices_are_emailed_once_each_with_the_pdf_in_the_residents_
         controller.stop()
     [envelope] = handler.messages
     assert b"application/pdf" in envelope.content and message.attachment_name.encode() in envelope.content
+
+
+def embedded_fonts(content: bytes) -> dict[str, int]:
+    """Each font embedded in the PDF, with the bytes of its font program."""
+    reader = PdfReader(io.BytesIO(content))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile")
+            fonts[str(font["/BaseFont"])] = len(program.get_object().get_data())
+    return fonts
+
+
+def test_a_one_payment_schedule_weighs_under_100_kb_because_its_fonts_are_subset(db_session):
+    run, _, a, _ = authorised_run(1)
+    for full in (False, True):
+        made = export(run, a, ExportKind.SCHEDULE, full=full)
+        fonts = embedded_fonts(made.content)
+        assert len(fonts) == 3, fonts  # DejaVu Sans, its bold, and the monospace of the hash
+        assert all(size < 40_000 for size in fonts.values()), fonts  # whole, they are 380, 352 and 203 KB
+        assert len(made.content) < 100_000, len(made.content)
+    remittance = zipfile.ZipFile(io.BytesIO(export(run, a, ExportKind.REMITTANCES).content))
+    assert all(info.file_size < 30_000 for info in remittance.infolist())
