@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from portal.applications.access import your_application
@@ -37,6 +38,15 @@ from portal.payments.states import payment_state_text
 bp = Blueprint("payments", __name__)
 # Where an award is on its way to being paid, named the same on every page and file: {{ state | payment_state }}.
 bp.add_app_template_filter(payment_state_text, "payment_state")
+
+
+@bp.app_template_filter("file_name")
+def file_name(name: str) -> Markup:
+    """A file's name kept whole on one line, however narrow the screen: it is read out and copied, and breaking it at
+    a hyphen ('run-2026-0007-' / 'schedule.pdf') makes it look like two names."""
+    return Markup('<span class="app-nowrap app-file-name">%s</span>') % name
+
+
 finance = Blueprint("finance", __name__, url_prefix="/finance")
 finance_officers = role_required(Role.FINANCE_OFFICER, scope="finance officers pay awards from every pot")
 
