@@ -643,6 +643,8 @@ def show_pot_export(pot_id: int, export_id: int) -> str:
         caption=f"{row.pot.neighbourhood.name}: {row.pot.name}",
         back_url=url_for("finance.show_pot_statement", pot_id=pot_id),
         download_url=url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id),
+        withdrawn=False,  # a pot's statement is not made from an authorisation
+        failed=[],
     )
 
 
