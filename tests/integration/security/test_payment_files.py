@@ -207,3 +207,19 @@ def test_the_refusal_page_is_only_for_finance_and_the_file_page_offers_no_downlo
     assert f"/exports/{made.id}/download" not in client.get(f"/finance/runs/{run.id}/exports/{made.id}").get_data(
         as_text=True
     )
+
+
+def test_kept_versions_are_encrypted_again_when_the_key_is_rotated(app, db_session, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setitem(app.config, "ENCRYPTION_KEY", app.config["ENCRYPTION_KEY"])  # put back after the test
+    run, cases, a, _ = authorised_run(1)
+    old_key, new_key = app.config["ENCRYPTION_KEY"].split(",")[0], Fernet.generate_key().decode()
+    app.config["ENCRYPTION_KEY"] = f"{new_key},{old_key}"
+    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    assert "payee_detail_changes.account_number: 1 encrypted again" in result.output
+    app.config["ENCRYPTION_KEY"] = new_key  # the old key is gone: the authorised version still opens
+    db.session.expire_all()
+    [row] = csv_rows(export(run.id, a, ExportKind.CSV).content)
+    assert (row["account_number"], row["payee_name"]) == ("00733440", "Payee 0")
