@@ -7,6 +7,7 @@ milliseconds to minutes): callers gather what a document needs into plain values
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from typing import Any
 
@@ -18,6 +19,11 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 from portal.common.email import rendering_context
 from portal.common.transactions import refuse_inside_transaction
+
+# Fonts are subset (only the glyphs a PDF uses are embedded, so a page weighs kilobytes, not a megabyte). fontTools
+# stamps each subset with the time it was made unless SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes
+# it; fixed here, the same values always draw the same bytes, so a file made again has the same hash.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1577836800")  # 2020-01-01
 
 
 def no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

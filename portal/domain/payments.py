@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from portal.domain.states import InvalidTransition
+from portal.domain.states import AwardStatus, InvalidTransition
 
 
 class PaymentStatus(StrEnum):
@@ -61,6 +61,39 @@ def move_run(current: RunStatus, target: RunStatus) -> RunStatus:
     if target not in RUN_MOVES[current]:
         raise InvalidTransition(current, target)
     return target
+
+
+class PaymentState(StrEnum):
+    """Where an award is on its way to being paid, as finance names it: one name for each, the same on the finance
+    pages, a pot's statement (PDF and CSV) and the spreadsheets."""
+
+    OFFERED = "offered"  # the resident has not accepted yet
+    WAITING_FOR_DETAILS = "waiting_for_details"  # accepted; the resident has not said how to be paid
+    DUE = "due"  # accepted, with payee details: finance prepares the payment
+    TO_AUTHORISE = "to_authorise"  # prepared; a second officer authorises it
+    TO_RECORD = "to_record"  # authorised; finance records it paid (or failed)
+    PAID = "paid"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+_STATE_OF_AWARD = {
+    AwardStatus.OFFERED: PaymentState.OFFERED,
+    AwardStatus.PAYMENT_PREPARED: PaymentState.TO_AUTHORISE,
+    AwardStatus.PAYMENT_AUTHORISED: PaymentState.TO_RECORD,
+    AwardStatus.PAID: PaymentState.PAID,
+    AwardStatus.DECLINED: PaymentState.DECLINED,
+    AwardStatus.CANCELLED: PaymentState.CANCELLED,
+}
+
+
+def payment_state(award_status: str, has_details: bool) -> PaymentState:
+    """The one name finance gives an award's payment: an accepted award is due payment only once the resident has
+    said how to be paid. Raises ValueError for a status that is not an award's."""
+    status = AwardStatus(award_status)
+    if status is AwardStatus.ACCEPTED:
+        return PaymentState.DUE if has_details else PaymentState.WAITING_FOR_DETAILS
+    return _STATE_OF_AWARD[status]
 
 
 class ConfirmationOfPayee(StrEnum):

@@ -20,6 +20,7 @@ from portal.common.transactions import transactional
 from portal.extensions import db
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetails, Payment, PaymentRun
+from portal.payments.states import award_payment_text
 from portal.programme.models import Neighbourhood, Pot
 
 BATCH = 1000
@@ -128,21 +129,37 @@ def decisions_csv() -> Iterator[str]:
 
 
 def awards_csv() -> Iterator[str]:
-    """Every award with its pot and where it is on the way to being paid."""
+    """Every award with its pot and where it is on the way to being paid (named as the finance pages name it)."""
     query = (
-        sa.select(Award, Application.reference, Pot.name, Neighbourhood.name, Decision.decided_at)
+        sa.select(
+            Award,
+            Application.reference,
+            Pot.name,
+            Neighbourhood.name,
+            Decision.decided_at,
+            PayeeDetails.id.is_not(None),
+        )
         .join(Application, Application.id == Award.application_id)
         .join(Pot, Pot.id == Award.pot_id)
         .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .join(Decision, Decision.id == Award.decision_id)
+        .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
         .order_by(Award.id)
     )
     header = ["reference", "neighbourhood", "pot", "amount_pence", "status", "decided_on", "accepted_on"]
     return _csv(
         header,
         (
-            [ref, place, pot, award.amount_pence, award.status, _day(decided), _day(award.accepted_at)]
-            for award, ref, pot, place, decided in _rows(query)
+            [
+                ref,
+                place,
+                pot,
+                award.amount_pence,
+                award_payment_text(award.status, bool(has_details)),
+                _day(decided),
+                _day(award.accepted_at),
+            ]
+            for award, ref, pot, place, decided, has_details in _rows(query)
         ),
     )
 

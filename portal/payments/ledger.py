@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
 from portal.common.pence import pence_or_nothing, sum_pence
-from portal.domain.payments import PaymentStatus
+from portal.domain.payments import PaymentState, PaymentStatus, payment_state
 from portal.extensions import db
-from portal.payments.models import Payment
+from portal.payments.models import PayeeDetails, Payment
 from portal.programme.models import Neighbourhood, Pot
 
 
@@ -71,14 +71,15 @@ def ledger_for(pot_id: int) -> PotLedger | None:
 class StatementLine:
     reference: str
     idea: str
-    award_status: str
+    state: PaymentState  # named by portal.payments.states, the same on the page, the PDF and the CSV
     amount_pence: int
     paid_on: date | None
     finance_reference: str
 
 
 def statement_lines(pot_id: int) -> list[StatementLine]:
-    """Every award made from the pot, with its payment if it has been paid, by reference."""
+    """Every award made from the pot, where it is on its way to being paid, and its payment if it has been paid, by
+    reference, in one query."""
     paid = (
         sa.select(Payment.award_id, Payment.paid_on, Payment.finance_reference)
         .where(Payment.status == PaymentStatus.PAID.value)
@@ -89,16 +90,25 @@ def statement_lines(pot_id: int) -> list[StatementLine]:
             Application.reference,
             Application.idea_name,
             Award.status,
+            PayeeDetails.id.is_not(None),
             Award.amount_pence,
             paid.c.paid_on,
             paid.c.finance_reference,
         )
         .join(Application, Application.id == Award.application_id)
+        .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
         .outerjoin(paid, paid.c.award_id == Award.id)
         .where(Award.pot_id == pot_id)
         .order_by(Application.reference)
     ).all()
     return [
-        StatementLine(reference or "", idea or "", status, amount, paid_on, finance_reference or "")
-        for reference, idea, status, amount, paid_on, finance_reference in rows
+        StatementLine(
+            reference or "",
+            idea or "",
+            payment_state(status, bool(has_details)),
+            amount,
+            paid_on,
+            finance_reference or "",
+        )
+        for reference, idea, status, has_details, amount, paid_on, finance_reference in rows
     ]

@@ -19,9 +19,10 @@ from portal.extensions import Model
 
 
 class PayeeDetails(Model):
-    """Who is paid for an award and how: one row per award, changed in place (each change is kept in
-    payee_detail_changes). Names, sort codes and account numbers are encrypted; only the last two digits of the
-    account number are kept in the clear, for masked display."""
+    """Who is paid for an award and how, as they are now: one row per award, changed in place; each version is kept
+    whole in payee_detail_changes, so a payment is always shown with the version it was authorised with. Names, sort
+    codes and account numbers are encrypted; only the last two digits of the account number are kept in the clear,
+    for masked display."""
 
     __tablename__ = "payee_details"
     __table_args__ = (
@@ -57,16 +58,42 @@ class PayeeDetails(Model):
 
 
 class PayeeDetailChange(Model):
-    """Each time payee details were entered or changed, and by whom: nobody who did may authorise a payment to
-    them."""
+    """Each version of an award's payee details, kept whole (encrypted, as entered) with who entered it: a payment
+    records the version it was authorised with, and everything exported about it shows that version and no other.
+    Nobody who entered or changed the details may authorise a payment to them."""
 
     __tablename__ = "payee_detail_changes"
+    __table_args__ = (sa.UniqueConstraint("payee_details_id", "version", name="uq_payee_detail_changes_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payee_details_id: Mapped[int] = mapped_column(sa.ForeignKey("payee_details.id"), index=True)
     changed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(sa.Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The details of this version (empty for versions saved before versions were kept whole).
+    method: Mapped[str | None] = mapped_column(sa.String(20))
+    account_name: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    sort_code: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    account_number: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    roll_number: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    account_number_last2: Mapped[str | None] = mapped_column(sa.String(2))
+    arrangement: Mapped[Sealed | None] = mapped_column(EncryptedText)
+
+    @classmethod
+    def of(cls, details: PayeeDetails, changed_by_id: int) -> PayeeDetailChange:
+        """The details' current version, kept whole (the encrypted values are copied as they are)."""
+        return cls(
+            payee_details_id=details.id,
+            changed_by_id=changed_by_id,
+            version=details.version,
+            method=details.method,
+            account_name=details.account_name,
+            sort_code=details.sort_code,
+            account_number=details.account_number,
+            roll_number=details.roll_number,
+            account_number_last2=details.account_number_last2,
+            arrangement=details.arrangement,
+        )
 
 
 class PaymentRun(Model):
@@ -169,6 +196,9 @@ class PaymentExport(Model):
     content_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     filename: Mapped[str] = mapped_column(sa.String(120))
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The hash of the run this file was made from: it may be downloaded only while the run is authorised (or paid)
+    # with that same hash.
+    run_hash: Mapped[str | None] = mapped_column(sa.String(64))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(sa.Text)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from portal.applications.access import your_application
@@ -41,8 +42,20 @@ from portal.payments.forms import (
     RunPaidForm,
 )
 from portal.payments.models import ExportKind
+from portal.payments.states import payment_state_text
 
 bp = Blueprint("payments", __name__)
+# Where an award is on its way to being paid, named the same on every page and file: {{ state | payment_state }}.
+bp.add_app_template_filter(payment_state_text, "payment_state")
+
+
+@bp.app_template_filter("file_name")
+def file_name(name: str) -> Markup:
+    """A file's name kept whole on one line, however narrow the screen: it is read out and copied, and breaking it at
+    a hyphen ('run-2026-0007-' / 'schedule.pdf') makes it look like two names."""
+    return Markup('<span class="app-nowrap app-file-name">%s</span>') % name
+
+
 finance = Blueprint("finance", __name__, url_prefix="/finance")
 finance_officers = role_required(Role.FINANCE_OFFICER, scope="finance officers pay awards from every pot")
 
@@ -423,6 +436,7 @@ RUN_REFUSAL_TEXT = {
     "run_not_authorised": lambda: _("This run has not been authorised yet."),
     "run_closed": lambda: _("This run has been paid, so it cannot change."),
     "not_in_run": lambda: _("That payment is not in this run."),
+    "payment_ended": lambda: _("That payment has failed or been paid, so it stays in the run as it was authorised."),
     "export_not_ready": lambda: _("This file is not ready yet."),
     "no_such_statement": lambda: _("There is no such file to make."),
 }
@@ -479,7 +493,8 @@ def _render_run(run: Any, **forms: Any) -> str:
         lines=lines,
         names=names,
         total_pence=sum(line.payment.amount_pence for line in lines),
-        exports=exports.exports_of(run.id),
+        files=exports.run_files(run),
+        failed=exports.failed_references(lines),
         action_form=ActionForm(),
         paid_form=forms.get("paid_form") or RunPaidForm(),
         export_form=forms.get("export_form") or ExportForm(),
@@ -584,8 +599,10 @@ def show_export(run_id: int, export_id: int) -> str:
         caption=_("Payment run %(reference)s", reference=run.reference),
         back_url=url_for("finance.show_run", run_id=run_id),
         download_url=download_url,
-        progress=_export_progress(made, download_url),
+        progress=_export_progress(made, download_url, withdrawn=exports.file_withdrawn(made, run)),
         status_url=url_for("finance.export_status", run_id=run_id, export_id=export_id),
+        withdrawn=exports.file_withdrawn(made, run),
+        failed=exports.failed_references(runs.run_lines(run_id)),
     )
 
 
@@ -593,13 +610,21 @@ def show_export(run_id: int, export_id: int) -> str:
 @finance_officers
 def export_status(run_id: int, export_id: int) -> Response:
     made = exports.get_export(run_id, export_id) or abort(404)
-    return progress_response(
-        _export_progress(made, url_for("finance.download_export", run_id=run_id, export_id=export_id))
-    )
+    download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
+    withdrawn = exports.file_withdrawn(made, _run_or_404(run_id))
+    return progress_response(_export_progress(made, download_url, withdrawn=withdrawn))
 
 
-def _export_progress(made: Any, download_url: str) -> Progress:
+def _export_progress(made: Any, download_url: str, *, withdrawn: bool = False) -> Progress:
     """What the export's page (and its status route, for the page's script) says about the file now."""
+    if made.status == FileStatus.READY and withdrawn:
+        return Progress(
+            FileStatus.FAILED.value,  # done, and nothing to download
+            _(
+                "This file was made before the run's authorisation was withdrawn, so it cannot be downloaded. "
+                "Once the run is authorised again, make a new file."
+            ),
+        )
     if made.status == FileStatus.READY:
         return Progress(made.status, _("The file is ready."), download_url, _("Download the file"))
     if made.status == FileStatus.FAILED:
@@ -620,10 +645,12 @@ MIMETYPES = {
 
 def _send_export(made: Any, not_ready_url: str) -> Any:
     try:
-        content = exports.download(made, current_user)
+        got = exports.download(made, current_user)
     except PaymentRefused:
         return redirect(not_ready_url)
-    response = Response(content, mimetype=MIMETYPES[made.kind])
+    if got.content is None:
+        return render_template("payments/download_refused.html", export=made, back_url=not_ready_url), 409
+    response = Response(got.content, mimetype=MIMETYPES[made.kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -685,6 +712,8 @@ def show_pot_export(pot_id: int, export_id: int) -> str:
         download_url=download_url,
         progress=_export_progress(made, download_url),
         status_url=url_for("finance.pot_export_status", pot_id=pot_id, export_id=export_id),
+        withdrawn=False,  # a pot's statement is not made from an authorisation
+        failed=[],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,16 +40,26 @@ class RunRefused(PaymentRefused):
         self.problems = problems
 
 
+HashedPayment = tuple[int, int, int, str, int]  # id, award, amount in pence, method, payee details version
+
+
+def hash_of(reference: str, payments: Iterable[HashedPayment]) -> str:
+    """The hash of a run's reference and its payments (cancelled ones left out by the caller), in any order."""
+    payload = json.dumps({"run": reference, "payments": sorted(payments)}, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def content_hash(run: PaymentRun) -> str:
     """A hash of what a run pays: its reference and, for each payment, its id, award, amount, method and the version
     of the payee details it pays to. The same run always gives the same hash."""
-    rows = sorted(
-        (p.id, p.award_id, p.amount_pence, p.method, p.payee_details_version)
-        for p in run.payments
-        if p.status != PaymentStatus.CANCELLED.value
+    return hash_of(
+        run.reference,
+        (
+            (p.id, p.award_id, p.amount_pence, p.method, p.payee_details_version)
+            for p in run.payments
+            if p.status != PaymentStatus.CANCELLED.value
+        ),
     )
-    payload = json.dumps({"run": run.reference, "payments": rows}, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _locked_run(run_id: int) -> PaymentRun:
@@ -111,6 +122,8 @@ def take_out_of_run(run_id: int, payment_id: int, officer: User) -> PaymentRun:
     payment = db.session.get(Payment, payment_id)
     if payment is None or payment.run_id != run.id or run.status == RunStatus.CLOSED.value:
         raise PaymentRefused("not_in_run")
+    if payment.status not in (PaymentStatus.PREPARED.value, PaymentStatus.AUTHORISED.value):
+        raise PaymentRefused("payment_ended")  # failed (or paid): it stays in the run, as it was authorised
     services.reopen_run(run, officer)
     services.cancel_payment(payment_id, officer)
     audit.record("payment_run.changed", actor_id=officer.id, object_type="payment_run", object_id=run.id)

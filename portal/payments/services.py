@@ -29,6 +29,7 @@ from portal.domain.payments import (
     ConfirmationOfPayee,
     PaymentPeople,
     PaymentRefused,
+    PaymentState,
     PaymentStatus,
     RunStatus,
     check_may_authorise,
@@ -38,6 +39,7 @@ from portal.domain.payments import (
     clean_sort_code,
     format_sort_code,
     mask,
+    payment_state,
 )
 from portal.domain.roles import PaymentMethod, Role
 from portal.domain.states import AwardStatus
@@ -139,7 +141,7 @@ def save_payee_details(
     details.updated_at = utcnow()
     db.session.add(details)
     db.session.flush()
-    db.session.add(PayeeDetailChange(payee_details_id=details.id, changed_by_id=person.id, version=details.version))
+    db.session.add(PayeeDetailChange.of(details, person.id))  # this version kept whole, for what is authorised
     audit.record(
         "payee.details_saved",
         actor_id=person.id,
@@ -404,6 +406,11 @@ class AwardToPay:
     application: Application
     details: PayeeDetails | None
     payment: Payment | None
+
+    @property
+    def state(self) -> PaymentState:
+        """Where the award is on its way to being paid, as finance names it everywhere."""
+        return payment_state(self.award.status, self.details is not None)
 
 
 # The finance officer's work, in four lists: where an award is on its way to being paid.

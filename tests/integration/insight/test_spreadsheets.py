@@ -40,7 +40,7 @@ def test_programme_officers_get_ideas_decisions_and_awards(client):
     decisions = rows(client.get("/exports/decisions.csv"))
     assert [d["decision"] for d in decisions if d["reference"] == case.application.reference] == ["yes"]
     awards = rows(client.get("/exports/awards.csv"))
-    assert [(a["amount_pence"], a["status"]) for a in awards] == [("20000", "paid")]
+    assert [(a["amount_pence"], a["status"]) for a in awards] == [("20000", "Paid")]  # named as finance names it
     assert client.get("/exports/payments.csv").status_code == 403  # payments are the finance officers'
     downloads = db.session.scalars(sa.select(AuditEvent.object_id).where(AuditEvent.action == "export.downloaded"))
     assert sorted(downloads) == ["applications", "awards", "decisions"]

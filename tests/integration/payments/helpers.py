@@ -11,9 +11,11 @@ from portal.awards.services import accept_award
 from portal.common.time import utcnow
 from portal.domain.decisions import DecisionKind
 from portal.domain.references import new_reference
-from portal.domain.roles import Role
+from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.panels import services as panels
+from portal.payments import runs, services
+from portal.payments.models import ExportKind, PaymentExport, PaymentRun
 from portal.payments.services import BankDetails
 from tests.factories import PotFactory, UserFactory, make_chair, make_staff
 
@@ -53,3 +55,32 @@ def accepted_award(pence: int = 20_000, *, builder: User | None = None, methods:
     officer_a, _ = make_staff(Role.FINANCE_OFFICER, name="Fin A")
     officer_b, _ = make_staff(Role.FINANCE_OFFICER, name="Fin B")
     return Accepted(award, idea, resident, chair, officer_a, officer_b)
+
+
+def authorised_run(n: int = 3, names: dict[int, str] | None = None, language: str = "en"):
+    """A run of n payments, each to its own pot and bank account (account number 00733440 + i), prepared by Fin Alpha
+    and authorised by Faye Beta. Returns (run, cases, officer a, officer b)."""
+    cases = [accepted_award(pence=10_000 * (i + 1) + 50) for i in range(n)]
+    for i, case in enumerate(cases):
+        case.application.language = language
+        bank = BankDetails((names or {}).get(i, f"Payee {i}"), "30-94-30", f"{733440 + i:08d}")
+        services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=bank)
+    a, _ = make_staff(Role.FINANCE_OFFICER, name="Fin Alpha")
+    b, _ = make_staff(Role.FINANCE_OFFICER, name="Faye Beta")
+    run = runs.create_run(a, [case.award.id for case in cases])
+    runs.authorise_run(run.id, b)
+    return run, cases, a, b
+
+
+def queued_export(run: PaymentRun, officer: User, kind: ExportKind, *, full: bool = False) -> int:
+    """An export waiting for its job, as request_export leaves it (without running the job): its id."""
+    export = PaymentExport(
+        run_id=run.id,
+        kind=kind.value,
+        full_details=full,
+        filename=f"{run.reference.lower()}-{kind.value}.bin",
+        requested_by_id=officer.id,
+    )
+    db.session.add(export)
+    db.session.commit()
+    return export.id

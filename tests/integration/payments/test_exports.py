@@ -13,25 +13,10 @@ from pypdf import PdfReader
 
 from portal.common.audit import AuditEvent
 from portal.domain.payments import PaymentRefused
-from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
-from portal.payments import exports, runs, services
+from portal.payments import exports, runs
 from portal.payments.models import ExportKind, PaymentExport
-from tests.factories import make_staff
-from tests.integration.payments.helpers import GOOD_BANK, accepted_award
-
-
-def authorised_run(n=3, names=None, language="en"):
-    cases = [accepted_award(pence=10_000 * (i + 1) + 50) for i in range(n)]
-    for i, case in enumerate(cases):
-        case.application.language = language
-        bank = GOOD_BANK.__class__((names or {}).get(i, f"Payee {i}"), "30-94-30", f"0073344{i}")
-        services.save_payee_details(case.application.id, case.resident, PaymentMethod.BANK_TRANSFER, bank=bank)
-    a, _ = make_staff(Role.FINANCE_OFFICER, name="Fin Alpha")
-    b, _ = make_staff(Role.FINANCE_OFFICER, name="Faye Beta")
-    run = runs.create_run(a, [case.award.id for case in cases])
-    runs.authorise_run(run.id, b)
-    return run, cases, a, b
+from tests.integration.payments.helpers import accepted_award, authorised_run
 
 
 def export(run, officer, kind, full=False):
@@ -190,7 +175,7 @@ def test_the_ledger_and_a_pots_statement_add_up(db_session):
     db.session.refresh(made)
     rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
     assert list(rows[0]) == exports.POT_CSV_COLUMNS
-    assert rows[0]["award_status"] == "paid" and rows[0]["finance_reference"] == "BACS-9"
+    assert rows[0]["award_status"] == "Paid" and rows[0]["finance_reference"] == "BACS-9"
 
 
 def test_remittance_advices_are_emailed_once_each_with_the_pdf_in_the_residents_language(app, db_session):
@@ -226,3 +211,29 @@ def test_remittance_advices_are_emailed_once_each_with_the_pdf_in_the_residents_
         controller.stop()
     [envelope] = handler.messages
     assert b"application/pdf" in envelope.content and message.attachment_name.encode() in envelope.content
+
+
+def embedded_fonts(content: bytes) -> dict[str, int]:
+    """Each font embedded in the PDF, with the bytes of its font program."""
+    reader = PdfReader(io.BytesIO(content))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3") or descriptor.get("/FontFile")
+            fonts[str(font["/BaseFont"])] = len(program.get_object().get_data())
+    return fonts
+
+
+def test_a_one_payment_schedule_weighs_under_100_kb_because_its_fonts_are_subset(db_session):
+    run, _, a, _ = authorised_run(1)
+    for full in (False, True):
+        made = export(run, a, ExportKind.SCHEDULE, full=full)
+        fonts = embedded_fonts(made.content)
+        assert len(fonts) == 3, fonts  # DejaVu Sans, its bold, and the monospace of the hash
+        assert all(size < 40_000 for size in fonts.values()), fonts  # whole, they are 380, 352 and 203 KB
+        assert len(made.content) < 100_000, len(made.content)
+    remittance = zipfile.ZipFile(io.BytesIO(export(run, a, ExportKind.REMITTANCES).content))
+    assert all(info.file_size < 30_000 for info in remittance.infolist())

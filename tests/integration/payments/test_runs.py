@@ -11,6 +11,7 @@ from portal.domain.payments import ConfirmationOfPayee, PaymentRefused
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.payments import runs, services
+from tests.conftest import login_as, post_form
 from tests.factories import make_staff
 from tests.integration.payments.helpers import GOOD_BANK, accepted_award
 
@@ -93,3 +94,24 @@ def test_the_content_hash_is_the_same_every_time_and_changes_with_the_contents(d
     runs.add_to_run(run.id, a, [cases[1].award.id])
     db.session.refresh(run)
     assert runs.content_hash(run) != first
+
+
+def test_a_failed_payment_stays_in_its_run_as_it_was_authorised(client):
+    cases, a, b = due_awards(2)
+    run = runs.create_run(a, [case.award.id for case in cases])
+    runs.authorise_run(run.id, b)
+    failed = run.payments[0]
+    services.record_failed(failed.id, a, reason="Account closed")
+    with pytest.raises(PaymentRefused) as refused:
+        runs.take_out_of_run(run.id, failed.id, a)
+    assert refused.value.rule == "payment_ended"
+    login_as(client, a)
+    page = client.get(f"/finance/runs/{run.id}").get_data(as_text=True)
+    assert f"/payments/{failed.id}/take-out" not in page and f"/payments/{run.payments[1].id}/take-out" in page
+    response = post_form(
+        client, f"/finance/runs/{run.id}/payments/{failed.id}/take-out", {}, token_from=f"/finance/runs/{run.id}"
+    )
+    assert response.status_code == 302
+    assert "so it stays in the run as it was authorised" in client.get(f"/finance/runs/{run.id}").get_data(as_text=True)
+    db.session.refresh(run)
+    assert run.status == "authorised"
