@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 
@@ -73,14 +73,7 @@ def pot_limit_problems(
 def check_pot_limits(limits: PotLimits) -> None:
     """Raise PotRuleBroken (listing every problem) unless 0 < max award <= budget, 0 <= fast track <= max award,
     and dates make sense."""
-    problems = pot_limit_problems(
-        budget_pence=limits.budget_pence,
-        max_award_pence=limits.max_award_pence,
-        fast_track_limit_pence=limits.fast_track_limit_pence,
-        opens_on=limits.opens_on,
-        closes_on=limits.closes_on,
-        is_rolling=limits.is_rolling,
-    )
+    problems = pot_limit_problems(**asdict(limits))
     if problems:
         raise PotRuleBroken.all_of(problems)
 

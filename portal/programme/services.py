@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -187,17 +188,7 @@ def save_pot(
     """
     if pot is not None:
         pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == pot.id))).scalar_one()
-    problems = pot_problems(
-        neighbourhood,
-        pot,
-        name=name,
-        budget_pence=limits.budget_pence,
-        max_award_pence=limits.max_award_pence,
-        fast_track_limit_pence=limits.fast_track_limit_pence,
-        opens_on=limits.opens_on,
-        closes_on=limits.closes_on,
-        is_rolling=limits.is_rolling,
-    )
+    problems = pot_problems(neighbourhood, pot, name=name, **asdict(limits))
     if problems:
         raise PotRuleBroken.all_of(problems)
     created = pot is None

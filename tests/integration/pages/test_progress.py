@@ -25,7 +25,7 @@ STATES = [
 
 def a_run_export(status="queued", progress=0, error=None):
     officer, _ = make_staff(Role.FINANCE_OFFICER)
-    run = PaymentRun(reference="RUN-2026-0042", created_by_id=officer.id, status="authorised")
+    run = PaymentRun(reference="RUN-2026-0042", created_by_id=officer.id, status="authorised", content_hash="a" * 64)
     db.session.add(run)
     db.session.flush()
     made = PaymentExport(
@@ -37,6 +37,7 @@ def a_run_export(status="queued", progress=0, error=None):
         progress=progress,
         error=error,
         content=b"%PDF-1.7" if status == "ready" else None,
+        run_hash=run.content_hash,  # made from the authorisation that stands
     )
     db.session.add(made)
     db.session.commit()
@@ -85,6 +86,16 @@ def test_the_status_route_says_what_the_page_would(client, status, progress, err
     page = client.get(f"/finance/runs/{run.id}/exports/{made.id}").get_data(as_text=True)
     assert message in page
     assert ("Check again" in page) is not done
+
+
+def test_a_file_whose_authorisation_was_withdrawn_offers_no_download_on_its_status_route(client):
+    officer, run, made = a_run_export("ready", 100)
+    made.run_hash = "b" * 64  # made from an earlier authorisation
+    db.session.commit()
+    login_as(client, officer)
+    state = client.get(f"/finance/runs/{run.id}/exports/{made.id}/status").get_json()
+    assert state["done"] and state["link"] is None
+    assert "authorisation was withdrawn" in state["message"]
 
 
 def test_a_pots_statement_has_its_own_status_route(client):
@@ -151,3 +162,17 @@ def test_the_report_status_route_is_guarded_like_its_page(client):
     assert client.get(url).status_code == 404
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
     assert client.get(url).get_json()["message"] == "The report is being made: 50% done."
+
+
+def test_a_report_taken_down_offers_no_download_on_its_status_route(client):
+    from portal.common.time import utcnow
+
+    viewer, _ = make_staff(Role.VIEWER)
+    report = a_report(viewer, "ready", 100)
+    report.content, report.withdrawn_at = b"%PDF-1.7", utcnow()
+    db.session.commit()
+    login_as(client, viewer)
+    state = client.get(f"/insight/reports/{report.id}/status").get_json()
+    assert state["done"] and "taken down" in state["message"]
+    assert state["link"]["href"] == f"/insight/reports/{report.id}"  # the page that says what happens next
+    assert client.get(f"/insight/reports/{report.id}/download").status_code == 302
