@@ -3,11 +3,12 @@ year: a resident's second page asks for no asset again, and a new build is new n
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 YEAR_SECONDS = 365 * 24 * 3600
 
@@ -20,6 +21,7 @@ class Manifest:
         self.stamp: int | None = None
         self.names: dict[str, str] = {}
         self.hashed: frozenset[str] = frozenset()
+        self.build = "unbuilt"  # a short hash of the manifest: which build of the assets pages point to
 
     def current(self) -> dict[str, str]:
         try:
@@ -27,14 +29,24 @@ class Manifest:
         except FileNotFoundError:  # assets not built (a bare checkout): plain names still work
             return {}
         if stamp != self.stamp:
-            self.names = json.loads(self.path.read_text())
+            text = self.path.read_text()
+            self.names = json.loads(text)
             self.hashed = frozenset(self.names.values())
+            self.build = hashlib.sha256(text.encode()).hexdigest()[:12]
             self.stamp = stamp
         return self.names
 
 
+def asset_build() -> str:
+    """Which build of the static assets the pages now point to (it changes whenever the build rewrites them)."""
+    manifest: Manifest = current_app.extensions["asset_manifest"]
+    manifest.current()
+    return manifest.build
+
+
 def register_assets(app: Flask) -> None:
     manifest = Manifest(app.static_folder or "static")
+    app.extensions["asset_manifest"] = manifest
 
     @app.url_defaults
     def content_hashed_names(endpoint: str, values: dict[str, Any]) -> None:

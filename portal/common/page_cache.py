@@ -26,6 +26,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import BuildError
 
+from portal.common.assets import asset_build
 from portal.common.paging import MAX_PAGE
 
 cache = Cache()
@@ -64,6 +66,22 @@ def init_page_cache(app: Flask) -> None:
         }
     )
     cache.init_app(app, config={**config, "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
+    app.extensions["page_cache_release"] = release_of(app)
+
+
+def release_of(app: Flask) -> str:
+    """A short hash of what makes a page (the code, the templates and the compiled translations), worked out once
+    at start: a copy kept by one release is never served by another, such as the one deployed after it beside the
+    same Redis, which would point to stylesheets the new build no longer has."""
+    root = Path(app.root_path)
+    digest = hashlib.sha256()
+    folders = (root, Path(app.template_folder or root.parent / "templates"), root.parent / "translations")
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def watched_models() -> tuple[type, ...]:
@@ -178,7 +196,8 @@ def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         from flask_babel import get_locale
 
         path, page = address
-        identity = f"{get_locale()}|{date.today().isoformat()}|{path}|{page}"
+        release = f"{current_app.extensions['page_cache_release']}+{asset_build()}"
+        identity = f"{release}|{get_locale()}|{date.today().isoformat()}|{path}|{page}"
         slot = _slot(identity)
         kept = cache.get(slot)
         if kept is not None and kept[0] == identity and kept[1] == version:

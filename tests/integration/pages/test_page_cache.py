@@ -57,6 +57,24 @@ def test_a_second_visitor_is_served_without_the_database_with_their_own_nonce_an
     assert 'lang="cy"' in text(visitor.get("/"))
 
 
+@pytest.mark.parametrize("what_changed", ["release", "assets"])
+def test_a_page_kept_by_one_release_is_never_served_by_another(app, client, page_cache, monkeypatch, what_changed):
+    """Two releases share one Redis during a deployment: the new one must not serve the old one's pages, which point
+    to stylesheets the new build no longer has."""
+    PotFactory(name="Summer pot")
+    client.get("/")
+    with count_queries() as statements:
+        client.get("/")
+    assert statements == []  # kept
+    if what_changed == "release":
+        monkeypatch.setitem(app.extensions, "page_cache_release", "a-new-release")
+    else:
+        monkeypatch.setattr(app.extensions["asset_manifest"], "build", "a-new-build")
+    with count_queries() as statements:
+        again = client.get("/")
+    assert statements != [] and "Summer pot" in text(again)  # made again by this release
+
+
 def test_a_change_behind_the_start_page_shows_on_the_next_visit(client, page_cache):
     pot = PotFactory(name="Summer pot", max_award_pence=40_000)
     assert "up to £400" in text(client.get("/"))
