@@ -234,3 +234,21 @@ def outbox(to: str | None = None) -> list[Any]:
     if to:
         query = query.where(OutboxMessage.to_address == to)
     return list(db.session.execute(query).scalars())
+
+
+INPUT_RE = re.compile(r"<input\b[^>]*>")
+ATTRIBUTE_RE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def submit_form(client: FlaskClient, page_url: str, action: str, data: dict[str, Any] | None = None) -> Any:
+    """Press the button of the form on page_url that posts to action, as a browser would: with every hidden field
+    the page put in that form (its CSRF token, what the page showed), plus data."""
+    page = client.get(page_url).get_data(as_text=True)
+    match = re.search(r'<form[^>]*action="' + re.escape(action) + r'"[^>]*>(.*?)</form>', page, re.S)
+    assert match, f"no form posting to {action} on {page_url}"
+    fields = {}
+    for tag in INPUT_RE.findall(match.group(1)):
+        attributes = dict(ATTRIBUTE_RE.findall(tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            fields[attributes["name"]] = html.unescape(attributes.get("value", ""))
+    return client.post(action, data={**fields, **(data or {})})

@@ -65,6 +65,9 @@ REFUSAL_TEXT = {
     "not_the_applicant": lambda: _("Only the resident whose idea it is can do this."),
     "not_open_for_details": lambda: _("This award has been paid, so how it is paid cannot change now."),
     "method_not_offered": lambda: _("Choose one of the ways this pot can pay"),
+    "details_changed_meanwhile": lambda: _(
+        "The payee's details changed while you were looking at them. Check them again, then authorise the payment."
+    ),
     "finance_only": lambda: _("Only finance officers can do this."),
     "no_details": lambda: _("The resident has not said how to be paid yet."),
     "no_bank_details": lambda: _("This payment is not to a bank account, so there is nothing to confirm."),
@@ -383,7 +386,10 @@ def _payment_step(award_id: int, step: Any, done: str, **kwargs: Any) -> Any:
 def authorise_payment(award_id: int) -> Any:
     if not ActionForm().validate_on_submit():
         return redirect(url_for("finance.show_award", award_id=award_id))
-    return _payment_step(award_id, services.authorise_payment, _("The payment has been authorised."))
+    seen = request.form.get("details_version", type=int) or 0  # missing or made up: refused, never waved through
+    return _payment_step(
+        award_id, services.authorise_payment, _("The payment has been authorised."), details_version=seen
+    )
 
 
 @finance.post("/awards/<int:award_id>/cancel")
@@ -437,6 +443,10 @@ RUN_REFUSAL_TEXT = {
     "run_closed": lambda: _("This run has been paid, so it cannot change."),
     "not_in_run": lambda: _("That payment is not in this run."),
     "payment_ended": lambda: _("That payment has failed or been paid, so it stays in the run as it was authorised."),
+    "run_changed_meanwhile": lambda: _(
+        "The run changed while you were looking at it: a payment or a payee's details. "
+        "Check it again, then authorise it."
+    ),
     "export_not_ready": lambda: _("This file is not ready yet."),
     "no_such_statement": lambda: _("There is no such file to make."),
 }
@@ -496,6 +506,7 @@ def _render_run(run: Any, **forms: Any) -> str:
         files=exports.run_files(run),
         failed=exports.failed_references(lines),
         action_form=ActionForm(),
+        seen=runs.seen_hash_of_lines(run, lines),
         paid_form=forms.get("paid_form") or RunPaidForm(),
         export_form=forms.get("export_form") or ExportForm(),
         form=next((f for f in forms.values() if hasattr(f, "errors")), None),
@@ -514,7 +525,7 @@ def authorise_run(run_id: int) -> Any:
     _run_or_404(run_id)
     if ActionForm().validate_on_submit():
         try:
-            runs.authorise_run(run_id, current_user)
+            runs.authorise_run(run_id, current_user, seen=request.form.get("seen", ""))
         except runs.RunRefused as refused:
             for reference, rule in refused.problems:
                 flash(f"{reference}: {_refusal_text(rule)}", "error")

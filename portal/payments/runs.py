@@ -62,6 +62,25 @@ def content_hash(run: PaymentRun) -> str:
     )
 
 
+def seen_hash(run: PaymentRun, details_versions: dict[int, int]) -> str:
+    """A hash of what an officer sees before authorising: each payment still to authorise, with the version of its
+    payee details as they stand now (details_versions: award id → version). If the details change while the page is
+    open, the hash changes, and the authorisation is refused rather than given to details nobody looked at."""
+    return hash_of(
+        run.reference,
+        (
+            (p.id, p.award_id, p.amount_pence, p.method, details_versions.get(p.award_id, 0))
+            for p in run.payments
+            if p.status == PaymentStatus.PREPARED.value
+        ),
+    )
+
+
+def seen_hash_of_lines(run: PaymentRun, lines: list[RunLine]) -> str:
+    """seen_hash for a run page, from the lines it shows."""
+    return seen_hash(run, {line.award.id: line.details.version for line in lines})
+
+
 def _locked_run(run_id: int) -> PaymentRun:
     return db.session.execute(locked(sa.select(PaymentRun).where(PaymentRun.id == run_id))).scalar_one()
 
@@ -131,9 +150,12 @@ def take_out_of_run(run_id: int, payment_id: int, officer: User) -> PaymentRun:
 
 
 @transactional
-def authorise_run(run_id: int, officer: User) -> PaymentRun:
+def authorise_run(run_id: int, officer: User, *, seen: str | None = None) -> PaymentRun:
     """A second officer authorises every payment of an open run at once, or none: raises RunRefused listing each
-    payment they may not authorise (segregation of duties, a confirmation-of-payee "no match")."""
+    payment they may not authorise (segregation of duties, a confirmation-of-payee "no match").
+
+    `seen` is the seen_hash of the page the officer authorised from: if a payment or a payee's details changed
+    since, PaymentRefused("run_changed_meanwhile") is raised and nothing is authorised."""
     services.finance_only(officer)
     run = _locked_run(run_id)
     if run.status != RunStatus.OPEN.value:
@@ -156,6 +178,13 @@ def authorise_run(run_id: int, officer: User) -> PaymentRun:
             problems.append((_reference_of(award.id), refused.rule))
     if problems:
         raise RunRefused("payments_refused", problems)
+    if seen is not None:
+        versions = {}
+        for payment in live:
+            details = services.payee_details_for(payment.award_id)
+            versions[payment.award_id] = details.version if details else 0
+        if seen != seen_hash(run, versions):
+            raise PaymentRefused("run_changed_meanwhile")
     now = utcnow()
     for payment in live:
         details = services.payee_details_for(payment.award_id)

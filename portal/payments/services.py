@@ -326,10 +326,11 @@ def _locked_payment(payment_id: int) -> tuple[Payment, Award]:
 
 
 @transactional
-def authorise_payment(payment_id: int, officer: User) -> Payment:
+def authorise_payment(payment_id: int, officer: User, *, details_version: int | None = None) -> Payment:
     """A second finance officer authorises a prepared payment. Raises SegregationOfDuties (decided the award,
     prepared the payment, entered or changed the details), PaymentRefused (the bank said the name does not match,
-    or it is not waiting for authorisation)."""
+    or it is not waiting for authorisation, or, given the details_version the officer's page showed, the payee's
+    details changed since: nobody authorises details they did not see)."""
     finance_only(officer)
     payment, award = _locked_payment(payment_id)
     if payment.status != PaymentStatus.PREPARED.value:
@@ -338,6 +339,8 @@ def authorise_payment(payment_id: int, officer: User) -> Payment:
     if details is None:
         raise PaymentRefused("no_details")
     check_may_authorise(officer.id, people_of(award, payment), ConfirmationOfPayee(details.confirmation_of_payee))
+    if details_version is not None and details_version != details.version:
+        raise PaymentRefused("details_changed_meanwhile")
     change_payment_status(payment, PaymentStatus.AUTHORISED)
     payment.authorised_by_id = officer.id
     payment.authorised_at = utcnow()

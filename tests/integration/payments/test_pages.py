@@ -12,7 +12,7 @@ from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.payments import services
 from portal.payments.models import PayeeDetails, Payment
-from tests.conftest import count_queries, explained, login_as, post_form
+from tests.conftest import count_queries, explained, login_as, post_form, submit_form
 from tests.factories import make_staff
 from tests.integration.payments.helpers import GOOD_BANK, accepted_award
 
@@ -127,7 +127,7 @@ def test_two_officers_pay_an_award_through_the_pages(client):
     assert "There is a problem" in refused and "<title>Error:" in refused  # a refusal reads as an error
     assert 'action="' + award_url + '/authorise"' not in refused  # and the button it refused is not offered again
     login_as(client, case.officer_b)
-    post_form(client, f"{award_url}/authorise", {}, token_from=award_url)
+    submit_form(client, award_url, f"{award_url}/authorise")
     today = date.today()
     paid = {"paid_on": [str(today.day), str(today.month), str(today.year)], "finance_reference": "BACS-77"}
     post_form(client, f"{award_url}/paid", paid, token_from=award_url)
@@ -217,7 +217,7 @@ def test_a_run_through_the_pages_prepare_authorise_export_and_record_paid(client
     page = text(client.get(run_url))
     assert "There is a problem" in page and "You prepared this payment" in page and "<title>Error:" in page
     login_as(client, b)
-    post_form(client, f"{run_url}/authorise", {}, token_from=run_url)
+    submit_form(client, run_url, f"{run_url}/authorise")
     assert "Authorised: record when paid" in text(client.get(run_url))
     response = post_form(client, f"{run_url}/exports", {"kind": "schedule"}, token_from=run_url)
     export_url = response.headers["Location"]
