@@ -222,7 +222,7 @@ def measure(payments: int, repeat: int) -> dict[str, float]:
         with app.app_context():
             from flask_babel import force_locale
 
-            from portal.common.email import rendering_context
+            from portal.common.rendering import rendering_context
             from portal.extensions import db
 
             requested_by = db.session.get(PaymentRun, run_id).created_by_id

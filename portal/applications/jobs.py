@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from portal.applications.services import tidy_drafts
-from portal.common.email import rendering_context
 from portal.common.jobs import job
+from portal.common.rendering import rendering_context
 
 
 @job(retries=2, retry_delay=600, schedule={"hour": "3", "minute": "15"})

@@ -9,15 +9,13 @@ it is sent, and a sent message is never sent again.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.common.constraints import one_of
@@ -201,16 +199,6 @@ def _sweep(now: datetime) -> int:
 def list_outbox(limit: int = 20) -> list[OutboxMessage]:
     """The newest messages in the development outbox, newest first."""
     return list(db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars())
-
-
-@contextmanager
-def rendering_context() -> Iterator[None]:
-    """Render emails the same in a request, a command or a background job: as for the public site's address."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context(base_url=current_app.config["SERVER_BASE_URL"]):
-        yield
 
 
 @transactional

@@ -17,7 +17,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetchingError
 
-from portal.common.email import rendering_context
+from portal.common.rendering import rendering_context
 from portal.common.transactions import refuse_inside_transaction
 
 # Fonts are subset (only the glyphs a PDF uses are embedded, so a page weighs kilobytes, not a megabyte). fontTools

@@ -17,7 +17,8 @@ from portal.accounts.models import PanelMembership, User
 from portal.applications.models import Application
 from portal.awards.services import awarded_pence, make_award
 from portal.common import audit
-from portal.common.email import rendering_context, send_email
+from portal.common.email import send_email
+from portal.common.rendering import rendering_context
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional

@@ -36,9 +36,10 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.email import rendering_context, send_email
+from portal.common.email import send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import draw_pdf, layout_pdf, pdf_html, render_pdf, write_document
+from portal.common.rendering import rendering_context
 from portal.common.sealed import Sealed
 from portal.common.spreadsheet import spreadsheet_safe
 from portal.common.status import claim_status

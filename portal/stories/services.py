@@ -21,8 +21,9 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.email import rendering_context, send_email
+from portal.common.email import send_email
 from portal.common.jobs import enqueue_after_commit, job
+from portal.common.rendering import rendering_context
 from portal.common.status import change_photo_status, change_story_status
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.common.time import utcnow
