@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 from wtforms import SelectChoice
 
@@ -45,8 +46,16 @@ from portal.payments.models import ExportKind
 from portal.payments.states import payment_state_text
 
 bp = Blueprint("payments", __name__)
+
+
 # Where an award is on its way to being paid, named the same on every page and file: {{ state | payment_state }}.
-bp.add_app_template_filter(payment_state_text, "payment_state")
+@pass_context
+def _payment_state_filter(context: Any, state: str) -> str:
+    # pass_context stops Jinja folding `'due' | payment_state` into the template once, in the first language used.
+    return payment_state_text(state)
+
+
+bp.add_app_template_filter(_payment_state_filter, "payment_state")
 
 
 @bp.app_template_filter("file_name")

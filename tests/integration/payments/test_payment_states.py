@@ -8,6 +8,7 @@ import html
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -113,3 +114,22 @@ def test_the_pot_statement_pdf_has_a_heading_over_every_column(db_session):
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Reference Idea Status Amount Paid on Finance reference" in text
     assert "27 Nov 2026 BACS-1" in text
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_the_finance_lists_are_named_in_the_language_chosen_after_another(client, language):
+    """The list headings once stayed in the first language the template was drawn in (Jinja folded the filter)."""
+    from tests.conftest import post_form
+
+    login_as(client, make_staff(Role.FINANCE_OFFICER)[0])
+    assert "Due payment (0)" in html.unescape(client.get("/finance").get_data(as_text=True))
+    post_form(client, "/language", {"language": language, "next": "/finance"}, token_from="/finance")
+    page = html.unescape(client.get("/finance").get_data(as_text=True))
+    root = Path(__file__).resolve().parents[3]
+    with open(root / f"translations/{language}/LC_MESSAGES/messages.po", "rb") as handle:
+        from babel.messages.pofile import read_po
+
+        catalogue = read_po(handle)
+    for english in ("Due payment", "Prepared, waiting for authorisation", "Authorised, waiting to be paid"):
+        assert f"{english} (" not in page
+        assert f"{catalogue[english].string} (0)" in page
