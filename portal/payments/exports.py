@@ -769,6 +769,17 @@ def made_from_standing_authorisation(export: PaymentExport, run: PaymentRun) -> 
     return run.status in STANDING and run.content_hash is not None and export.run_hash == run.content_hash
 
 
+def failed_since(export: PaymentExport, run: PaymentRun) -> bool:
+    """A run's file asked for before one of its payments was recorded failed: the file shows that payment as one to
+    make, so it is not downloaded again; a file made now marks the failure."""
+    return export.run_id == run.id and any(
+        payment.status == PaymentStatus.FAILED.value
+        and payment.ended_at is not None
+        and payment.ended_at >= export.requested_at
+        for payment in run.payments
+    )
+
+
 def file_withdrawn(export: PaymentExport, run: PaymentRun) -> bool:
     """A made file of the run whose authorisation has since been withdrawn: it can no longer be downloaded."""
     return export.status == FileStatus.READY.value and not made_from_standing_authorisation(export, run)
@@ -787,11 +798,12 @@ def failed_references(lines: list[runs.RunLine]) -> list[str]:
 class RunFile:
     export: PaymentExport
     withdrawn: bool
+    failed_since: bool
 
 
 def run_files(run: PaymentRun) -> list[RunFile]:
     """A run's files, newest first, each marked if it was made from an authorisation since withdrawn."""
-    return [RunFile(made, file_withdrawn(made, run)) for made in exports_of(run.id)]
+    return [RunFile(made, file_withdrawn(made, run), failed_since(made, run)) for made in exports_of(run.id)]
 
 
 @dataclass(frozen=True)
@@ -821,6 +833,16 @@ def download(export: PaymentExport, officer: User) -> Downloaded:
                 reason="authorisation_withdrawn",
             )
             return Downloaded(None, "authorisation_withdrawn")
+        if failed_since(export, run):
+            audit.record(
+                "payment_export.download_refused",
+                actor_id=officer.id,
+                object_type="payment_export",
+                object_id=export.id,
+                run_id=run.id,
+                reason="payment_failed_since",
+            )
+            return Downloaded(None, "payment_failed_since")
     if export.full_details:
         audit.record("payee.details_downloaded", actor_id=officer.id, object_type="payment_export", object_id=export.id)
     return Downloaded(export.content)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -511,7 +512,8 @@ def _render_run(run: Any, **forms: Any) -> str:
         run=run,
         lines=lines,
         names=names,
-        total_pence=sum(line.payment.amount_pence for line in lines),
+        total_pence=sum(line.payment.amount_pence for line in lines if line.payment.status != "failed"),
+        failed_pence=sum(line.payment.amount_pence for line in lines if line.payment.status == "failed"),
         files=exports.run_files(run),
         failed=exports.failed_references(lines),
         action_form=ActionForm(),
@@ -573,7 +575,19 @@ def record_run_paid(run_id: int) -> Any:
     except PaymentRefused as refused:
         flash(_refusal_text(refused.rule), "error")
     else:
-        flash(_("Every payment in the run has been recorded as paid."), "success")
+        failed = exports.failed_references(runs.run_lines(run_id))
+        if failed:
+            flash(
+                ngettext(
+                    "The run has been recorded as paid, except %(references)s, which failed and was not paid.",
+                    "The run has been recorded as paid, except %(references)s, which failed and were not paid.",
+                    len(failed),
+                    references=", ".join(failed),
+                ),
+                "success",
+            )
+        else:
+            flash(_("Every payment in the run has been recorded as paid."), "success")
     return redirect(url_for("finance.show_run", run_id=run_id))
 
 
@@ -619,9 +633,15 @@ def show_export(run_id: int, export_id: int) -> str:
         caption=_("Payment run %(reference)s", reference=run.reference),
         back_url=url_for("finance.show_run", run_id=run_id),
         download_url=download_url,
-        progress=_export_progress(made, download_url, withdrawn=exports.file_withdrawn(made, run)),
+        progress=_export_progress(
+            made,
+            download_url,
+            withdrawn=exports.file_withdrawn(made, run),
+            failed_since=exports.failed_since(made, run),
+        ),
         status_url=url_for("finance.export_status", run_id=run_id, export_id=export_id),
         withdrawn=exports.file_withdrawn(made, run),
+        failed_since=exports.failed_since(made, run),
         failed=exports.failed_references(runs.run_lines(run_id)),
     )
 
@@ -631,11 +651,18 @@ def show_export(run_id: int, export_id: int) -> str:
 def export_status(run_id: int, export_id: int) -> Response:
     made = exports.get_export(run_id, export_id) or abort(404)
     download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
-    withdrawn = exports.file_withdrawn(made, _run_or_404(run_id))
-    return progress_response(_export_progress(made, download_url, withdrawn=withdrawn))
+    run = _run_or_404(run_id)
+    return progress_response(
+        _export_progress(
+            made,
+            download_url,
+            withdrawn=exports.file_withdrawn(made, run),
+            failed_since=exports.failed_since(made, run),
+        )
+    )
 
 
-def _export_progress(made: Any, download_url: str, *, withdrawn: bool = False) -> Progress:
+def _export_progress(made: Any, download_url: str, *, withdrawn: bool = False, failed_since: bool = False) -> Progress:
     """What the export's page (and its status route, for the page's script) says about the file now."""
     if made.status == FileStatus.READY and withdrawn:
         return Progress(
@@ -644,6 +671,13 @@ def _export_progress(made: Any, download_url: str, *, withdrawn: bool = False) -
                 "This file was made before the run's authorisation was withdrawn, so it cannot be downloaded. "
                 "Once the run is authorised again, make a new file."
             ),
+        )
+    if made.status == FileStatus.READY and failed_since:
+        return Progress(
+            FileStatus.FAILED.value,  # done, and nothing to download
+            _("A payment in this run failed after this file was made, so the file still shows it as a payment to make.")
+            + " "
+            + _("Make a new file: it marks the payment that failed."),
         )
     if made.status == FileStatus.READY:
         return Progress(made.status, _("The file is ready."), download_url, _("Download the file"))
@@ -669,7 +703,8 @@ def _send_export(made: Any, not_ready_url: str) -> Any:
     except PaymentRefused:
         return redirect(not_ready_url)
     if got.content is None:
-        return render_template("payments/download_refused.html", export=made, back_url=not_ready_url), 409
+        page = render_template("payments/download_refused.html", export=made, back_url=not_ready_url, why=got.refused)
+        return page, 409
     response = Response(got.content, mimetype=MIMETYPES[made.kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -733,6 +768,7 @@ def show_pot_export(pot_id: int, export_id: int) -> str:
         progress=_export_progress(made, download_url),
         status_url=url_for("finance.pot_export_status", pot_id=pot_id, export_id=export_id),
         withdrawn=False,  # a pot's statement is not made from an authorisation
+        failed_since=False,
         failed=[],
     )
 

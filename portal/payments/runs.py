@@ -20,11 +20,18 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.pence import sum_pence
+from portal.common.pence import count_where, sum_pence
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
-from portal.domain.payments import ConfirmationOfPayee, PaymentRefused, PaymentStatus, RunStatus, check_may_authorise
+from portal.domain.payments import (
+    LIVE_PAYMENT_STATUSES,
+    ConfirmationOfPayee,
+    PaymentRefused,
+    PaymentStatus,
+    RunStatus,
+    check_may_authorise,
+)
 from portal.domain.states import AwardStatus
 from portal.extensions import db
 from portal.payments import services
@@ -235,20 +242,28 @@ MOST_IN_A_RUN = 100  # the due awards offered for one run: a run is checked and 
 @dataclass(frozen=True)
 class RunSummary:
     run: PaymentRun
-    payments: int
-    total_pence: int
+    payments: int  # paid or on their way: not failed, not taken out
+    total_pence: int  # of those payments only
+    failed: int  # payments the finance system could not make
 
 
 def list_runs(limit: int = 50) -> list[RunSummary]:
-    """The newest runs with how many payments each holds and their total, in one query."""
+    """The newest runs with how many payments each holds, their total and how many failed, in one query. A payment
+    that failed or was taken out is not in the total: it was never paid from this run."""
+    going = Payment.status.in_([s.value for s in LIVE_PAYMENT_STATUSES])
     rows = db.session.execute(
-        sa.select(PaymentRun, sa.func.count(Payment.id), sum_pence(Payment.amount_pence))
+        sa.select(
+            PaymentRun,
+            count_where(going),
+            sum_pence(sa.case((going, Payment.amount_pence), else_=0)),
+            count_where(Payment.status == PaymentStatus.FAILED.value),
+        )
         .outerjoin(Payment, Payment.run_id == PaymentRun.id)
         .group_by(PaymentRun.id)
         .order_by(PaymentRun.id.desc())
         .limit(limit)
     )
-    return [RunSummary(run, payments, total) for run, payments, total in rows]
+    return [RunSummary(run, payments, total, failed) for run, payments, total, failed in rows]
 
 
 @dataclass(frozen=True)

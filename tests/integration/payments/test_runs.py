@@ -115,3 +115,31 @@ def test_a_failed_payment_stays_in_its_run_as_it_was_authorised(client):
     assert "so it stays in the run as it was authorised" in client.get(f"/finance/runs/{run.id}").get_data(as_text=True)
     db.session.refresh(run)
     assert run.status == "authorised"
+
+
+def test_a_run_with_a_failed_payment_is_recorded_paid_for_what_was_paid_only(client):
+    """Found on a new user's walk: the run said "Every payment … recorded as paid", its total and the list kept the
+    failed £100, and its "Failed" tag went away once the run was closed."""
+    import html
+    import re
+
+    cases, a, b = due_awards(2)  # £100 and £200
+    run = runs.create_run(a, [case.award.id for case in cases])
+    runs.authorise_run(run.id, b)
+    failed = next(p for p in run.payments if p.amount_pence == 10_000)
+    services.record_failed(failed.id, a, reason="Account closed")
+    login_as(client, a)
+    run_url = f"/finance/runs/{run.id}"
+    today = date.today()
+    paid = {"paid_on": [str(today.day), str(today.month), str(today.year)], "finance_reference": "BACS-9"}
+    post_form(client, f"{run_url}/paid", paid, token_from=run_url)
+    page = html.unescape(client.get(run_url).get_data(as_text=True))
+    reference = cases[0].application.reference
+    assert f"The run has been recorded as paid, except {reference}, which failed and was not paid." in page
+    assert "Every payment in the run has been recorded as paid" not in page
+    assert re.search(r"Total</dt><dd[^>]*>£200\.00<", page) and "Failed, not paid: £100.00" in page
+    assert 'govuk-tag--red">Failed<' in page  # still marked once the run is closed
+    listing = html.unescape(client.get("/finance").get_data(as_text=True))
+    assert f"{run.reference}</span></a>: Paid, 1 payment, £200, 1 failed and was not paid" in listing
+    db.session.refresh(failed)
+    assert failed.status == "failed"

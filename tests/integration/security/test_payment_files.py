@@ -223,3 +223,32 @@ def test_kept_versions_are_encrypted_again_when_the_key_is_rotated(app, db_sessi
     db.session.expire_all()
     [row] = csv_rows(export(run.id, a, ExportKind.CSV).content)
     assert (row["account_number"], row["payee_name"]) == ("00733440", "Payee 0")
+
+
+def test_a_file_made_before_a_payment_failed_is_not_downloaded_again(client):
+    """Found on a new user's walk: a CSV made before a payment failed still downloaded, showing the failed payment
+    as authorised with its bank details, ready to be paid again."""
+    from portal.common.audit import AuditEvent
+
+    run, cases, a, _ = authorised_run(2)
+    before = export(run.id, a, ExportKind.CSV)
+    failed_payment = next(p for p in run.payments if p.award_id == cases[0].award.id)
+    services.record_failed(failed_payment.id, a, reason="Account closed")
+    login_as(client, a)
+    refused = client.get(f"/finance/runs/{run.id}/exports/{before.id}/download")
+    assert refused.status_code == 409
+    assert "A payment in this run failed after this file was made" in page(refused)
+    assert "Out of date: a payment failed after it was made" in page(client.get(f"/finance/runs/{run.id}"))
+    shown = page(client.get(f"/finance/runs/{run.id}/exports/{before.id}"))
+    assert "Make a new file: it marks the payment that failed." in shown and "Download the file" not in shown
+    status = client.get(f"/finance/runs/{run.id}/exports/{before.id}/status").get_json()
+    assert status["done"] and status["link"] is None
+    reasons = db.session.execute(
+        sa.select(AuditEvent.details).where(AuditEvent.action == "payment_export.download_refused")
+    ).scalars()
+    assert any("payment_failed_since" in details for details in reasons)
+    after = export(run.id, a, ExportKind.CSV)
+    downloaded = client.get(f"/finance/runs/{run.id}/exports/{after.id}/download")
+    assert downloaded.status_code == 200
+    rows = {row["reference"]: row for row in csv_rows(downloaded.data)}
+    assert rows[cases[0].application.reference]["status"] == "failed"
