@@ -43,7 +43,7 @@ def show_open_data() -> str:
 
 def _not_published(text: str | None = None) -> Response:
     return Response(
-        text or _("The programme has not published its grants yet."), status=404, mimetype="text/plain; charset=utf-8"
+        text or _("The programme has not published its grants yet."), status=404, mimetype="text/plain"
     )
 
 
@@ -74,7 +74,7 @@ def grants_csv() -> Response:
         return _not_published()
     return Response(
         stream_with_context(services.grants_csv()),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Werkzeug adds "; charset=utf-8" to text types
         headers={"Content-Disposition": 'attachment; filename="grants.csv"', "Access-Control-Allow-Origin": "*"},
     )
 

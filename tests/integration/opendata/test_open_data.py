@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def test_the_csv_has_the_standard_s_columns_and_cannot_run_in_a_spreadsheet(clie
     publish_settings()
     person, group = grants_of_each_kind()
     response = client.get("/open-data/grants.csv")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 2
     by_id = {row["Identifier"]: row for row in rows}
@@ -295,3 +296,13 @@ def test_the_settings_page_says_a_published_grant_keeps_its_identifier(client):
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
     page = client.get("/programme/open-data").get_data(as_text=True)
     assert "A grant keeps the identifier it was first published with." in html.unescape(page)
+
+
+def test_the_open_data_page_links_to_the_api_and_the_csv_says_its_encoding_once(client):
+    """Found on a new user's walk: the API's address was plain text, and the CSV's Content-Type read
+    "text/csv; charset=utf-8; charset=utf-8"."""
+    publish_settings()
+    grants_of_each_kind()
+    page = client.get("/open-data").get_data(as_text=True)
+    assert re.search(r'<a class="govuk-link[^"]*" href="http://[^"]+/api/v1/?">http://[^<]+/api/v1/?</a>', page)
+    assert client.get("/open-data/grants.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
