@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.applications.journey import FIELD_LABELS
+from portal.common.forms import error_summary
 from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
@@ -125,6 +126,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["nowrap"] = nowrap
     app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -7,6 +7,7 @@ from typing import Any
 import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, StringField, SubmitField
@@ -168,15 +169,27 @@ class DateField(wtforms.DateField):
 
 class DateInput(GovDateInput):
     """GOV.UK's day, month and year boxes, with their labels translated, and safe when a box is not sent at all
-    (the packaged widget fails unless exactly three values arrive)."""
+    (the packaged widget fails unless exactly three values arrive). The packaged widget puts `required` on the
+    boxes' wrapping <div>, where it means nothing (and is invalid HTML): a required date says so in its error."""
 
     def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
         params = super().map_gov_params(field, **kwargs)
+        params["attributes"].pop("required", None)
         for item, label in zip(params["items"], (_l("Day"), _l("Month"), _l("Year")), strict=True):
             item["label"] = label
         return params
+
+
+def error_summary(form: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """GOV.UK's error summary for a form. A date's problem links to its Day box, as GOV.UK asks: the packaged
+    summary links to the boxes' wrapper, which cannot take the focus, so following the link put the cursor nowhere."""
+    summary: dict[str, Any] = wtforms_errors(form, params)
+    days = {f"#{field.id}": f"#{field.name}-day" for field in form if isinstance(field, wtforms.DateField)}
+    for item in summary["errorList"]:
+        item["href"] = days.get(item["href"], item["href"])
+    return summary
 
 
 def submit(text: Any) -> SubmitField:
