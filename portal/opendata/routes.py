@@ -42,9 +42,7 @@ def show_open_data() -> str:
 
 
 def _not_published(text: str | None = None) -> Response:
-    return Response(
-        text or _("The programme has not published its grants yet."), status=404, mimetype="text/plain"
-    )
+    return Response(text or _("The programme has not published its grants yet."), status=404, mimetype="text/plain")
 
 
 # A full file takes seconds to write at scale (36,000 grants: 30 MB, about 3 s): a few a minute per address.
