@@ -30,6 +30,19 @@ FIELD_LABELS = {
     "contact_phone": _l("Phone number"),
 }
 
+# The same short names for the community builder who entered the idea with a resident: about them, not "you".
+BUILDER_FIELD_LABELS = {
+    **FIELD_LABELS,
+    "idea_name": _l("Name of their idea"),
+    "idea_description": _l("What they want to do"),
+    "helps_area": _l("How it helps their area"),
+    "bring_head": _l("What they know"),
+    "bring_hands": _l("What they can do"),
+    "bring_heart": _l("What they care about"),
+    "contact_name": _l("Their name"),
+    "contact_method": _l("How to reach them"),
+}
+
 
 @dataclass(frozen=True)
 class Question:

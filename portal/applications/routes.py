@@ -276,6 +276,7 @@ def _record_agreement(application: Any) -> Any:
         form=form,
         application=application,
         assisted=True,
+        builder_field_labels=journey.BUILDER_FIELD_LABELS,
         **_summary(application),
     )
 

@@ -501,6 +501,9 @@ class Receipt:
     answers: tuple[tuple[Any, str], ...]  # (the question's short name, translated when drawn; the answer)
     cost_lines: tuple[tuple[str, int], ...]
     total_pence: int
+    # For a resident with no email address, the name of the community builder who passes on the news ("" when they
+    # have none); None for a resident we email. The receipt must not promise an email nobody will send.
+    builder_tells_them: str | None = None
 
 
 def receipt_for(application_id: int) -> Receipt | None:
@@ -509,7 +512,12 @@ def receipt_for(application_id: int) -> Receipt | None:
     application = db.session.get(
         Application,
         application_id,
-        options=[joinedload(Application.pot).joinedload(Pot.neighbourhood), selectinload(Application.cost_lines)],
+        options=[
+            joinedload(Application.pot).joinedload(Pot.neighbourhood),
+            selectinload(Application.cost_lines),
+            joinedload(Application.applicant),
+            joinedload(Application.assisted_by),
+        ],
     )
     if application is None or application.reference is None:
         finish_reading()
@@ -526,6 +534,9 @@ def receipt_for(application_id: int) -> Receipt | None:
         ),
         cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
         total_pence=application.total_pence,
+        builder_tells_them=None
+        if application.applicant.email
+        else (application.assisted_by.name if application.assisted_by else ""),
     )
     finish_reading()
     return receipt

@@ -733,10 +733,16 @@ class IdeaAnswers:
     phone: str = ""
 
 
-def answer_every_question(page: Any, idea: IdeaAnswers, on_page: Callable[[str], None] = lambda name: None) -> None:
+def answer_every_question(
+    page: Any,
+    idea: IdeaAnswers,
+    on_page: Callable[[str], None] = lambda name: None,
+    check_heading: str = "Check your answers before sending your idea",
+) -> None:
     """From the first question page, answer each question and end on check your answers.
 
     on_page(name) runs on each page as it opens, before it is answered (for accessibility checks, screenshots …).
+    check_heading is that last page's heading: a community builder's speaks of "their" idea.
     """
     from playwright.sync_api import expect
 
@@ -776,7 +782,7 @@ def answer_every_question(page: Any, idea: IdeaAnswers, on_page: Callable[[str],
     page.get_by_label(idea.contact_method).check()
     page.get_by_label("Phone number (if you chose phone)").fill(idea.phone)
     page.get_by_role("button", name="Continue", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your idea")
+    expect(page.get_by_role("heading", level=1)).to_have_text(check_heading)
 
 
 def download_pdf(page: Any, link_name: str) -> tuple[str, str]:

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 REFERENCE = re.compile(r"^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$")
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 AGREED_ON = "When did they tell you they agree?"
+CHECK_THEIR_ANSWERS = "Check their answers before sending their idea"
 
 
 def heading(page):
@@ -81,7 +82,12 @@ def test_a_community_builder_writes_an_idea_down_and_the_resident_sends_it(new_p
     expect(page.locator(".govuk-caption-l")).to_have_text(f"{pot.neighbourhood} · Entered with Ayesha Khan")
 
     idea = IdeaAnswers(idea_name="Homework club at the mosque", costs=(("Snacks for a term", "80"),))
-    answer_every_question(page, idea, lambda name: assert_accessible(page, f"'{name}', entered with a resident"))
+    answer_every_question(
+        page,
+        idea,
+        lambda name: assert_accessible(page, f"'{name}', entered with a resident"),
+        check_heading=CHECK_THEIR_ANSWERS,
+    )
     expect(page.get_by_role("heading", name="The resident's agreement")).to_be_visible()
     expect(page.locator("main")).to_contain_text("This stays Ayesha Khan's idea.")
     assert_accessible(page, "check your answers, entered with a resident")
@@ -135,7 +141,7 @@ def test_a_community_builder_records_the_spoken_agreement_of_a_resident_with_no_
         contact_method="By phone (a community builder will call you)",
         phone="07700 900 982",
     )
-    answer_every_question(page, idea)
+    answer_every_question(page, idea, check_heading=CHECK_THEIR_ANSWERS)
     assert_accessible(page, "check your answers for a resident with no email")
 
     expect(page.get_by_text("Email them a link")).to_have_count(0)

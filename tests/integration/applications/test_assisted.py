@@ -301,3 +301,132 @@ def test_a_builder_cannot_choose_email_for_a_resident_without_email_by_sending_t
     db.session.refresh(application)
     assert (application.status, application.consent_method) == ("draft", None)
     assert outbox() == []
+
+
+# A new user's walk: the receipt, check your answers and the list, for the builder ------------------------------------
+
+
+def receipt_text(client, application):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get(f"/ideas/{application.id}/receipt")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())  # the same however lines wrap
+
+
+def test_the_receipt_for_a_resident_without_email_says_their_community_builder_will_tell_them(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    send_with_spoken_agreement(client, application)
+    text = receipt_text(client, application)
+    assert "We will tell you what they decide" not in text, "nobody emails a resident without an email address"
+    assert (
+        "We cannot email you, so Bea Builder, your community builder, will tell you what they decide and why." in text
+    )
+    assert outbox() == []
+
+
+def test_the_receipt_names_no_one_when_the_community_builder_has_no_name(client):
+    builder, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    send_with_spoken_agreement(client, application)
+    builder.name = ""
+    db.session.commit()
+    text = receipt_text(client, application)
+    assert "We cannot email you, so your community builder will tell you what they decide and why." in text
+
+
+def test_the_receipt_for_a_resident_with_email_still_says_we_will_tell_them(client, app):
+    _, application = builder_starts(client, PotFactory(), email="mo@example.org")
+    fill_in(client, application, contact="email")
+    post_form(client, f"/ideas/{application.id}/check-your-answers", {})
+    link = LINK_RE.search(outbox("mo@example.org")[-1].body).group(1)
+    resident = app.test_client()
+    resident.post(link, data={"csrf_token": csrf_token(resident, link)})
+    post_form(resident, f"/ideas/{application.id}/confirm", {})
+    text = receipt_text(resident, application)
+    assert "We will tell you what they decide and why." in text and "We cannot email you" not in text
+
+
+def main_of(page):
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def summary_keys(page):
+    return [key.strip() for key in re.findall(r'<dt class="govuk-summary-list__key">([^<]*)</dt>', page)]
+
+
+def test_the_builders_check_your_answers_speaks_about_the_resident_not_to_them(client):
+    _, application = builder_starts(client, PotFactory())
+    fill_in(client, application)
+    url = f"/ideas/{application.id}/check-your-answers"
+    page = client.get(url).get_data(as_text=True)
+    assert "<title>Check their answers before sending their idea" in page
+    main = main_of(page)
+    assert '<h1 class="govuk-heading-l">Check their answers before sending their idea</h1>' in main
+    keys = summary_keys(main)
+    assert {"Name of their idea", "What they want to do", "How it helps their area", "Their name"} <= set(keys), keys
+    assert {"What they know", "What they can do", "What they care about", "How to reach them"} <= set(keys), keys
+    assert 'Change<span class="govuk-visually-hidden"> Their name</span>' in main
+    words = re.sub(r"<[^>]*>", " ", main)  # what the builder reads; "you" is the builder, "your" would be the resident
+    assert not re.search(r"\byour\b", words, re.IGNORECASE), re.findall(r".{30}\byour\b.{30}", words, re.IGNORECASE)
+    # A mistake comes back on the same page, in the same words.
+    mistake = post_form(client, url, {}).get_data(as_text=True)
+    assert "<title>Error: Check their answers before sending their idea" in mistake
+    assert "Enter the date they told you they agree" in mistake and "Their name" in mistake
+
+
+def test_the_residents_own_check_your_answers_still_speaks_to_them(client):
+    from tests.integration.applications.test_journey import answer_everything, start
+
+    application, _ = start(client)
+    answer_everything(client, application)
+    main = main_of(client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True))
+    assert '<h1 class="govuk-heading-l">Check your answers before sending your idea</h1>' in main
+    assert {"Name of your idea", "Your name", "How to reach you"} <= set(summary_keys(main))
+    assert "their idea" not in main.lower() and "Their name" not in main
+
+
+def idea_links(listing):
+    """Each idea's name on the list of ideas a builder helped with, and where it links (None for no link)."""
+    rows = re.findall(
+        r'<tr class="govuk-table__row" role="row">\s*<td role="cell" class="govuk-table__cell">(.*?)</td>',
+        listing,
+        re.S,
+    )
+    links = {}
+    for cell in rows:
+        if match := re.match(r'\s*<a class="govuk-link" href="([^"]*)">([^<]*)</a>', cell):
+            links[match.group(2)] = match.group(1)
+        else:
+            links[cell.split("<strong")[0].strip()] = None
+    return links
+
+
+def test_the_list_links_each_idea_straight_to_the_page_for_where_it_is(client):
+    builder, sent = builder_starts(client, PotFactory())
+    fill_in(client, sent)
+    send_with_spoken_agreement(client, sent)
+    pot = PotFactory()
+    for name in ("Rae Draft", "Withdrawn Will"):
+        post_form(client, "/assisted/new", {"pot_id": pot.id, "resident_name": name, "resident_email": ""})
+    draft, withdrawn = (
+        db.session.execute(sa.select(Application).where(Application.contact_name == name)).scalar_one()
+        for name in ("Rae Draft", "Withdrawn Will")
+    )
+    post_form(client, f"/ideas/{draft.id}/idea-name", {"idea_name": "Bulb planting"})
+    post_form(client, f"/ideas/{withdrawn.id}/idea-name", {"idea_name": "Quiz night"})
+    withdrawn.status = "withdrawn"  # taken back before it was sent: it never had a reference or a sent page
+    db.session.commit()
+
+    links = idea_links(client.get("/assisted").get_data(as_text=True))
+    assert links == {
+        "Saturday litter pick": f"/ideas/{sent.id}/sent",
+        "Bulb planting": f"/ideas/{draft.id}/check-your-answers",
+        "Quiz night": None,
+    }, links
+    for link in filter(None, links.values()):
+        assert client.get(link).status_code == 200, f"{link} is a redirect hop"
