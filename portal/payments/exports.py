@@ -114,7 +114,10 @@ def request_pot_export(pot_id: int, officer: User, kind: ExportKind) -> PaymentE
         raise PaymentRefused("no_such_statement")
     extension = "pdf" if kind is ExportKind.POT_STATEMENT else "csv"
     export = PaymentExport(
-        pot_id=pot_id, kind=kind.value, filename=f"pot-{pot_id}-statement.{extension}", requested_by_id=officer.id
+        pot_id=pot_id,
+        kind=kind.value,
+        filename=f"pot-{pot_id}-statement-{utcnow():%Y-%m-%d}.{extension}",
+        requested_by_id=officer.id,
     )
     db.session.add(export)
     db.session.flush()
@@ -287,6 +290,7 @@ class PotFacts:
     to_pay_pence: int
     remaining_pence: int
     lines: tuple[ledger.StatementLine, ...]
+    as_at: datetime  # when the statement was asked for: what it shows is the ledger then
 
 
 @dataclass(frozen=True)
@@ -407,7 +411,7 @@ def _authorised_run(run_id: int) -> RunFacts:
     return facts
 
 
-def read_pot(pot_id: int) -> PotFacts:
+def read_pot(pot_id: int, as_at: datetime) -> PotFacts:
     """A pot's ledger and statement lines as plain values, in a fixed number of queries."""
     row = ledger.ledger_for(pot_id)
     if row is None:
@@ -420,6 +424,7 @@ def read_pot(pot_id: int) -> PotFacts:
         to_pay_pence=row.to_pay_pence,
         remaining_pence=row.remaining_pence,
         lines=tuple(ledger.statement_lines(pot_id)),
+        as_at=as_at,
     )
 
 
@@ -432,7 +437,7 @@ def read_export(export_id: int) -> Wanted:
         raise ExportProblem("there is no such export")
     kind = ExportKind(export.kind)
     if export.pot_id is not None:
-        return Wanted(kind, False, None, read_pot(export.pot_id))
+        return Wanted(kind, False, None, read_pot(export.pot_id, export.requested_at))
     assert export.run_id is not None
     return Wanted(kind, export.full_details, _authorised_run(export.run_id), None)
 

@@ -152,6 +152,10 @@ class PaidForm(Form):
 class FailedForm(Form):
     reason = TextAreaField(
         _l("Why did the payment fail?"),
+        description=_l(
+            "The resident is told this by email, so write it for them: for example, the bank says the account is"
+            " closed."
+        ),
         widget=GovTextArea(),
         filters=[strip],
         validators=[

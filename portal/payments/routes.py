@@ -276,6 +276,7 @@ def payment_details(application_id: int) -> Any:
         application=application,
         shown=services.show_details(details),
         award=application.award,
+        failed=services.last_failed_payment(application.award.id),
     )
 
 

@@ -14,13 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
+from portal.common.email import send_email
 from portal.common.paging import paginate_rows
+from portal.common.rendering import rendering_context
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -384,7 +388,31 @@ def record_failed(payment_id: int, officer: User, *, reason: str) -> Payment:
     payment.ended_at = utcnow()
     change_award_status(award, AwardStatus.ACCEPTED)
     audit.record("payment.failed", actor_id=officer.id, object_type="payment", object_id=payment.id)
+    _tell_the_resident_it_failed(award, payment)
     return payment
+
+
+def _tell_the_resident_it_failed(award: Award, payment: Payment) -> None:
+    """Queue an email, in the resident's language, saying the money did not go and where to check their details; it
+    is sent after the commit. A resident without email hears from their community builder, who sees it on the page."""
+    application = db.session.get(Application, award.application_id)
+    if application is None or not application.applicant.email:
+        return
+    with rendering_context(), force_locale(application.language):
+        fields = {"application": application, "award": award, "payment": payment}
+        subject = render_template("payments/email/failed_subject.txt", **fields).strip()
+        body = render_template(
+            "payments/email/failed.txt", base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"), **fields
+        )
+    send_email(application.applicant.email, subject, body)
+
+
+def last_failed_payment(award_id: int) -> Payment | None:
+    """The award's newest payment, if it failed: the resident is told, until a new payment is made."""
+    newest = db.session.execute(
+        sa.select(Payment).where(Payment.award_id == award_id).order_by(Payment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return newest if newest is not None and newest.status == PaymentStatus.FAILED.value else None
 
 
 @transactional

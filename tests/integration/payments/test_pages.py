@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import html
+import io
+import re
 from datetime import date
 
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from portal.common.audit import AuditEvent
+from portal.common.time import utcnow
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.payments import services
@@ -270,7 +274,13 @@ def test_the_ledger_and_a_pots_statement_through_the_pages(client):
     ready = text(client.get(response.headers["Location"]))
     assert "The file is ready." in ready
     pdf = client.get(response.headers["Location"] + "/download")
-    assert pdf.mimetype == "application/pdf" and "statement.pdf" in pdf.headers["Content-Disposition"]
+    assert pdf.mimetype == "application/pdf"
+    # Found on a new user's walk: every statement was "statement.pdf" and did not say when it was drawn.
+    today = utcnow().date()
+    named = f'filename="pot-{case.application.pot_id}-statement-{today:%Y-%m-%d}.pdf"'
+    assert named in pdf.headers["Content-Disposition"]
+    words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert re.search(r"As at \d{1,2} \w+ \d{4}, \d\d:\d\d", " ".join(words.split()))
 
 
 def test_the_ledger_uses_the_same_queries_for_1_or_8_pots(client):
