@@ -39,6 +39,8 @@ class RadioField(wtforms.RadioField):
     words, as if nothing were chosen, rather than with WTForms' "Not a valid choice."."""
 
     def pre_validate(self, form: Any) -> None:
+        if self.data is None and any(isinstance(v, Optional) for v in self.validators):
+            return  # an optional question left unanswered (WTForms refuses "no choice" before Optional is asked)
         try:
             super().pre_validate(form)
         except ValidationError as error:

@@ -591,3 +591,17 @@ def test_taking_a_story_off_the_public_pages_tells_the_resident(client):
     assert "no longer on the public pages" in mail.subject and "no difference to your award" in mail.body
     login_as(client, case.resident)
     assert "It is not on the public pages now." in text(client.get(f"/ideas/{case.application.id}/story"))
+
+
+def test_optional_questions_left_unanswered_are_accepted_and_a_tampered_answer_is_not(client):
+    """Found while testing narrow screens: "Answer what you can. You can leave any of these out." answered an empty
+    page with "Select an answer" (WTForms refuses a radio with no choice before Optional is asked)."""
+    case = paid_award()
+    login_as(client, case.resident)
+    base = f"/ideas/{case.application.id}/story"
+    post_form(client, f"{base}/what-happened", {"what_happened": "We held a seed swap."})
+    response = post_form(client, f"{base}/people", {"people_count": "12"})
+    assert response.status_code == 302 and response.headers["Location"] == f"{base}/five-ways"
+    story = services.story_for(case.application.id)
+    assert (story.people_count, story.group_formed, story.still_going) == (12, None, None)
+    explained(post_form(client, f"{base}/people", {"people_count": "12", "group_formed": "maybe"}), "Select an answer")
