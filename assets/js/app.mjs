@@ -73,6 +73,12 @@ function followProgress(element) {
       link.textContent = state.link.text;
       parts.push(link);
     }
+    if (state.detail) {
+      const detail = document.createElement("p");
+      detail.className = "govuk-body-s";
+      detail.textContent = state.detail;
+      parts.push(detail);
+    }
     region.replaceChildren(...parts);
   };
 

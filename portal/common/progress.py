@@ -23,6 +23,7 @@ class Progress:
     message: str
     link_href: str | None = None
     link_text: str | None = None
+    detail: str | None = None  # a line in small print under the link (a file's SHA-256, to check it by)
 
     @property
     def done(self) -> bool:
@@ -30,7 +31,7 @@ class Progress:
 
     def as_json(self) -> dict[str, Any]:
         link = {"href": self.link_href, "text": self.link_text} if self.link_href and self.link_text else None
-        return {"status": self.status, "done": self.done, "message": self.message, "link": link}
+        return {"status": self.status, "done": self.done, "message": self.message, "link": link, "detail": self.detail}
 
 
 def progress_response(progress: Progress) -> Response:

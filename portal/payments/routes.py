@@ -681,7 +681,13 @@ def _export_progress(made: Any, download_url: str, *, withdrawn: bool = False, f
             + _("Make a new file: it marks the payment that failed."),
         )
     if made.status == FileStatus.READY:
-        return Progress(made.status, _("The file is ready."), download_url, _("Download the file"))
+        return Progress(
+            made.status,
+            _("The file is ready."),
+            download_url,
+            _("Download the file"),
+            _("SHA-256 of the file: %(hash)s", hash=made.content_sha256),
+        )
     if made.status == FileStatus.FAILED:
         return Progress(made.status, _("The file could not be made: %(reason)s", reason=made.error))
     if made.status == FileStatus.RUNNING:

@@ -174,6 +174,8 @@ def test_with_javascript_an_export_being_made_announces_it_is_ready_without_relo
     expect(region).to_contain_text("The file is ready.", timeout=ANNOUNCED_WITHIN_MS)
     link = region.get_by_role("link", name="Download the file")
     expect(link).to_be_visible()
+    # Found on a new user's walk: the file's SHA-256, shown when the page is loaded ready, was missing here.
+    expect(region).to_contain_text(re.compile(r"SHA-256 of the file: [0-9a-f]{64}"))
     expect(page.locator(".app-progress__check")).to_have_count(0)
     expect(page.locator(".app-progress__hint")).to_have_count(0)
     assert navigations == [], "the page reloaded itself"

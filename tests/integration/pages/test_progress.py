@@ -4,6 +4,7 @@ tells the page's script how far the file has got."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -37,6 +38,7 @@ def a_run_export(status="queued", progress=0, error=None):
         progress=progress,
         error=error,
         content=b"%PDF-1.7" if status == "ready" else None,
+        content_sha256=hashlib.sha256(b"%PDF-1.7").hexdigest() if status == "ready" else None,
         run_hash=run.content_hash,  # made from the authorisation that stands
     )
     db.session.add(made)
@@ -83,6 +85,9 @@ def test_the_status_route_says_what_the_page_would(client, status, progress, err
     assert (state["status"], state["done"], state["message"]) == (status, done, message)
     download = f"/finance/runs/{run.id}/exports/{made.id}/download"
     assert state["link"] == ({"href": download, "text": "Download the file"} if status == "ready" else None)
+    # What the ready page shows under its link, the script shows too (it was missing after a page's own update).
+    sha = f"SHA-256 of the file: {hashlib.sha256(b'%PDF-1.7').hexdigest()}"
+    assert state["detail"] == (sha if status == "ready" else None)
     page = client.get(f"/finance/runs/{run.id}/exports/{made.id}").get_data(as_text=True)
     assert message in page
     assert ("Check again" in page) is not done
