@@ -475,6 +475,7 @@ class Shown:
     amount_pence: int
     pot: str
     failed: bool = False
+    how: str = ""  # how it is paid, in plain words for the payee (a remittance advice)
 
 
 def _shown(line: Line, full: bool) -> Shown:
@@ -482,6 +483,7 @@ def _shown(line: Line, full: bool) -> Shown:
     details = line.payee
     if details.method is None:
         payee, bank = "", _("The details this payment was authorised with were not kept")
+        how = bank
     elif details.account_number is not None:
         payee = details.account_name.reveal() if details.account_name else ""
         if full:
@@ -491,11 +493,14 @@ def _shown(line: Line, full: bool) -> Shown:
             bank = f"{sort_code} {number}{roll}"
         else:
             bank = "••-••-•• " + mask("••••••" + (details.account_number_last2 or ""))
+        how = _("By bank transfer, to the account ending %(digits)s", digits=details.account_number_last2 or "")
     elif PaymentMethod(details.method) is PaymentMethod.PAID_TO_HOST_ORGANISATION:
-        payee, bank = line.host, "Host organisation"
+        payee, bank = line.host, _("Host organisation")
+        how = _("To your host organisation, %(host)s", host=line.host)
     else:
         arrangement = details.arrangement.reveal() if details.arrangement else ""
-        payee, bank = line.contact_name, f"Another way: {arrangement}".strip()
+        payee, bank = line.contact_name, _("Another way: %(arrangement)s", arrangement=arrangement).strip()
+        how = bank
     return Shown(
         reference=line.reference,
         payee=payee,
@@ -503,6 +508,7 @@ def _shown(line: Line, full: bool) -> Shown:
         amount_pence=line.amount_pence,
         pot=line.pot,
         failed=line.failed,
+        how=how,
     )
 
 

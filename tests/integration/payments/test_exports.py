@@ -94,7 +94,16 @@ def test_remittance_advices_are_one_pdf_per_payee_in_the_residents_language(db_s
     assert reader.trailer["/Root"]["/Lang"] == "cy"
     text = reader.pages[0].extract_text()
     assert "Your small spark is being paid" not in text  # in Welsh
-    assert "••••••4" in text and "0073344" not in text
+    assert "40" in text and "••" not in text and "0073344" not in text  # the account's last two digits only
+
+
+def test_a_remittance_advice_says_how_it_is_paid_in_plain_words(db_session):
+    """Found on a new user's walk: the advice read "How ••-••-•• ••••••40", the finance schedule's mask."""
+    run, cases, a, _ = authorised_run(1)
+    made = export(run, a, ExportKind.REMITTANCES)
+    archive = zipfile.ZipFile(io.BytesIO(made.content))
+    words = " ".join(PdfReader(io.BytesIO(archive.read(archive.namelist()[0]))).pages[0].extract_text().split())
+    assert "How By bank transfer, to the account ending 40" in words and "••" not in words
 
 
 def test_a_run_changed_behind_its_back_after_authorisation_is_not_exported(db_session):

@@ -305,6 +305,9 @@ def test_an_officer_edits_the_title_and_a_photo_description_before_publishing(cl
     assert "Street party" not in public.everything()
     assert public.api()["title"] == "A party" and public.api()["photos"][0]["alt"] == "Bulbs in a row"
     assert "A shorter title." in outbox(case.resident.email)[-1].body
+    # Found on a new user's walk: the resident's own page never showed the title the public reads.
+    login_as(client, case.resident)
+    assert "Its title there: A party" in text(client.get(f"/ideas/{case.application.id}/story"))
 
 
 # The first name shown is the one the resident told us ---------------------------------------------------------------
