@@ -834,26 +834,21 @@ def download(export: PaymentExport, officer: User) -> Downloaded:
     if export.run_id is not None:
         run = db.session.get(PaymentRun, export.run_id)
         assert run is not None
+        refused = None
         if not made_from_standing_authorisation(export, run) or runs.content_hash(run) != run.content_hash:
+            refused = "authorisation_withdrawn"
+        elif failed_since(export, run):
+            refused = "payment_failed_since"
+        if refused is not None:
             audit.record(
                 "payment_export.download_refused",
                 actor_id=officer.id,
                 object_type="payment_export",
                 object_id=export.id,
                 run_id=run.id,
-                reason="authorisation_withdrawn",
+                reason=refused,
             )
-            return Downloaded(None, "authorisation_withdrawn")
-        if failed_since(export, run):
-            audit.record(
-                "payment_export.download_refused",
-                actor_id=officer.id,
-                object_type="payment_export",
-                object_id=export.id,
-                run_id=run.id,
-                reason="payment_failed_since",
-            )
-            return Downloaded(None, "payment_failed_since")
+            return Downloaded(None, refused)
     if export.full_details:
         audit.record("payee.details_downloaded", actor_id=officer.id, object_type="payment_export", object_id=export.id)
     return Downloaded(export.content)

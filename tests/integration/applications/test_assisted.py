@@ -253,7 +253,8 @@ def test_every_link_on_the_builders_confirmation_opens_for_the_builder(client):
     assert "Mo Resident" in client.get("/assisted").get_data(as_text=True)
 
 
-def test_the_builders_confirmation_for_a_resident_with_email_says_they_were_emailed(client, app):
+def sent_by_a_resident_with_email(client, app):
+    """A builder writes Mo's idea down and Mo, who has an email address, confirms it from the link and sends it."""
     builder, application = builder_starts(client, PotFactory(), email="mo@example.org")
     fill_in(client, application, contact="email")
     post_form(client, f"/ideas/{application.id}/check-your-answers", {})
@@ -261,6 +262,11 @@ def test_the_builders_confirmation_for_a_resident_with_email_says_they_were_emai
     resident = app.test_client()
     resident.post(link, data={"csrf_token": csrf_token(resident, link)})
     post_form(resident, f"/ideas/{application.id}/confirm", {})
+    return builder, application, resident
+
+
+def test_the_builders_confirmation_for_a_resident_with_email_says_they_were_emailed(client, app):
+    _, application, resident = sent_by_a_resident_with_email(client, app)
     page = client.get(f"/ideas/{application.id}/sent").get_data(as_text=True)
     assert "We have sent Mo Resident an email with their reference." in page
     assert "We will email Mo Resident when they do, and when they decide." in page
@@ -340,13 +346,7 @@ def test_the_receipt_names_no_one_when_the_community_builder_has_no_name(client)
 
 
 def test_the_receipt_for_a_resident_with_email_still_says_we_will_tell_them(client, app):
-    _, application = builder_starts(client, PotFactory(), email="mo@example.org")
-    fill_in(client, application, contact="email")
-    post_form(client, f"/ideas/{application.id}/check-your-answers", {})
-    link = LINK_RE.search(outbox("mo@example.org")[-1].body).group(1)
-    resident = app.test_client()
-    resident.post(link, data={"csrf_token": csrf_token(resident, link)})
-    post_form(resident, f"/ideas/{application.id}/confirm", {})
+    _, application, resident = sent_by_a_resident_with_email(client, app)
     text = receipt_text(resident, application)
     assert "We will tell you what they decide and why." in text and "We cannot email you" not in text
 
