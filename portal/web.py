@@ -17,11 +17,20 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Every module that defines background jobs: each registers its jobs (@job) when imported, so the app (and so every
+# worker process, which builds it) knows them all. Common and the features never import one another's jobs.
+import portal.applications.jobs  # noqa: F401
+import portal.common.audit  # noqa: F401
+import portal.common.email  # noqa: F401
+import portal.insight.reports  # noqa: F401
+import portal.payments.exports  # noqa: F401
+import portal.stories.services  # noqa: F401
 from portal.applications.journey import FIELD_LABELS
 from portal.common.forms import error_summary
 from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
+from portal.common.urls import is_local_request
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 from portal.domain.states import InvalidTransition
@@ -210,11 +219,6 @@ def app_shows_outbox() -> bool:
         and current_app.config["MAIL_BACKEND"] == "outbox"
         and is_local_request()
     )
-
-
-def is_local_request() -> bool:
-    """The request comes from the machine the portal runs on (the development outbox is shown to nobody else)."""
-    return request.remote_addr in ("127.0.0.1", "::1")
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template
 
 from portal.common.access import public
 from portal.common.email import list_outbox
-from portal.web import is_local_request
+from portal.common.urls import is_local_request
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 

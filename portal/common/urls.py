@@ -1,11 +1,12 @@
-"""Safe redirects (only ever to a path on this site), and this site's absolute addresses."""
+"""Safe redirects (only ever to a path on this site), this site's absolute addresses, and whether a request comes from
+the machine itself."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 def base_url() -> str:
@@ -27,3 +28,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+def is_local_request() -> bool:
+    """The request comes from the machine the portal runs on (the development outbox is shown to nobody else)."""
+    return request.remote_addr in ("127.0.0.1", "::1")
