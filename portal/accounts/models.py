@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.roles import Role, needs_staff_sign_in
 from portal.extensions import Model
@@ -105,3 +106,11 @@ class SignInToken(Model):
     failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Where to land after signing in, such as the draft a resident asked to come back to (a path, never personal).
     next_path: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+def _name_changed(user: User) -> bool:
+    """Sign-ins change a person's row; only their name reaches a public page."""
+    return bool(sa.inspect(user).attrs.name.history.has_changes())
+
+
+shown_on_public_pages(User, _name_changed)

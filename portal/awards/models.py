@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.constraints import one_of
+from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.states import AwardStatus
 from portal.extensions import Model
@@ -45,3 +46,6 @@ class Award(Model):
 
     decision: Mapped[Decision] = relationship(viewonly=True)
     payee_details: Mapped[PayeeDetails | None] = relationship(viewonly=True)
+
+
+shown_on_public_pages(Award)

@@ -178,14 +178,8 @@ def enqueue_after_commit(func: Callable[..., Any], *args: Any) -> None:
 
 
 def init_jobs(app: Flask) -> None:
-    # Each feature's jobs module registers its jobs when imported.
-    import portal.applications.jobs  # noqa: F401
-    import portal.common.audit  # noqa: F401
-    import portal.common.email  # noqa: F401
-    import portal.insight.reports  # noqa: F401
-    import portal.payments.exports  # noqa: F401
-    import portal.stories.services  # noqa: F401
-
+    """Each module with jobs registers them (@job) when imported; the app shell (portal/web.py) imports every such
+    module before calling this, so a worker process knows every job. Common imports no feature."""
     app.extensions["jobs"] = Jobs(app)
 
 

@@ -84,23 +84,26 @@ def release_of(app: Flask) -> str:
     return digest.hexdigest()[:12]
 
 
-def watched_models() -> tuple[type, ...]:
-    """What the public pages show: a change to any of these starts a new version of the cache."""
-    from portal.accounts.models import User
-    from portal.awards.models import Award
-    from portal.opendata.models import OpenDataSettings
-    from portal.programme.models import Neighbourhood, Pot
-    from portal.stories.models import Story, StoryPhoto
+# What the public pages show, as each feature declares it (common imports no feature): a change to any of these
+# models starts a new version of the cache. A model may give a test of which changes reach a public page.
+_WATCHED: dict[type, Callable[[Any], bool] | None] = {}
 
-    return (Neighbourhood, Pot, Award, Story, StoryPhoto, User, OpenDataSettings)
+
+def shown_on_public_pages(model: type, changed: Callable[[Any], bool] | None = None) -> None:
+    """Declare that `model` appears on public pages; `changed(instance)` says whether a change to it does (default:
+    every change)."""
+    _WATCHED[model] = changed
+
+
+def watched_models() -> tuple[type, ...]:
+    return tuple(_WATCHED)
 
 
 def _shows_publicly(instance: Any) -> bool:
-    from portal.accounts.models import User
-
-    if isinstance(instance, User):  # sign-ins change a person's row; only their name reaches a public page
-        return bool(sa.inspect(instance).attrs.name.history.has_changes())
-    return isinstance(instance, watched_models())
+    for model, changed in _WATCHED.items():
+        if isinstance(instance, model):
+            return changed(instance) if changed is not None else True
+    return False
 
 
 @sa.event.listens_for(Session, "after_flush")

@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.extensions import Model
 
@@ -45,3 +46,6 @@ class PublishedGrantPrefix(Model):
 
     award_id: Mapped[int] = mapped_column(sa.ForeignKey("awards.id"), primary_key=True)
     prefix: Mapped[str] = mapped_column(sa.String(60))
+
+
+shown_on_public_pages(OpenDataSettings)

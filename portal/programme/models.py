@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.constraints import one_of
+from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.open_data import GeoCodeType
 from portal.domain.pots import PotLimits
@@ -76,3 +77,7 @@ class Pot(Model):
             closes_on=self.closes_on,
             is_rolling=self.is_rolling,
         )
+
+
+shown_on_public_pages(Neighbourhood)
+shown_on_public_pages(Pot)

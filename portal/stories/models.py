@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.constraints import one_of
+from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.stories import Consent, PhotoStatus, StoryStatus, WentToPlan, YesNoNotSure
 from portal.extensions import Model
@@ -129,3 +130,7 @@ class StoryPhoto(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     story: Mapped[Story] = relationship(back_populates="photos")
+
+
+shown_on_public_pages(Story)
+shown_on_public_pages(StoryPhoto)
