@@ -321,13 +321,12 @@ def _fetch_photos(stories: Iterable[HeldStory]) -> dict[int, tuple[EmbeddedPhoto
 
 def _draw(gathered: Gathered, photos: dict[int, tuple[EmbeddedPhoto, ...]]) -> bytes:
     """The PDF, drawn with no transaction open. Photos travel inside the HTML; nothing is fetched from elsewhere."""
-    from portal.insight.routes import PERIODS
 
     html = pdf_html(
         "pdf/commissioner_report.html",
         language=gathered.language,
         board=gathered.board,
-        period_name=PERIODS.get(gathered.period, gathered.period),  # translated as the template is drawn
+        period_name=services.PERIOD_NAMES.get(gathered.period, gathered.period),  # translated as the template is drawn
         stories=gathered.stories,
         photos=photos,
         made_again=gathered.made_again,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
@@ -19,6 +18,7 @@ from portal.common.forms import Form, RadioField, submit
 from portal.common.pdf import pdf_response
 from portal.common.progress import Progress, progress_response
 from portal.domain.background import FileStatus
+from portal.domain.periods import period_dates
 from portal.domain.roles import Role
 from portal.insight import exports, reach, reports, services
 from portal.insight.reach_routes import answer_names, question_names
@@ -26,30 +26,10 @@ from portal.insight.reach_routes import answer_names, question_names
 bp = Blueprint("insight", __name__, url_prefix="/insight")
 officers_and_viewers = role_required(Role.PROGRAMME_OFFICER, Role.VIEWER)
 
-PERIODS = {
-    "all": _l("Since the programme began"),
-    "this-financial-year": _l("This financial year"),
-    "last-financial-year": _l("Last financial year"),
-    "last-12-months": _l("The last 12 months"),
-}
-
-
-def period_dates(period: str, today: date | None = None) -> tuple[date | None, date | None]:
-    """The first and last day of a named period; financial years start on 1 April."""
-    today = today or date.today()
-    april = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    if period == "this-financial-year":
-        return april, date(april.year + 1, 3, 31)
-    if period == "last-financial-year":
-        return date(april.year - 1, 4, 1), date(april.year, 3, 31)
-    if period == "last-12-months":
-        return date(today.year - 1, today.month, min(today.day, 28)), today
-    return None, None
-
 
 def chosen_filters() -> tuple[services.Filters, str]:
     period = request.args.get("period", "all")
-    if period not in PERIODS:
+    if period not in services.PERIOD_NAMES:
         period = "all"
     neighbourhood_id = request.args.get("neighbourhood", type=int)
     start, end = period_dates(period)
@@ -67,7 +47,7 @@ def show_dashboard() -> Any:
     return render_template(
         "insight/dashboard.html",
         board=services.dashboard(filters),
-        periods=PERIODS,
+        periods=services.PERIOD_NAMES,
         period=period,
         neighbourhoods=choices,
         released_at=released_at,
@@ -91,7 +71,7 @@ yours_or_programme_officer = object_access(
 class ReportForm(Form):
     period = RadioField(
         _l("Which period?"),
-        choices=[SelectChoice(value, text) for value, text in PERIODS.items()],
+        choices=[SelectChoice(value, text) for value, text in services.PERIOD_NAMES.items()],
         widget=GovRadioInput(),
         validators=[DataRequired(message=_l("Select a period"))],
     )
@@ -111,7 +91,9 @@ def new_report() -> Any:
     if request.method == "GET":  # start from what the dashboard showed
         period = request.args.get("period", "all")
         chosen = request.args.get("neighbourhood", type=int)
-        form = ReportForm(period=period if period in PERIODS else "all", neighbourhoods=[chosen] if chosen else [])
+        form = ReportForm(
+            period=period if period in services.PERIOD_NAMES else "all", neighbourhoods=[chosen] if chosen else []
+        )
     else:
         form = ReportForm()
     form.neighbourhoods.choices = [SelectChoice(n, name) for n, name in services.neighbourhood_choices()]

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application
@@ -23,6 +24,7 @@ from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
 from portal.common.pence import count_where, sum_pence
 from portal.common.time import UK, utcnow
 from portal.domain.payments import PaymentStatus
+from portal.domain.periods import PERIOD_KEYS
 from portal.domain.pots import open_during
 from portal.domain.states import ApplicationStatus
 from portal.domain.stories import StoryStatus
@@ -31,6 +33,20 @@ from portal.panels.models import Decision
 from portal.payments.models import Payment
 from portal.programme.models import Neighbourhood, Pot
 from portal.stories.models import Story
+
+# The periods' names, as the dashboard's choices and the report's heading say them (their dates: domain/periods.py).
+PERIOD_NAMES = dict(
+    zip(
+        PERIOD_KEYS,
+        (
+            _l("Since the programme began"),
+            _l("This financial year"),
+            _l("Last financial year"),
+            _l("The last 12 months"),
+        ),
+        strict=True,
+    )
+)
 
 WAYS = ("way_connect", "way_be_active", "way_take_notice", "way_keep_learning", "way_give")
 SENT = tuple(s.value for s in ApplicationStatus if s not in (ApplicationStatus.DRAFT, ApplicationStatus.EXPIRED))
