@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,11 +14,6 @@ from portal.common.time import UTCDateTime, utcnow
 from portal.domain.states import ApplicationStatus
 from portal.extensions import Model
 from portal.programme.models import Pot
-
-if TYPE_CHECKING:  # read through relationships by name: applications never import panels or awards
-    from portal.awards.models import Award
-    from portal.panels.models import Decision
-    from portal.stories.models import Story
 
 
 class Application(Model):
@@ -68,13 +63,17 @@ class Application(Model):
     cost_lines: Mapped[list[CostLine]] = relationship(
         back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
     )
-    decisions: Mapped[list[Decision]] = relationship(order_by="(Decision.decided_at, Decision.id)", viewonly=True)
-    award: Mapped[Award | None] = relationship(viewonly=True)
+    # Rows of the features built on ideas (panels decide them, awards fund them, stories tell of them), read through
+    # relationships by name: applications never import those features, so these are typed Any here.
+    decisions: Mapped[list[Any]] = relationship(
+        "Decision", order_by="(Decision.decided_at, Decision.id)", viewonly=True
+    )
+    award: Mapped[Any] = relationship("Award", uselist=False, viewonly=True)  # an Award, or None
     # The outcome story, once the resident starts one (stories refer to ideas; ideas only read them).
-    story: Mapped[Story | None] = relationship(viewonly=True)
+    story: Mapped[Any] = relationship("Story", uselist=False, viewonly=True)  # a Story, or None
 
     @property
-    def latest_decision(self) -> Decision | None:
+    def latest_decision(self) -> Any:
         return self.decisions[-1] if self.decisions else None
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,10 +13,6 @@ from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.states import AwardStatus
 from portal.extensions import Model
-
-if TYPE_CHECKING:
-    from portal.panels.models import Decision
-    from portal.payments.models import PayeeDetails
 
 # Awards that still hold money in their pot; declined or cancelled ones give it back.
 MONEY_HOLDING_AWARD_STATUSES = tuple(
@@ -44,8 +40,10 @@ class Award(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    decision: Mapped[Decision] = relationship(viewonly=True)
-    payee_details: Mapped[PayeeDetails | None] = relationship(viewonly=True)
+    # Read by name, typed Any: the panel's decision behind the award, and the payee's details once given (awards never
+    # import panels, which write them, or payments, which pay them).
+    decision: Mapped[Any] = relationship("Decision", viewonly=True)
+    payee_details: Mapped[Any] = relationship("PayeeDetails", uselist=False, viewonly=True)
 
 
 shown_on_public_pages(Award)
