@@ -71,3 +71,18 @@ def amount(pence: int) -> int | float:
     """Pounds for the standard's amount fields, exact: whole pounds as an integer, else to the penny."""
     pounds, remainder = divmod(pence, 100)
     return pounds if remainder == 0 else float(f"{pounds}.{remainder:02d}")
+
+
+def check_geo_code(code: str, code_type: str) -> str | None:
+    """None if a neighbourhood's place code is fine (both given, or neither), else the rule it breaks."""
+    if not code and not code_type:
+        return None
+    if not code:
+        return "geo_code_missing"
+    if code_type not in {t.value for t in GeoCodeType}:
+        return "geo_code_type_missing"
+    if not GEO_CODE_PATTERN.match(code):
+        return "geo_code_format"
+    if not code.startswith(GEO_CODE_STARTS[GeoCodeType(code_type)]):
+        return "geo_code_kind"
+    return None

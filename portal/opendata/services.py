@@ -24,13 +24,10 @@ from portal.common.spreadsheet import csv_lines
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
 from portal.domain.open_data import (
-    GEO_CODE_PATTERN,
-    GEO_CODE_STARTS,
     ORG_ID_PATTERN,
     PREFIX_PATTERN,
     PURPOSES,
     REASONS,
-    GeoCodeType,
     amount,
     grant_id,
     group_id,
@@ -133,21 +130,6 @@ def _keep_published_identifiers(prefix: str) -> None:
             ),
         )
     )
-
-
-def check_geo_code(code: str, code_type: str) -> str | None:
-    """None if a neighbourhood's place code is fine (both given, or neither), else the rule it breaks."""
-    if not code and not code_type:
-        return None
-    if not code:
-        return "geo_code_missing"
-    if code_type not in {t.value for t in GeoCodeType}:
-        return "geo_code_type_missing"
-    if not GEO_CODE_PATTERN.match(code):
-        return "geo_code_format"
-    if not code.startswith(GEO_CODE_STARTS[GeoCodeType(code_type)]):
-        return "geo_code_kind"
-    return None
 
 
 @dataclass(frozen=True)

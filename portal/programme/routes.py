@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from portal.common.access import role_required
 from portal.domain.money import format_pence
+from portal.domain.open_data import check_geo_code
 from portal.domain.pots import PotRuleBroken
 from portal.domain.roles import Role
-from portal.opendata.services import check_geo_code
 from portal.programme import services
 from portal.programme.forms import NeighbourhoodForm, PanelMemberForm, PanelRulesForm, PotForm
 
