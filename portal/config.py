@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from portal.common.crypto import fernet_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below
 # A fixed Fernet key for development and tests only; production must set ENCRYPTION_KEY.
@@ -160,8 +162,6 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Refuse to start with a development, weak or missing secret, or without the shared services production
         needs; raises RuntimeError naming what is wrong and how to put it right."""
-        from portal.common.crypto import fernet_keys
-
         for name, development in (("SECRET_KEY", DEV_SECRET_KEY), ("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)):
             secret = os.environ.get(name, "")
             if not secret or secret == development or len(secret) < 32 or estimated_bits(secret) < STRONG_SECRET_BITS:

@@ -22,11 +22,22 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import portal.applications.jobs  # noqa: F401
 import portal.common.audit  # noqa: F401
 import portal.common.email  # noqa: F401
+import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
 import portal.insight.reports  # noqa: F401
+import portal.models  # noqa: F401 - registers every table
 import portal.payments.exports  # noqa: F401
 import portal.stories.services  # noqa: F401
+from portal.accounts.routes import bp as accounts_bp
+from portal.accounts.services import load_user_from_session
+from portal.api.routes import api, init_api
 from portal.applications.journey import FIELD_LABELS
+from portal.applications.routes import bp as applications_bp
+from portal.awards.routes import bp as awards_bp
+from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, keys_cli, users_cli
+from portal.common.crypto import fernet_keys
+from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
+from portal.common.jobs import init_jobs
 from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
@@ -35,6 +46,19 @@ from portal.domain.money import format_pence
 from portal.domain.roles import Role
 from portal.domain.states import InvalidTransition
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
+from portal.insight.reach_routes import bp as reach_bp
+from portal.insight.routes import bp as insight_bp
+from portal.insight.routes import downloads as exports_bp
+from portal.opendata.routes import bp as opendata_bp
+from portal.pages.routes import bp as pages_bp
+from portal.panels.routes import answers as answers_bp
+from portal.panels.routes import bp as panels_bp
+from portal.payments.routes import bp as payments_bp
+from portal.payments.routes import finance as finance_bp
+from portal.programme.routes import bp as programme_bp
+from portal.stories.routes import bp as stories_bp
+from portal.stories.routes import moderation as moderation_bp
+from portal.stories.routes import photos_bp
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +88,6 @@ def select_locale() -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
-    import portal.models  # noqa: F401 - registers every table
-    from portal.accounts.services import load_user_from_session
-    from portal.common.crypto import fernet_keys
-    from portal.common.jobs import init_jobs
 
     fernet_keys(app.config["ENCRYPTION_KEY"])  # a key that is not a real Fernet key stops the app here, not later
     if app.config["TRUSTED_PROXIES"]:
@@ -254,24 +273,6 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.accounts.routes import bp as accounts_bp
-    from portal.api.routes import init_api
-    from portal.applications.routes import bp as applications_bp
-    from portal.awards.routes import bp as awards_bp
-    from portal.common.dev import bp as dev_bp
-    from portal.insight.reach_routes import bp as reach_bp
-    from portal.insight.routes import bp as insight_bp
-    from portal.insight.routes import downloads as exports_bp
-    from portal.opendata.routes import bp as opendata_bp
-    from portal.pages.routes import bp as pages_bp
-    from portal.panels.routes import answers as answers_bp
-    from portal.panels.routes import bp as panels_bp
-    from portal.payments.routes import bp as payments_bp
-    from portal.payments.routes import finance as finance_bp
-    from portal.programme.routes import bp as programme_bp
-    from portal.stories.routes import bp as stories_bp
-    from portal.stories.routes import moderation as moderation_bp
-    from portal.stories.routes import photos_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -351,8 +352,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
-            from portal.api.routes import api
-
             answer = app.make_response(api.handle_http_exception(error))
         elif (error.code or 500) in ERROR_TEXT:
             answer = app.make_response(render_error(error.code or 500))
@@ -378,7 +377,6 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, keys_cli, users_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(users_cli)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.applications.models import Application
 from portal.awards.models import MONEY_HOLDING_AWARD_STATUSES, Award
+from portal.common.page_cache import cache
 from portal.common.pence import count_where, sum_pence
 from portal.common.time import UK, utcnow
 from portal.domain.payments import PaymentStatus
@@ -151,8 +152,6 @@ KEEP_SECONDS = 300  # figures may be up to five minutes old; the page says when 
 def dashboard(filters: Filters) -> Dashboard:
     """The dashboard for these filters, worked out at most every five minutes (at scale it takes a quarter of a
     second of database time; commissioners do not need it to the second)."""
-    from portal.common.page_cache import cache
-
     key = (
         f"insight:{filters.start}:{filters.end}:{filters.neighbourhood_id}:{filters.pot_id}:{filters.neighbourhood_ids}"
     )
