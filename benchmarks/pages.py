@@ -66,8 +66,8 @@ def list_page_targets(app) -> list[tuple[str, str, str]]:
     import sqlalchemy as sa
 
     from portal.accounts.models import PanelMembership, User, UserRole
+    from portal.demo.scale import many_ideas_resident_email
     from portal.extensions import db
-    from portal.scale_data import many_ideas_resident_email
 
     with app.app_context():
         resident = db.session.scalar(sa.select(User.id).where(User.email == many_ideas_resident_email()))

@@ -27,13 +27,15 @@ import portal.insight.reports  # noqa: F401
 import portal.models  # noqa: F401 - registers every table
 import portal.payments.exports  # noqa: F401
 import portal.stories.services  # noqa: F401
+from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
 from portal.api.routes import api, init_api
+from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
 from portal.awards.routes import bp as awards_bp
-from portal.commands import audit_cli, demo_data, drafts_cli, jobs_cli, keys_cli, users_cli
+from portal.common.cli import audit_cli, jobs_cli, keys_cli
 from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
@@ -42,6 +44,7 @@ from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.common.urls import is_local_request
+from portal.demo.data import demo_data
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 from portal.domain.states import InvalidTransition

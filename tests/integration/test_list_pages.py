@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from portal.accounts.models import PanelMembership, User, UserRole
 from portal.applications.models import Application
 from portal.common.time import utcnow
+from portal.demo.scale import build
 from portal.extensions import db
 from portal.panels.models import Decision
-from portal.scale_data import build
 from tests.conftest import count_queries, login_as
 from tests.factories import PotFactory, UserFactory, make_chair
 

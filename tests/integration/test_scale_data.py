@@ -6,10 +6,10 @@ import sqlalchemy as sa
 
 from portal.applications.models import Application
 from portal.awards.models import Award
+from portal.demo.scale import STATUS_SHARES, build, many_ideas_resident_email
 from portal.domain.states import ApplicationStatus
 from portal.extensions import db
 from portal.payments.models import Payment
-from portal.scale_data import STATUS_SHARES, build, many_ideas_resident_email
 from portal.stories.models import Story
 from tests.conftest import login_as
 

@@ -13,12 +13,12 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.common.page_cache import cache
 from portal.common.time import utcnow
+from portal.demo.scale import build
 from portal.domain.periods import period_dates
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.insight import services
 from portal.panels.models import Decision
-from portal.scale_data import build
 from portal.stories.models import Story
 from tests.conftest import count_queries, login_as
 from tests.factories import UserFactory, make_staff

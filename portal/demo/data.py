@@ -1,26 +1,37 @@
-"""Command-line tasks: `flask demo-data` and `flask audit verify`."""
+"""Demo data for `make run`: neighbourhoods, open pots, one account per role, ideas in every state, paid awards and a
+published story. `flask demo-data --scale N` adds the synthetic dataset the benchmarks use (portal/demo/scale.py)
+instead."""
 
 from __future__ import annotations
 
-import sys
+import io
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
+from PIL import Image, ImageDraw
 
 from portal.accounts.models import User
 from portal.accounts.services import create_user
-from portal.common import audit
+from portal.applications.models import Application, CostLine
+from portal.awards.services import accept_award
+from portal.common.crypto import encrypt
+from portal.common.time import utcnow
+from portal.demo.scale import build
+from portal.domain.decisions import DecisionKind, ViewKind
 from portal.domain.pots import PotLimits
+from portal.domain.references import new_reference
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
-from portal.programme.models import Neighbourhood
+from portal.opendata.services import get_settings, save_settings
+from portal.panels.services import declare_interest, give_view, record_decision
+from portal.payments.services import BankDetails, authorise_payment, prepare_payment, record_paid, save_payee_details
+from portal.programme.models import Neighbourhood, Pot
 from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
-
-if TYPE_CHECKING:
-    from portal.applications.models import Application
+from portal.stories import services as stories
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
@@ -53,22 +64,16 @@ DEMO_PEOPLE = [
 def demo_data(scale: int | None) -> None:
     """Load demo neighbourhoods, open pots and one account per role. Safe to run more than once. Refused in
     production: the demo staff share a published password and authenticator key."""
-    from flask import current_app
-
-    from portal.common.crypto import encrypt
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.UsageError("Demo data is never loaded in production: its staff accounts have a published password.")
     if scale is not None:
-        from portal.scale_data import build
-
         made = build(scale)
         click.echo(
             f"Added {made.applications} applications, {made.awards} awards, {made.payments} payments and "
             f"{made.stories} stories in {made.seconds:.1f} s."
         )
         return
-    from portal.common.time import utcnow
 
     today = date.today()
     neighbourhood_ids = []
@@ -144,8 +149,6 @@ DEMO_IDEAS = [
 
 def _demo_ideas(neighbourhood_id: int) -> None:
     """Two sent ideas from the demo resident, so the demo panel has something to decide."""
-    from portal.applications.models import Application
-    from portal.programme.models import Pot
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
     if db.session.execute(sa.select(Application.id).where(Application.applicant_id == resident.id)).first():
@@ -171,9 +174,6 @@ def _demo_idea(
     group_name: str | None = None,
 ) -> Application:
     """One sent idea from the demo resident: from a group when it has a group name, otherwise from them alone."""
-    from portal.applications.models import Application, CostLine
-    from portal.common.time import utcnow
-    from portal.domain.references import new_reference
 
     return Application(
         pot_id=pot_id,
@@ -203,9 +203,6 @@ DEMO_AWARDS = [
 def _demo_accepted(pot_id: int, name: str, description: str, pence: int, group_name: str | None = None) -> Any:
     """One idea from the demo resident (alone, or for a group) that the demo chair said yes to and the resident
     accepted."""
-    from portal.awards.services import accept_award
-    from portal.domain.decisions import DecisionKind, ViewKind
-    from portal.panels.services import declare_interest, give_view, record_decision
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
     chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
@@ -230,9 +227,6 @@ def _demo_accepted(pot_id: int, name: str, description: str, pence: int, group_n
 def _demo_awards(neighbourhood_id: int) -> None:
     """Two ideas the demo panel said yes to, accepted by the resident, who said how to be paid: work for the demo
     finance officers (neither of whom decided them)."""
-    from portal.applications.models import Application
-    from portal.payments.services import BankDetails, save_payee_details
-    from portal.programme.models import Pot
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
     names = [name for name, *_ in DEMO_AWARDS]
@@ -262,9 +256,6 @@ DEMO_GROUP_AWARD = (
 def _demo_open_data(neighbourhood_ids: list[int]) -> None:
     """Open data settings, the demo neighbourhoods' council area (Leeds), and an award to a group, so the 360Giving
     files hold a grant to a person and one to a group."""
-    from portal.applications.models import Application
-    from portal.opendata.services import get_settings, save_settings
-    from portal.programme.models import Neighbourhood, Pot
 
     officer = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[5][0])).scalar_one()
     if not get_settings().is_ready:
@@ -303,20 +294,6 @@ DEMO_STORY = (
 def _demo_stories(neighbourhood_id: int) -> None:
     """Two paid awards: one with a published story and a photo (so the public stories pages show what they are
     for), one still waiting for its story (so the demo resident is invited to tell it)."""
-    import io
-
-    from PIL import Image, ImageDraw
-
-    from portal.applications.models import Application
-    from portal.payments.services import (
-        BankDetails,
-        authorise_payment,
-        prepare_payment,
-        record_paid,
-        save_payee_details,
-    )
-    from portal.programme.models import Pot
-    from portal.stories import services as stories
 
     names = [name for name, *_ in DEMO_PAID]
     if db.session.execute(sa.select(Application.id).where(Application.idea_name.in_(names))).first():
@@ -371,194 +348,3 @@ def _demo_stories(neighbourhood_id: int) -> None:
     story = stories.send_story(first.id, resident)
     stories.publish_story(story.id, officer, public_text=DEMO_STORY)
     click.echo("Added two paid awards, one with a published story")
-
-
-@click.group("users")
-def users_cli() -> None:
-    """People and their roles."""
-
-
-@users_cli.command("create")
-@click.option("--email", required=True, help="Their email address; they sign in with it.")
-@click.option("--name", required=True, help="Their name, as colleagues know it.")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    required=True,
-    type=click.Choice([r.value for r in Role]),
-    help="A role they hold; repeat for several.",
-)
-@click.password_option(help="For staff roles: their first password (asked for when not given).", default="")
-@with_appcontext
-def create_user_command(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
-    """Add a person, such as the first programme officer of a new installation."""
-    chosen = {Role(r) for r in roles}
-    is_staff = bool(chosen - {Role.RESIDENT, Role.PANEL_MEMBER})
-    if is_staff and len(password) < 12:
-        raise click.UsageError("Staff need a password of at least 12 characters.")
-    try:
-        user = create_user(email, name, chosen, password=password if is_staff else None)
-    except ValueError as error:
-        raise click.UsageError(f"Someone already uses {email}.") from error
-    click.echo(f"Added user {user.id} with roles: {', '.join(sorted(chosen))}.")
-    if is_staff:
-        click.echo("At first sign-in they will set up an authenticator app.")
-
-
-@click.group("drafts")
-def drafts_cli() -> None:
-    """Unsent applications."""
-
-
-@drafts_cli.command("tidy")
-@with_appcontext
-def tidy_drafts_command() -> None:
-    """Remind residents about old drafts and remove drafts kept past DRAFT_KEEP_DAYS now (the worker also does it
-    every night)."""
-    from portal.applications.jobs import tidy_drafts_daily
-
-    reminded, removed = tidy_drafts_daily()
-    click.echo(f"Reminded {reminded} draft(s); removed {removed} draft(s).")
-
-
-@click.group("jobs")
-def jobs_cli() -> None:
-    """Background jobs: the worker, and jobs that failed."""
-
-
-@jobs_cli.command("work")
-@click.option("--workers", default=2, show_default=True, help="How many jobs to run at once.")
-@click.option(
-    "--periodic/--no-periodic",
-    default=True,
-    show_default=True,
-    help="Also run the timetabled jobs (the nightly draft tidy, the outbox sweep). Safe on several workers.",
-)
-@with_appcontext
-def work_command(workers: int, periodic: bool) -> None:
-    """Run a worker: take jobs from the queue (Redis when REDIS_URL is set) until stopped with Ctrl-C or SIGTERM."""
-    import logging
-
-    from portal.common.jobs import jobs
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    queue = jobs()
-    if queue.huey.immediate:
-        raise click.UsageError("JOBS_BACKEND is 'immediate': jobs run inside the web process, so no worker is needed.")
-    click.echo(f"Worker started on the {type(queue.huey.storage).__name__} queue '{queue.huey.name}'.")
-    queue.worker(workers=workers, periodic=periodic).run()
-
-
-@jobs_cli.command("failures")
-@with_appcontext
-def failures_command() -> None:
-    """List jobs that failed on their last try, newest first, with the reason."""
-    from portal.common.jobs import list_failures
-
-    failures = list_failures()
-    if not failures:
-        click.echo("No jobs have failed.")
-        return
-    for failure in failures:
-        when = failure.failed_at.strftime("%Y-%m-%d %H:%M UTC")
-        click.echo(f"{failure.id}  {when}  {failure.job}{failure.arguments}  after {failure.attempts} tries")
-        click.echo(f"    {failure.error}")
-    click.echo(f"{len(failures)} failed job(s). Run `flask jobs retry ID` to try one again.")
-
-
-@jobs_cli.command("retry")
-@click.argument("failure_id", type=int)
-@with_appcontext
-def retry_command(failure_id: int) -> None:
-    """Queue a failed job again, and take it off the list of failures."""
-    import json
-
-    from portal.common.jobs import FailedJob, forget_failure, jobs
-
-    failure = db.session.get(FailedJob, failure_id)
-    if failure is None:
-        raise click.UsageError(f"There is no failed job {failure_id}.")
-    if failure.job == "portal.common.email.deliver_email":
-        from portal.common.email import requeue_failed_message
-
-        requeue_failed_message(*json.loads(failure.arguments))
-    jobs().enqueue(failure.job, *json.loads(failure.arguments))
-    forget_failure(failure_id)
-    click.echo(f"Queued {failure.job} again.")
-
-
-@click.group("audit")
-def audit_cli() -> None:
-    """The audit log."""
-
-
-@audit_cli.command("verify")
-@click.option("--checkpoint", "checkpoint_text", help='A checkpoint line, "audit-checkpoint count=N hash=H".')
-@click.option(
-    "--checkpoint-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A file of checkpoints (such as AUDIT_CHECKPOINT_FILE): the newest line is checked.",
-)
-@with_appcontext
-def verify_audit(checkpoint_text: str | None, checkpoint_file: str | None) -> None:
-    """Check the audit log's chain; exit 1 and list every problem if any event was edited, inserted or deleted.
-
-    With a checkpoint kept outside the database, it also finds events deleted from the end of the log.
-    """
-    against = None
-    try:
-        if checkpoint_file:
-            with open(checkpoint_file, encoding="utf-8") as handle:
-                lines = [line for line in handle if "audit-checkpoint" in line]
-            if not lines:
-                raise click.UsageError(f"{checkpoint_file} holds no audit checkpoint.")
-            checkpoint_text = lines[-1]
-        if checkpoint_text:
-            against = audit.Checkpoint.parse(checkpoint_text)
-    except (ValueError, KeyError) as error:
-        raise click.UsageError("That is not an audit checkpoint line.") from error
-    problems = audit.verify(against)
-    count = db.session.execute(sa.select(sa.func.count(audit.AuditEvent.id))).scalar()
-    if problems:
-        for problem in problems:
-            click.echo(f"PROBLEM {problem.kind}: {problem.message}")
-        click.echo(f"The audit log has been tampered with: {len(problems)} problem(s) in {count} events.")
-        sys.exit(1)
-    reached = f", and it reaches the checkpoint of {against.count} events" if against else ""
-    click.echo(f"The audit log is intact: {count} events checked{reached}.")
-    if unkeyed := audit.unkeyed_events():
-        click.echo(f"{unkeyed} event(s) were written before the chain had a key: they are checked with SHA-256 only.")
-
-
-@audit_cli.command("checkpoint")
-@with_appcontext
-def write_audit_checkpoint() -> None:
-    """Print where the log reaches now (and append it to AUDIT_CHECKPOINT_FILE if set); keep it outside the database
-    and give it to `flask audit verify --checkpoint` later. The worker also writes one every night."""
-    click.echo(str(audit.write_checkpoint()))
-
-
-@click.group("keys")
-def keys_cli() -> None:
-    """The keys that encrypt secrets at rest."""
-
-
-@keys_cli.command("rotate")
-@with_appcontext
-def rotate_keys_command() -> None:
-    """Encrypt every stored secret again with the first ENCRYPTION_KEY. Run it after putting a new key at the front;
-    when it has finished, the old keys can be removed. Safe to run again if it stops part-way."""
-    from portal.common.crypto import InvalidToken
-    from portal.common.keys import rotate_all
-
-    try:
-        counts = rotate_all()
-    except InvalidToken as error:
-        raise click.ClickException(
-            "A stored secret was made with a key that is not in ENCRYPTION_KEY. Put the old key back (after the new "
-            "one) and run this again."
-        ) from error
-    for column, count in counts.items():
-        click.echo(f"{column}: {count} encrypted again")
-    click.echo(f"Done: {sum(counts.values())} secrets now use the first key; the others can be removed.")
