@@ -56,8 +56,9 @@ from portal.opendata.routes import bp as opendata_bp
 from portal.pages.routes import bp as pages_bp
 from portal.panels.routes import answers as answers_bp
 from portal.panels.routes import bp as panels_bp
-from portal.payments.routes import bp as payments_bp
-from portal.payments.routes import finance as finance_bp
+from portal.payments import finance_awards, finance_runs  # noqa: F401 - their pages join the finance blueprint
+from portal.payments.finance import finance as finance_bp
+from portal.payments.payee_routes import bp as payments_bp
 from portal.programme.routes import bp as programme_bp
 from portal.stories.routes import bp as stories_bp
 from portal.stories.routes import moderation as moderation_bp
