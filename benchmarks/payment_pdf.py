@@ -214,7 +214,7 @@ def measure(payments: int, repeat: int) -> dict[str, float]:
 
     from portal.common.pdf import layout_pdf, pdf_html, write_document
     from portal.common.transactions import finish_reading
-    from portal.payments import exports
+    from portal.payments import documents, export_facts
     from portal.payments.models import PaymentRun
 
     with tempfile.TemporaryDirectory() as folder:
@@ -226,7 +226,7 @@ def measure(payments: int, repeat: int) -> dict[str, float]:
             from portal.extensions import db
 
             requested_by = db.session.get(PaymentRun, run_id).created_by_id
-            run = exports.read_run(run_id)
+            run = export_facts.read_run(run_id)
             finish_reading()
             bare = bare_html(run)
             ours_times, bare_times, statements = [], [], []
@@ -243,8 +243,8 @@ def measure(payments: int, repeat: int) -> dict[str, float]:
             with rendering_context(), force_locale("en"):
                 # What subsetting the fonts costs: the same first part of the schedule, laid out once, written
                 # with subset fonts (as the job does) and with whole fonts.
-                shown = [exports._shown(line, False) for line in run.lines]
-                part = list(enumerate(exports._pages(shown), start=2))[: exports.BATCH_PAGES]
+                shown = [documents._shown(line, False) for line in run.lines]
+                part = list(enumerate(documents._pages(shown), start=2))[: documents.BATCH_PAGES]
                 common = {"run": run, "full": False, "count": len(part) + 1, "totals": [], "total_pence": 0}
                 html_text = pdf_html(
                     "pdf/schedule.html", pages=part, with_summary=True, payments=0, failed=[], failed_pence=0, **common
@@ -259,11 +259,11 @@ def measure(payments: int, repeat: int) -> dict[str, float]:
                     started = time.perf_counter()
                     sizes["whole"] = len(write_document(document, full_fonts=True))
                     whole_times.append(time.perf_counter() - started)
-                exports.remittance_pdf(run.reference, run.lines[0])  # warm
+                documents.remittance_pdf(run.reference, run.lines[0])  # warm
                 remittance = []
                 for line in run.lines[:10]:
                     started = time.perf_counter()
-                    exports.remittance_pdf(run.reference, line)
+                    documents.remittance_pdf(run.reference, line)
                     remittance.append(time.perf_counter() - started)
     return {
         "ours": statistics.median(ours_times),

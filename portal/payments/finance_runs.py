@@ -16,7 +16,7 @@ from portal.domain.money import format_pence
 from portal.domain.payments import (
     PaymentRefused,
 )
-from portal.payments import exports, ledger, runs, services
+from portal.payments import downloads, exports, ledger, runs, services
 from portal.payments.finance import finance, finance_officers
 from portal.payments.forms import (
     ActionForm,
@@ -79,8 +79,8 @@ def _render_run(run: Any, **forms: Any) -> str:
         names=names,
         total_pence=sum(line.payment.amount_pence for line in lines if line.payment.status != "failed"),
         failed_pence=sum(line.payment.amount_pence for line in lines if line.payment.status == "failed"),
-        files=exports.run_files(run),
-        failed=exports.failed_references(lines),
+        files=downloads.run_files(run),
+        failed=downloads.failed_references(lines),
         action_form=ActionForm(),
         seen=runs.seen_hash_of_lines(run, lines),
         paid_form=forms.get("paid_form") or RunPaidForm(),
@@ -140,7 +140,7 @@ def record_run_paid(run_id: int) -> Any:
     except PaymentRefused as refused:
         flash(refusal_text(refused.rule), "error")
     else:
-        failed = exports.failed_references(runs.run_lines(run_id))
+        failed = downloads.failed_references(runs.run_lines(run_id))
         if failed:
             flash(
                 ngettext(
@@ -189,7 +189,7 @@ def request_export(run_id: int) -> Any:
 @finance.get("/runs/<int:run_id>/exports/<int:export_id>")
 @finance_officers
 def show_export(run_id: int, export_id: int) -> str:
-    made = exports.get_export(run_id, export_id) or abort(404)
+    made = downloads.get_export(run_id, export_id) or abort(404)
     run = _run_or_404(run_id)
     download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
     return render_template(
@@ -201,28 +201,28 @@ def show_export(run_id: int, export_id: int) -> str:
         progress=_export_progress(
             made,
             download_url,
-            withdrawn=exports.file_withdrawn(made, run),
-            failed_since=exports.failed_since(made, run),
+            withdrawn=downloads.file_withdrawn(made, run),
+            failed_since=downloads.failed_since(made, run),
         ),
         status_url=url_for("finance.export_status", run_id=run_id, export_id=export_id),
-        withdrawn=exports.file_withdrawn(made, run),
-        failed_since=exports.failed_since(made, run),
-        failed=exports.failed_references(runs.run_lines(run_id)),
+        withdrawn=downloads.file_withdrawn(made, run),
+        failed_since=downloads.failed_since(made, run),
+        failed=downloads.failed_references(runs.run_lines(run_id)),
     )
 
 
 @finance.get("/runs/<int:run_id>/exports/<int:export_id>/status")
 @finance_officers
 def export_status(run_id: int, export_id: int) -> Response:
-    made = exports.get_export(run_id, export_id) or abort(404)
+    made = downloads.get_export(run_id, export_id) or abort(404)
     download_url = url_for("finance.download_export", run_id=run_id, export_id=export_id)
     run = _run_or_404(run_id)
     return progress_response(
         _export_progress(
             made,
             download_url,
-            withdrawn=exports.file_withdrawn(made, run),
-            failed_since=exports.failed_since(made, run),
+            withdrawn=downloads.file_withdrawn(made, run),
+            failed_since=downloads.failed_since(made, run),
         )
     )
 
@@ -270,7 +270,7 @@ MIMETYPES = {
 
 def _send_export(made: Any, not_ready_url: str) -> Any:
     try:
-        got = exports.download(made, current_user)
+        got = downloads.download(made, current_user)
     except PaymentRefused:
         return redirect(not_ready_url)
     if got.content is None:
@@ -285,7 +285,7 @@ def _send_export(made: Any, not_ready_url: str) -> Any:
 @finance.get("/runs/<int:run_id>/exports/<int:export_id>/download")
 @finance_officers
 def download_export(run_id: int, export_id: int) -> Any:
-    made = exports.get_export(run_id, export_id) or abort(404)
+    made = downloads.get_export(run_id, export_id) or abort(404)
     return _send_export(made, url_for("finance.show_export", run_id=run_id, export_id=export_id))
 
 
@@ -327,7 +327,7 @@ def request_pot_export(pot_id: int) -> Any:
 @finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>")
 @finance_officers
 def show_pot_export(pot_id: int, export_id: int) -> str:
-    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    made = downloads.get_pot_export(pot_id, export_id) or abort(404)
     row = _pot_ledger_or_404(pot_id)
     download_url = url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id)
     return render_template(
@@ -347,7 +347,7 @@ def show_pot_export(pot_id: int, export_id: int) -> str:
 @finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>/status")
 @finance_officers
 def pot_export_status(pot_id: int, export_id: int) -> Response:
-    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    made = downloads.get_pot_export(pot_id, export_id) or abort(404)
     return progress_response(
         _export_progress(made, url_for("finance.download_pot_export", pot_id=pot_id, export_id=export_id))
     )
@@ -356,5 +356,5 @@ def pot_export_status(pot_id: int, export_id: int) -> Response:
 @finance.get("/ledger/pots/<int:pot_id>/exports/<int:export_id>/download")
 @finance_officers
 def download_pot_export(pot_id: int, export_id: int) -> Any:
-    made = exports.get_pot_export(pot_id, export_id) or abort(404)
+    made = downloads.get_pot_export(pot_id, export_id) or abort(404)
     return _send_export(made, url_for("finance.show_pot_export", pot_id=pot_id, export_id=export_id))

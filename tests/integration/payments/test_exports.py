@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from portal.common.audit import AuditEvent
 from portal.domain.payments import PaymentRefused
 from portal.extensions import db
-from portal.payments import exports, runs
+from portal.payments import documents, exports, runs
 from portal.payments.models import ExportKind, PaymentExport
 from tests.integration.payments.helpers import accepted_award, authorised_run
 
@@ -60,7 +60,7 @@ def test_the_schedule_with_full_details_is_audited_as_a_full_view(db_session):
 
 
 def test_a_long_run_repeats_the_table_header_on_every_page(db_session, monkeypatch):
-    monkeypatch.setattr(exports, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(documents, "ROWS_PER_PAGE", 2)
     run, _, a, _ = authorised_run(5)
     _, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
     assert len(pages) == 1 + 5  # a pot per award here, so one page each
@@ -79,7 +79,7 @@ def test_the_csv_has_the_documented_columns_and_no_formula_survives(db_session):
     run, _, a, _ = authorised_run(2, names={0: '=HYPERLINK("http://evil.example","x")', 1: "@SUM(A1)"})
     made = export(run, a, ExportKind.CSV)
     rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
-    assert list(rows[0]) == exports.CSV_COLUMNS
+    assert list(rows[0]) == documents.CSV_COLUMNS
     assert {row["payee_name"] for row in rows} == {'\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)"}
     assert [row["amount"] for row in rows] == ["100.50", "200.50"]
     assert rows[0]["account_number"] == "00733440" and rows[0]["authorised_by"] == "Faye Beta"
@@ -140,8 +140,8 @@ def test_pots_with_the_same_name_in_different_neighbourhoods_are_kept_apart(db_s
 
 
 def test_a_long_schedule_is_laid_out_in_parts_and_numbered_straight_through(db_session, monkeypatch):
-    monkeypatch.setattr(exports, "ROWS_PER_PAGE", 1)
-    monkeypatch.setattr(exports, "BATCH_PAGES", 2)
+    monkeypatch.setattr(documents, "ROWS_PER_PAGE", 1)
+    monkeypatch.setattr(documents, "BATCH_PAGES", 2)
     run, cases, a, _ = authorised_run(5)
     reader, pages = pdf_text(export(run, a, ExportKind.SCHEDULE).content)
     assert len(pages) == 6
@@ -153,7 +153,7 @@ def test_a_long_schedule_is_laid_out_in_parts_and_numbered_straight_through(db_s
 
 
 def test_the_ledger_and_a_pots_statement_add_up(db_session):
-    from portal.payments import ledger
+    from portal.payments import documents, ledger
 
     run, cases, a, b = authorised_run(2)
     from datetime import date
@@ -183,7 +183,7 @@ def test_the_ledger_and_a_pots_statement_add_up(db_session):
     made = db.session.get(PaymentExport, made.id)
     db.session.refresh(made)
     rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8-sig"))))
-    assert list(rows[0]) == exports.POT_CSV_COLUMNS
+    assert list(rows[0]) == documents.POT_CSV_COLUMNS
     assert rows[0]["award_status"] == "Paid" and rows[0]["finance_reference"] == "BACS-9"
 
 
