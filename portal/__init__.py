@@ -15,15 +15,10 @@ def create_app(config: Any = None) -> Flask:
     from flask import Flask
 
     from portal.common.assets import register_assets
+    from portal.common.sessions import register_session_hooks
     from portal.config import PROJECT_ROOT, config_from_environment
-    from portal.web import (
-        register_blueprints,
-        register_commands,
-        register_error_handlers,
-        register_extensions,
-        register_request_hooks,
-        register_templates,
-    )
+    from portal.errors import register_error_handlers
+    from portal.web import register_blueprints, register_commands, register_extensions, register_templates
 
     app = Flask(
         __name__,
@@ -38,7 +33,7 @@ def create_app(config: Any = None) -> Flask:
     register_extensions(app)
     register_templates(app)
     register_assets(app)
-    register_request_hooks(app)
+    register_session_hooks(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)

@@ -1,20 +1,16 @@
-"""The register_* steps create_app runs: extensions, templates, security, blueprints, errors, commands."""
+"""The app shell: the register_* steps create_app runs to wire every feature in (extensions, templates and the layout,
+blueprints, commands) and every module that defines background jobs. The error pages are in portal/errors.py."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, flash, has_request_context, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
-from flask_wtf.csrf import CSRFError
+from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from markupsafe import Markup
-from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every module that defines background jobs: each registers its jobs (@job) when imported, so the app (and so every
@@ -30,7 +26,7 @@ import portal.stories.services  # noqa: F401
 from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
-from portal.api.routes import api, init_api
+from portal.api.routes import init_api
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
@@ -40,14 +36,13 @@ from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
 from portal.common.jobs import init_jobs
+from portal.common.markup import breakable, nowrap
+from portal.common.navigation import service_navigation
 from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
-from portal.common.urls import is_local_request
 from portal.demo.data import demo_data
 from portal.domain.money import format_pence
-from portal.domain.roles import Role
-from portal.domain.states import InvalidTransition
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
 from portal.insight.reach_routes import bp as reach_bp
 from portal.insight.routes import bp as insight_bp
@@ -63,8 +58,6 @@ from portal.programme.routes import bp as programme_bp
 from portal.stories.routes import bp as stories_bp
 from portal.stories.routes import moderation as moderation_bp
 from portal.stories.routes import photos_bp
-
-log = logging.getLogger(__name__)
 
 CSP = {
     "default-src": "'self'",
@@ -185,95 +178,8 @@ def register_templates(app: Flask) -> None:
         }
 
 
-def nowrap(text: Any) -> Markup:
-    """Text kept on one line, such as a reference with a hyphen in it ("6TZU-7WWZ")."""
-    return Markup('<span class="app-nowrap">%s</span>') % text
-
-
-def breakable(text: Any) -> Markup:
-    """A long unbroken string, such as an email address, that may break anywhere rather than push a narrow page
-    sideways (every other word breaks only between words)."""
-    return Markup('<span class="govuk-!-text-break-word">%s</span>') % text
-
-
-def service_navigation() -> list[dict[str, Any]]:
-    """The links in the header, by what the signed-in person may do."""
-    items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
-    if current_user.is_authenticated:
-        items.append((_("Your ideas"), "applications.list_ideas", current_user.has_role(Role.RESIDENT)))
-        items.append(
-            (_("Ideas you helped with"), "applications.list_assisted", current_user.has_role(Role.COMMUNITY_BUILDER))
-        )
-        items.append(
-            (
-                _("Panels") if current_user.has_role(Role.PROGRAMME_OFFICER) else _("Your panels"),
-                "panels.list_panels",
-                current_user.has_role(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER),
-            )
-        )
-        items.append(
-            (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
-        )
-        items.append((_("Stories"), "moderation.list_stories", current_user.has_role(Role.PROGRAMME_OFFICER)))
-        items.append(
-            (_("Insight"), "insight.show_dashboard", current_user.has_role(Role.PROGRAMME_OFFICER, Role.VIEWER))
-        )
-        items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
-        items.append((_("Your account"), "accounts.account", True))
-        if app_shows_outbox():
-            items.append((_("Outbox"), "dev.outbox", True))
-    else:
-        items.append((_("Sign in"), "accounts.sign_in", True))
-    result = []
-    for text, endpoint, allowed in items:
-        if allowed:
-            href = url_for(endpoint)
-            result.append({"text": text, "href": href, "active": request.path == href})
-    return result
-
-
 def field_labels() -> dict[str, Any]:
     return FIELD_LABELS
-
-
-def app_shows_outbox() -> bool:
-    return (
-        bool(current_app.config["SHOW_DEV_OUTBOX"])
-        and current_app.config["MAIL_BACKEND"] == "outbox"
-        and is_local_request()
-    )
-
-
-def register_request_hooks(app: Flask) -> None:
-    @app.before_request
-    def end_idle_and_old_sessions() -> Any:
-        if request.endpoint == "static" or not current_user.is_authenticated:
-            return None
-        now = int(utcnow().timestamp())
-        last = session.get("last_active", now)
-        idle = now - last > app.config["IDLE_TIMEOUT_MINUTES"] * 60
-        # A session without its start time predates the limit: it is treated as just begun, never as endless.
-        started = session.setdefault("signed_in_at", now)
-        too_old = now - started > app.config["SESSION_MAX_HOURS"] * 3600
-        if idle or too_old:
-            logout_user()
-            session.clear()
-            flash(
-                _("You were signed out because you had not done anything for a while. Sign in again to carry on.")
-                if idle
-                else _("You were signed out because you signed in a long time ago. Sign in again to carry on.")
-            )
-            return redirect(url_for("accounts.sign_in"))
-        session["last_active"] = now
-        session.permanent = True
-        return None
-
-    @app.after_request
-    def personal_pages_are_not_stored(response: Any) -> Any:
-        if request.endpoint != "static" and (current_user.is_authenticated or request.method == "POST"):
-            response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
 
 
 def register_blueprints(app: Flask) -> None:
@@ -297,87 +203,6 @@ def register_blueprints(app: Flask) -> None:
     init_api(app)
     if app.config["SHOW_DEV_OUTBOX"] and app.config["MAIL_BACKEND"] == "outbox":
         app.register_blueprint(dev_bp)
-
-
-ERROR_TEXT = {
-    400: (
-        _l("Sorry, there is a problem with that request"),
-        _l("Something in what was sent did not make sense to us. Go back and try again."),
-    ),
-    403: (
-        _l("You cannot see this page"),
-        _l("Your account does not let you see this page. If you think it should, talk to your programme officer."),
-    ),
-    404: (
-        _l("Page not found"),
-        _l(
-            "If you typed the web address, check it is correct. If you pasted the web address, check you copied "
-            "the entire address."
-        ),
-    ),
-    405: (
-        _l("Sorry, you cannot do that here"),
-        _l("This page does not accept that kind of request. Go back and use the buttons on the page."),
-    ),
-    409: (
-        _l("This changed while you were looking at it"),
-        _l("Someone else changed this at the same moment. Go back, refresh the page and try again."),
-    ),
-    413: (_l("That file is too big"), _l("What you sent was larger than we can take. Go back and try a smaller file.")),
-    429: (
-        _l("Too many tries"),
-        _l("You have tried this too many times in a short time. Wait a few minutes, then try again."),
-    ),
-    500: (
-        _l("Sorry, there is a problem with the service"),
-        _l("Try again later. What you saved before is still saved."),
-    ),
-}
-
-
-def render_error(code: int, message: str | None = None) -> tuple[str, int]:
-    title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    return render_template("errors/error.html", title=title, text=message or text, code=code), code
-
-
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_error(
-            400, _("This page was open for too long or was sent twice. Go back, refresh the page and try again.")
-        )
-
-    @app.errorhandler(SecurityError)
-    def unknown_host(error: SecurityError) -> Any:
-        # A Host header that is not one of the portal's own names (TRUSTED_HOSTS): no address can be built for it,
-        # so the answer is plain, without the layout's links.
-        return app.response_class(str(ERROR_TEXT[400][0]), status=400, mimetype="text/plain")
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
-            answer = app.make_response(api.handle_http_exception(error))
-        elif (error.code or 500) in ERROR_TEXT:
-            answer = app.make_response(render_error(error.code or 500))
-        else:
-            return error
-        # What the error itself says in headers is kept: a 405's Allow (RFC 9110 requires it), a 429's Retry-After.
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                answer.headers[name] = value
-        return answer
-
-    @app.errorhandler(InvalidTransition)
-    def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
-        # A view that does not expect a status to have moved on meanwhile still gets a plain page, never a 500.
-        db.session.rollback()
-        return render_error(409)
-
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception) -> tuple[str, int]:
-        log.exception("unexpected error on %s %s", request.method, request.endpoint)
-        db.session.rollback()
-        return render_error(500)
 
 
 def register_commands(app: Flask) -> None:

@@ -212,7 +212,8 @@ def sign_out() -> Any:
 @bp.post("/keep-signed-in")
 @signed_in
 def keep_signed_in() -> Any:
-    # Every signed-in request renews the idle clock (portal.web); this one exists for the timeout warning's button.
+    # Every signed-in request renews the idle clock (portal/common/sessions.py); this one exists for the timeout
+    # warning's button.
     if request.accept_mimetypes.best == "application/json":
         return "", 204
     return redirect(safe_next(request.form.get("next"), url_for("accounts.account")))

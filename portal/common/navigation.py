@@ -1,13 +1,15 @@
-"""Where each person's work is: the page they land on after signing in, and what their account page links to."""
+"""Where each person's work is: the header's links, the page they land on after signing in, and what their account
+page links to. Features are named by their endpoints, so common imports none of them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.common.urls import is_local_request
 from portal.domain.roles import Role
 
 # Where each role's work is: the page a person lands on after signing in, and the account page's links.
@@ -52,3 +54,47 @@ def role_names() -> dict[Role, str]:
         Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
         Role.VIEWER: _("See what the programme has done (viewer)"),
     }
+
+
+def service_navigation() -> list[dict[str, Any]]:
+    """The links in the header, by what the signed-in person may do."""
+    items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
+    if current_user.is_authenticated:
+        items.append((_("Your ideas"), "applications.list_ideas", current_user.has_role(Role.RESIDENT)))
+        items.append(
+            (_("Ideas you helped with"), "applications.list_assisted", current_user.has_role(Role.COMMUNITY_BUILDER))
+        )
+        items.append(
+            (
+                _("Panels") if current_user.has_role(Role.PROGRAMME_OFFICER) else _("Your panels"),
+                "panels.list_panels",
+                current_user.has_role(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER),
+            )
+        )
+        items.append(
+            (_("Neighbourhoods"), "programme.list_neighbourhoods", current_user.has_role(Role.PROGRAMME_OFFICER))
+        )
+        items.append((_("Stories"), "moderation.list_stories", current_user.has_role(Role.PROGRAMME_OFFICER)))
+        items.append(
+            (_("Insight"), "insight.show_dashboard", current_user.has_role(Role.PROGRAMME_OFFICER, Role.VIEWER))
+        )
+        items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
+        items.append((_("Your account"), "accounts.account", True))
+        if app_shows_outbox():
+            items.append((_("Outbox"), "dev.outbox", True))
+    else:
+        items.append((_("Sign in"), "accounts.sign_in", True))
+    result = []
+    for text, endpoint, allowed in items:
+        if allowed:
+            href = url_for(endpoint)
+            result.append({"text": text, "href": href, "active": request.path == href})
+    return result
+
+
+def app_shows_outbox() -> bool:
+    return (
+        bool(current_app.config["SHOW_DEV_OUTBOX"])
+        and current_app.config["MAIL_BACKEND"] == "outbox"
+        and is_local_request()
+    )

@@ -27,7 +27,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("stories",),  # told once an award is paid
     ("insight", "opendata", "pages"),  # reading everything below
     ("api",),  # open data and stories, as JSON
-    ("demo", "models"),  # demo and benchmark data; every model, for the migrations
+    ("demo", "models", "errors"),  # demo and benchmark data; every model, for the migrations; the error pages
     ("web",),  # the app shell: extensions, blueprints, commands, jobs, navigation
     ("portal",),  # create_app
 )
