@@ -22,6 +22,8 @@ import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
 import portal.insight.reports  # noqa: F401
 import portal.models  # noqa: F401 - registers every table
 import portal.payments.exports  # noqa: F401
+import portal.stories.invitations  # noqa: F401
+import portal.stories.photo_services  # noqa: F401
 import portal.stories.services  # noqa: F401
 from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp

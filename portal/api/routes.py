@@ -15,7 +15,7 @@ from portal.common.urls import absolute_url
 from portal.extensions import limiter
 from portal.opendata import services as open_data
 from portal.payments.ledger import ledger
-from portal.stories import services as stories
+from portal.stories import photo_services, publishing
 
 api = Api()
 bp = Blueprint(
@@ -78,7 +78,7 @@ def list_grants(args: dict[str, Any]) -> dict[str, Any]:
 @bp.response(200, schemas.StoryPage)
 def list_stories(args: dict[str, Any]) -> dict[str, Any]:
     """Stories residents allowed the public to read, newest first, 10 a page, without anyone's name."""
-    found = stories.list_public_stories(args["page"])
+    found = publishing.list_public_stories(args["page"])
     return {
         "page": found.page,
         "pages": found.pages,
@@ -106,7 +106,7 @@ def _story(story: Any) -> dict[str, Any]:
                 "width": photo.large_width,
                 "height": photo.large_height,
             }
-            for photo in stories.public_photos(story)
+            for photo in photo_services.public_photos(story)
         ],
     }
 

@@ -31,6 +31,7 @@ from portal.panels.services import declare_interest, give_view, record_decision
 from portal.payments.services import BankDetails, authorise_payment, prepare_payment, record_paid, save_payee_details
 from portal.programme.models import Neighbourhood, Pot
 from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
+from portal.stories import photo_services, publishing
 from portal.stories import services as stories
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
@@ -338,13 +339,13 @@ def _demo_stories(neighbourhood_id: int) -> None:
         ways=["connect", "take_notice", "give"],
         consent="public_named",
     )
-    photo = stories.add_photo(
+    photo = photo_services.add_photo(
         first.id,
         resident,
         upload.getvalue(),
-        stories.PhotoAnswers("Sunflowers planted along the edge of the green", True, False),
+        photo_services.PhotoAnswers("Sunflowers planted along the edge of the green", True, False),
     )
-    stories.process_story_photo(photo.id)  # now, rather than waiting for the worker
+    photo_services.process_story_photo(photo.id)  # now, rather than waiting for the worker
     story = stories.send_story(first.id, resident)
-    stories.publish_story(story.id, officer, public_text=DEMO_STORY)
+    publishing.publish_story(story.id, officer, public_text=DEMO_STORY)
     click.echo("Added two paid awards, one with a published story")

@@ -34,13 +34,14 @@ from portal.common.time import utcnow
 from portal.common.transactions import finish_reading, locked, transactional
 from portal.domain.background import FileStatus
 from portal.domain.roles import Role
-from portal.domain.stories import Consent, StoryStatus, story_is_public
+from portal.domain.stories import PUBLIC_CONSENTS, Consent, StoryStatus, story_is_public
 from portal.extensions import db
 from portal.insight import services
 from portal.insight.models import Report, ReportStory
 from portal.programme.models import Pot
 from portal.stories.models import Story
-from portal.stories.services import PUBLIC_CONSENTS, public_photos, story_shown_less
+from portal.stories.photo_services import public_photos
+from portal.stories.services import story_shown_less
 
 STORIES_IN_A_REPORT = 6
 PHOTOS_PER_STORY = 2

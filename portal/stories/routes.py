@@ -19,7 +19,7 @@ from portal.domain.roles import Role
 from portal.domain.stories import MAX_PHOTOS, Consent
 from portal.extensions import talisman
 from portal.payments.forms import ActionForm
-from portal.stories import forms, services
+from portal.stories import forms, invitations, photo_services, publishing, services
 from portal.stories.photos import MAX_PHOTO_BYTES, PhotoRefused
 
 bp = Blueprint("stories", __name__)
@@ -153,7 +153,7 @@ def _render_story(application: Any, form: Any) -> str:
         ways=services.ways_of(story) if story else [],
         form=form,
         builder=_is_builder(application),
-        reminders_off=services.reminders_are_off(application.id),
+        reminders_off=invitations.reminders_are_off(application.id),
         action=ActionForm(),
     )
 
@@ -209,11 +209,11 @@ def photos(application_id: int) -> Any:
         return redirect(_next_url(application_id, "photos"))
     if not sent and form.validate_on_submit():
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
-        answers = services.PhotoAnswers(
+        answers = photo_services.PhotoAnswers(
             form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
         )
         try:
-            services.add_photo(application_id, current_user, data, answers)
+            photo_services.add_photo(application_id, current_user, data, answers)
         except PhotoRefused as refused:
             form.photo.errors = [PHOTO_TEXT[refused.reason]()]
         except services.StoryRefused as refused:
@@ -244,8 +244,8 @@ def _photos_url(application_id: int) -> str:
     return url_for("stories.photos", application_id=application_id)
 
 
-def _photo_answers(form: Any) -> services.PhotoAnswers:
-    return services.PhotoAnswers(form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes")
+def _photo_answers(form: Any) -> photo_services.PhotoAnswers:
+    return photo_services.PhotoAnswers(form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes")
 
 
 @bp.errorhandler(413)
@@ -268,11 +268,11 @@ def change_photo(application_id: int, photo_id: int) -> Any:
     if request.method == "GET":  # the answer as the radios know it (obj, a bool, would leave both unchosen)
         form.shows_children.data = "yes" if photo.shows_children else "no"
     if form.validate_on_submit():
-        answers = services.PhotoAnswers(
+        answers = photo_services.PhotoAnswers(
             form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
         )
         try:
-            change = services.update_photo(application_id, photo_id, current_user, answers)
+            change = photo_services.update_photo(application_id, photo_id, current_user, answers)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
         flash(_waits_for_review() if change.waits_for_review else _("The photo's details have been saved."), "success")
@@ -285,7 +285,7 @@ def change_photo(application_id: int, photo_id: int) -> Any:
 def delete_photo(application_id: int, photo_id: int) -> Any:
     if ActionForm().validate_on_submit():
         try:
-            services.delete_photo(application_id, photo_id, current_user)
+            photo_services.delete_photo(application_id, photo_id, current_user)
         except services.StoryRefused:
             abort(404)
         flash(_("The photo has been removed."), "success")
@@ -327,7 +327,7 @@ def delete_story(application_id: int) -> Any:
 def turn_off_reminders(application_id: int) -> Any:
     if ActionForm().validate_on_submit():
         try:
-            services.turn_off_reminders(application_id, current_user)
+            invitations.turn_off_reminders(application_id, current_user)
         except services.StoryRefused as refused:
             return _refused(refused, application_id)
         flash(_("We will not remind you about your story."), "success")
@@ -338,7 +338,9 @@ def turn_off_reminders(application_id: int) -> Any:
 
 
 def _may_see_photo(user: Any, kwargs: dict[str, Any]) -> bool:
-    return kwargs["size"] in ("large", "small") and services.photo_for_viewer(kwargs["photo_id"], user) is not None
+    return (
+        kwargs["size"] in ("large", "small") and photo_services.photo_for_viewer(kwargs["photo_id"], user) is not None
+    )
 
 
 @photos_bp.errorhandler(404)
@@ -353,7 +355,7 @@ def photo_not_found(error: Any) -> Response:
     "the resident's consent: public photos to anyone, others to the resident, their builder and programme officers",
 )
 def show_photo(photo_id: int, size: str) -> Response:
-    served = services.serve_photo(photo_id, size, current_user) or abort(404)
+    served = photo_services.serve_photo(photo_id, size, current_user) or abort(404)
     response = Response(served.data, mimetype="image/jpeg")
     response.headers["Content-Disposition"] = "inline"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -371,21 +373,21 @@ def show_photo(photo_id: int, size: str) -> Response:
 @moderation.get("")
 @programme_officers
 def list_stories() -> str:
-    return render_template("stories/list_stories.html", **services.list_stories_to_read(page_number()))
+    return render_template("stories/list_stories.html", **publishing.list_stories_to_read(page_number()))
 
 
 @moderation.route("/<int:story_id>", methods=["GET", "POST"])
 @programme_officers
 def read_story(story_id: int) -> Any:
-    story = services.get_sent_story(story_id) or abort(404)
+    story = publishing.get_sent_story(story_id) or abort(404)
     numbered = list(enumerate(story.photos, start=1))
-    to_review = [(number, photo) for number, photo in numbered if photo in services.photos_to_review(story)]
+    to_review = [(number, photo) for number, photo in numbered if photo in publishing.photos_to_review(story)]
     form = _publish_form(story, to_review)
-    if request.method == "POST" and form.seen.data != services.resident_version(story):
+    if request.method == "POST" and form.seen.data != publishing.resident_version(story):
         form = _shown_again(story, to_review)
     elif form.validate_on_submit():
         try:
-            services.publish_story(
+            publishing.publish_story(
                 story_id,
                 current_user,
                 public_text=form.public_text.data,
@@ -400,7 +402,7 @@ def read_story(story_id: int) -> Any:
         else:
             flash(_("The story has been published."), "success")
             return redirect(url_for("moderation.read_story", story_id=story_id))
-    form.seen.data = services.resident_version(story)  # what this page shows the officer
+    form.seen.data = publishing.resident_version(story)  # what this page shows the officer
     return render_template(
         "stories/read_story.html",
         story=story,
@@ -409,8 +411,8 @@ def read_story(story_id: int) -> Any:
         ways=services.ways_of(story),
         numbered=numbered,
         to_review=to_review,
-        changes=services.waiting_changes(story),
-        name_shown=services.name_shown(story),
+        changes=publishing.waiting_changes(story),
+        name_shown=photo_services.name_shown(story),
     )
 
 
@@ -422,7 +424,7 @@ def _publish_form(story: Any, to_review: list[tuple[int, Any]], **kwargs: Any) -
         kwargs["data"] = {
             "public_text": story.shown_text,
             "public_title": story.shown_title if story.status == "published" else story.application.idea_name,
-            **{f"photo_{photo.id}": services.description_to_check(story, photo) for _, photo in to_review},
+            **{f"photo_{photo.id}": publishing.description_to_check(story, photo) for _, photo in to_review},
             **kwargs.get("data", {}),
         }
     return forms.publish_form([(number, photo.id) for number, photo in to_review], **kwargs)
@@ -442,8 +444,8 @@ def _shown_again(story: Any, to_review: list[tuple[int, Any]]) -> Any:
 @programme_officers
 def keep_public_version(story_id: int) -> Any:
     if ActionForm().validate_on_submit():
-        services.get_sent_story(story_id) or abort(404)
-        services.keep_public_version(story_id, current_user)
+        publishing.get_sent_story(story_id) or abort(404)
+        publishing.keep_public_version(story_id, current_user)
         flash(_("The public pages still show the story as it was."), "success")
     return redirect(url_for("moderation.read_story", story_id=story_id))
 
@@ -452,8 +454,8 @@ def keep_public_version(story_id: int) -> Any:
 @programme_officers
 def unpublish_story(story_id: int) -> Any:
     if ActionForm().validate_on_submit():
-        services.get_sent_story(story_id) or abort(404)
-        services.unpublish_story(story_id, current_user)
+        publishing.get_sent_story(story_id) or abort(404)
+        publishing.unpublish_story(story_id, current_user)
         flash(_("The story has been taken off the public pages."), "success")
     return redirect(url_for("moderation.read_story", story_id=story_id))
 
@@ -474,14 +476,16 @@ def _fresh(html: str) -> Response:
 
 
 def _public_page(template: str, **context: Any) -> Response:
-    return _fresh(render_template(template, name_of=services.name_shown, photos_of=services.public_photos, **context))
+    return _fresh(
+        render_template(template, name_of=photo_services.name_shown, photos_of=photo_services.public_photos, **context)
+    )
 
 
 @bp.get("/stories")
 @public
 @cached_for_visitors
 def list_public_stories() -> Response:
-    found = services.list_public_stories(_page_number())
+    found = publishing.list_public_stories(_page_number())
     shown_page(found.page)
     return _public_page("stories/public_list.html", found=found, neighbourhood=None)
 
@@ -491,17 +495,17 @@ def list_public_stories() -> Response:
 @cached_for_visitors
 def list_neighbourhood_stories(slug: str) -> Response:
     neighbourhood = get_neighbourhood_by_slug(slug) or abort(404)
-    found = services.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
+    found = publishing.list_public_stories(_page_number(), neighbourhood_id=neighbourhood.id)
     shown_page(found.page)
     return _public_page("stories/public_list.html", found=found, neighbourhood=neighbourhood)
 
 
 @bp.get("/stories/<int:story_id>")
 @public_if(
-    lambda user, kwargs: services.get_public_story(kwargs["story_id"]) is not None,
+    lambda user, kwargs: publishing.get_public_story(kwargs["story_id"]) is not None,
     "published, and the resident allowed the public to see it",
 )
 @cached_for_visitors
 def show_public_story(story_id: int) -> Response:
-    story = services.get_public_story(story_id) or abort(404)
-    return _public_page("stories/public_story.html", story=story, photos=services.public_photos(story))
+    story = publishing.get_public_story(story_id) or abort(404)
+    return _public_page("stories/public_story.html", story=story, photos=photo_services.public_photos(story))

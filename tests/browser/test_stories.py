@@ -130,7 +130,7 @@ def sent_story(live: LiveServer, paid: PaidIdea, *, publish: bool = False) -> Se
     a HEIC photo (both shareable, neither showing children); published by a programme officer if asked."""
     from portal.accounts.services import create_user, get_user_by_email
     from portal.domain.stories import Consent
-    from portal.stories import services
+    from portal.stories import photo_services, publishing, services
 
     with live.app.app_context():
         resident = get_user_by_email(paid.resident_email)
@@ -144,13 +144,15 @@ def sent_story(live: LiveServer, paid: PaidIdea, *, publish: bool = False) -> Se
             consent=Consent.PUBLIC_NAMED.value,
         )
         photos = [
-            services.add_photo(application_id, resident, photo_bytes(kind), services.PhotoAnswers(alt, True, False))
+            photo_services.add_photo(
+                application_id, resident, photo_bytes(kind), photo_services.PhotoAnswers(alt, True, False)
+            )
             for kind, alt in (("JPEG", JPEG_ALT), ("HEIC", HEIC_ALT))
         ]
         story = services.send_story(application_id, resident)
         if publish:
             officer = create_user(live.new_email("officer"), "Pat Officer", {Role.PROGRAMME_OFFICER})
-            services.publish_story(story.id, officer, public_text=TYPED)
+            publishing.publish_story(story.id, officer, public_text=TYPED)
         return SentStory(story.id, tuple(photo.id for photo in photos))
 
 

@@ -11,7 +11,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from portal.domain.roles import Role
-from portal.stories import services as stories
+from portal.stories import publishing
 from tests.factories import make_staff
 from tests.integration.opendata.test_open_data import PREFIX, grants_of_each_kind, publish_settings
 from tests.integration.stories.test_stories import told_story
@@ -69,7 +69,7 @@ def test_stories_are_published_ones_only_without_names(client, conforms):
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     assert conforms("/api/v1/stories", client.get("/api/v1/stories"))["stories"] == []
-    stories.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
+    publishing.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
     data = conforms("/api/v1/stories", client.get("/api/v1/stories"))
     assert [s["text"] for s in data["stories"]] == ["We planted 200 bulbs."]
     photo = data["stories"][0]["photos"][0]
@@ -125,7 +125,7 @@ def test_story_content_is_never_sent_cacheable_by_shared_caches(client):
     publish_settings()
     grants_of_each_kind()
     _, story = told_story(photos=())
-    stories.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
+    publishing.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
     carried = []
     for url in (
         "/api/v1",

@@ -11,7 +11,7 @@ from schemathesis.config import SchemathesisConfig
 
 from portal.domain.roles import Role
 from portal.extensions import limiter
-from portal.stories import services as stories
+from portal.stories import publishing
 from portal.stories.models import Consent
 from tests.factories import make_staff
 from tests.integration.opendata.test_open_data import grants_of_each_kind, publish_settings
@@ -37,7 +37,7 @@ def api_schema(app, db_session, request):
     publish_settings()
     grants_of_each_kind()
     _, story = told_story(consent=Consent.PUBLIC_ANONYMOUS, photos=())
-    stories.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
+    publishing.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
     # Schemathesis 4.32 names each operation's subtest through pytest 8's private `_nodeid`; pytest 9 has none.
     request.node._nodeid = request.node.nodeid
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)

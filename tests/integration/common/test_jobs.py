@@ -267,5 +267,5 @@ def test_every_job_in_the_code_is_known_to_a_freshly_started_app():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     known = set(result.stdout.split())
-    assert "portal.stories.services.process_story_photo" in defined
+    assert "portal.stories.photo_services.process_story_photo" in defined
     assert defined - known == set()

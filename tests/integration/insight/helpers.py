@@ -7,11 +7,12 @@ import itertools
 from portal.common.transactions import finish_reading
 from portal.domain.roles import Role
 from portal.domain.stories import Consent
+from portal.stories import photo_services, publishing
 from portal.stories import services as stories
 from tests.factories import make_staff
 from tests.integration.stories.helpers import paid_award, photo_bytes
 
-SHAREABLE = stories.PhotoAnswers("Neighbours planting bulbs", may_share=True, shows_children=False)
+SHAREABLE = photo_services.PhotoAnswers("Neighbours planting bulbs", may_share=True, shows_children=False)
 _colours = itertools.count(1)  # every photo a different colour, so a PDF holding it can be told apart
 
 
@@ -24,9 +25,9 @@ def published_story(text: str = "We planted 200 bulbs by the school.", *, photos
     for _ in range(photos):
         finish_reading()  # a photo is stored with no transaction open
         shade = next(_colours) * 7 % 256
-        stories.add_photo(application_id, resident, photo_bytes(colour=(shade, 255 - shade, 90)), SHAREABLE)
+        photo_services.add_photo(application_id, resident, photo_bytes(colour=(shade, 255 - shade, 90)), SHAREABLE)
     stories.send_story(application_id, resident)
     story_id = stories.story_for(application_id).id
     officer = officer or make_staff(Role.PROGRAMME_OFFICER)[0]
-    stories.publish_story(story_id, officer, public_text=text)
+    publishing.publish_story(story_id, officer, public_text=text)
     return case, story_id

@@ -16,6 +16,7 @@ from portal.domain.roles import Role
 from portal.extensions import db
 from portal.insight import reports
 from portal.insight.models import Report, ReportStory
+from portal.stories import photo_services
 from portal.stories import services as stories
 from portal.stories.models import Story, StoryPhoto
 from tests.conftest import login_as, post_form
@@ -127,7 +128,7 @@ def test_a_photo_the_resident_deletes_leaves_the_report_which_keeps_the_story(cl
     first_id = first.id
     assert pdf_words(first.content)[1] == 2
     photo_id = db.session.scalars(sa.select(StoryPhoto.id).where(StoryPhoto.story_id == story_id)).first()
-    stories.delete_photo(case.application.id, photo_id, case.resident)
+    photo_services.delete_photo(case.application.id, photo_id, case.resident)
     assert db.session.get(Report, first_id, populate_existing=True).withdrawn_at is not None
     again = newest_report()
     words, images = pdf_words(again.content)
@@ -140,8 +141,8 @@ def test_a_change_that_keeps_the_story_public_leaves_the_report_alone(client):
     case, story_id = published_story(KEPT)
     first_id = ask_for_a_report(client, make_staff(Role.VIEWER)[0]).id
     photo = db.session.scalar(sa.select(StoryPhoto).where(StoryPhoto.story_id == story_id))
-    answers = stories.PhotoAnswers("Bulbs by the school gate", may_share=True, shows_children=False)
-    stories.update_photo(case.application.id, photo.id, case.resident, answers)
+    answers = photo_services.PhotoAnswers("Bulbs by the school gate", may_share=True, shows_children=False)
+    photo_services.update_photo(case.application.id, photo.id, case.resident, answers)
     report = db.session.get(Report, first_id, populate_existing=True)
     assert report.withdrawn_at is None and newest_report().id == first_id
     assert reports.shareable(report)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from portal.common.page_cache import VERSION_KEY, cache, init_page_cache
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.stories import services as stories
+from portal.stories import publishing
 from tests.conftest import count_queries, login_as, post_form
 from tests.factories import PotFactory, make_staff
 from tests.integration.stories.test_stories import told_story
@@ -89,7 +89,7 @@ def test_a_change_behind_the_start_page_shows_on_the_next_visit(client, page_cac
 def test_a_story_taken_down_is_gone_from_the_cached_pages_at_once(client, page_cache):
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    stories.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
+    publishing.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
     slug = case.application.pot.neighbourhood.slug
     urls = ("/stories", f"/neighbourhoods/{slug}/stories", f"/stories/{story.id}")
     for url in urls:
@@ -181,11 +181,11 @@ def page_store(request, app, tmp_path):
 
 
 def two_pages_of_stories(monkeypatch):
-    monkeypatch.setattr(stories, "PUBLIC_PAGE_SIZE", 1)
+    monkeypatch.setattr(publishing, "PUBLIC_PAGE_SIZE", 1)
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     told = [told_story(photos=()) for _ in range(2)]
     for _, story in told:
-        stories.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
+        publishing.publish_story(story.id, officer, public_text="We planted 200 bulbs.")
     return told[0][0].application.pot.neighbourhood.slug, told[0][1].id
 
 

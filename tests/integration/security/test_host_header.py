@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 
 from portal.common.page_cache import cache
 from portal.domain.roles import Role
-from portal.stories import services as stories
+from portal.stories import publishing
 from tests.factories import make_staff
 from tests.integration.opendata.test_open_data import grants_of_each_kind, publish_settings
 from tests.integration.stories.test_stories import told_story
@@ -55,7 +55,7 @@ def test_a_forged_host_never_appears_in_any_page_file_or_api_answer(client, app,
     publish_settings()
     grants_of_each_kind()
     case, story = told_story(photos=())
-    stories.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
+    publishing.publish_story(story.id, make_staff(Role.PROGRAMME_OFFICER)[0], public_text="We planted 200 bulbs.")
     urls = everything_public(client, app, story.id, case.application.pot.neighbourhood.slug)
     assert {"/open-data", "/open-data/grants.json", "/open-data/grants.csv", "/api/v1", "/"} <= set(urls)
     for url in urls:

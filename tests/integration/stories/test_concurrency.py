@@ -47,7 +47,8 @@ def test_withdrawing_consent_while_an_officer_publishes_leaves_the_story_private
     from portal.domain.roles import Role
     from portal.domain.stories import Consent
     from portal.extensions import db
-    from portal.stories.services import change_consent, get_public_story, publish_story, save_story, send_story
+    from portal.stories.publishing import get_public_story, publish_story
+    from portal.stories.services import change_consent, save_story, send_story
     from tests.factories import make_staff
     from tests.integration.stories.helpers import paid_award
 

@@ -144,7 +144,7 @@ def test_an_upload_whose_photo_cannot_be_recorded_is_removed_again(tmp_path, mon
     """The story is sent while its photo is being stored: the photo is refused, and the stored upload removed."""
     from portal.accounts.models import User
     from portal.extensions import db
-    from portal.stories import services
+    from portal.stories import photo_services, services
     from portal.stories.models import StoryPhoto
 
     app = make_test_app(f"sqlite:///{tmp_path / 'portal.db'}")
@@ -164,7 +164,7 @@ def test_an_upload_whose_photo_cannot_be_recorded_is_removed_again(tmp_path, mon
             application_id, resident_id = case.application.id, case.resident.id
             services.save_story(application_id, case.resident, what_happened="We met.", consent="programme")
             with pytest.raises(services.StoryRefused) as refused:
-                services.add_photo(application_id, case.resident, photo_bytes(), ANSWERS)
+                photo_services.add_photo(application_id, case.resident, photo_bytes(), ANSWERS)
             assert refused.value.rule == "already_sent"
             assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryPhoto)) == 0
             db.session.remove()
@@ -178,7 +178,7 @@ def test_an_upload_whose_photo_cannot_be_recorded_is_removed_again(tmp_path, mon
 def test_a_refused_upload_never_reaches_the_store(tmp_path, monkeypatch):
     """Whoever may not add a photo (a stranger, a sent story, a sixth photo) is refused before anything is stored."""
     from portal.extensions import db
-    from portal.stories import services
+    from portal.stories import photo_services, services
     from tests.factories import UserFactory
 
     app = make_test_app(f"sqlite:///{tmp_path / 'portal.db'}")
@@ -190,11 +190,11 @@ def test_a_refused_upload_never_reaches_the_store(tmp_path, monkeypatch):
             case = paid_award()
             stranger = UserFactory()
             with pytest.raises(services.StoryRefused):
-                services.add_photo(case.application.id, stranger, photo_bytes(), ANSWERS)
+                photo_services.add_photo(case.application.id, stranger, photo_bytes(), ANSWERS)
             services.save_story(case.application.id, case.resident, what_happened="We met.", consent="programme")
             services.send_story(case.application.id, case.resident)
             with pytest.raises(services.StoryRefused):
-                services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
+                photo_services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
             db.session.remove()
         assert store.calls == []
     finally:

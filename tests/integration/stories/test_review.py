@@ -17,14 +17,14 @@ from portal.common.page_cache import cache
 from portal.domain.roles import Role
 from portal.domain.stories import Consent
 from portal.extensions import db
-from portal.stories import services
+from portal.stories import photo_services, publishing, services
 from portal.stories.models import Story, StoryPhoto
 from tests.conftest import explained, login_as, outbox, post_form
 from tests.factories import make_staff
 from tests.integration.stories.helpers import form_fields, paid_award, photo_bytes, publish_as_shown
 from tests.integration.stories.test_stories import ANSWERS, told_story
 
-CHILDREN = services.PhotoAnswers("Children at the fair", may_share=True, shows_children=True)
+CHILDREN = photo_services.PhotoAnswers("Children at the fair", may_share=True, shows_children=True)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ class Public:
 def published(consent: Consent = Consent.PUBLIC_NAMED, photos=(ANSWERS,)):
     case, story = told_story(consent=consent, photos=photos)
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
     return case, services.story_for(case.application.id), officer
 
 
@@ -105,11 +105,11 @@ def test_a_photo_no_longer_to_be_shared_leaves_every_public_page_at_once(client,
     photo_id = story.photos[0].id
     public = Public(client, story)
     assert f"/story-photos/{photo_id}/" in public.everything()
-    services.update_photo(
+    photo_services.update_photo(
         case.application.id,
         photo_id,
         case.resident,
-        services.PhotoAnswers("Bulbs", may_share=False, shows_children=False),
+        photo_services.PhotoAnswers("Bulbs", may_share=False, shows_children=False),
     )
     assert f"/story-photos/{photo_id}/" not in public.everything() and public.photo(photo_id) == 404
 
@@ -140,7 +140,7 @@ def test_a_removed_photo_is_gone_from_the_public_pages_at_once(client, page_cach
     photo_id = story.photos[0].id
     public = Public(client, story)
     assert f"/story-photos/{photo_id}/" in public.everything()
-    services.delete_photo(case.application.id, photo_id, case.resident)
+    photo_services.delete_photo(case.application.id, photo_id, case.resident)
     assert f"/story-photos/{photo_id}/" not in public.everything() and public.photo(photo_id) == 404
 
 
@@ -234,7 +234,7 @@ def test_an_officer_may_keep_the_public_version_instead(client, page_cache):
     case, story, _ = published(photos=(CHILDREN,))
     photo_id = story.photos[0].id
     public = Public(client, story)
-    services.update_photo(case.application.id, photo_id, case.resident, ANSWERS)
+    photo_services.update_photo(case.application.id, photo_id, case.resident, ANSWERS)
     officer = client.application.test_client()
     login_as(officer, make_staff(Role.PROGRAMME_OFFICER)[0])
     post_form(officer, f"/programme/stories/{story.id}/keep", {}, token_from=f"/programme/stories/{story.id}")
@@ -250,17 +250,17 @@ def test_a_photo_ready_only_after_publication_waits_for_review(client, monkeypat
     services.save_story(case.application.id, case.resident, what_happened="We met.", consent="public_anonymous")
     with monkeypatch.context() as later:
         later.setattr(Jobs, "enqueue", lambda self, name, *args: None)  # the worker is slow today
-        photo = services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
+        photo = photo_services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
     photo_id = photo.id
     story = services.send_story(case.application.id, case.resident)
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text="We met.")
-    services.process_story_photo(photo_id)
+    publishing.publish_story(story.id, officer, public_text="We met.")
+    photo_services.process_story_photo(photo_id)
     story = services.story_for(case.application.id)
     assert story.photos[0].status == "ready" and story.review_requested_at is not None
     public = Public(client, story)
     assert public.photo(photo_id) == 404 and public.api()["photos"] == []
-    services.publish_story(story.id, officer, public_text="We met.")
+    publishing.publish_story(story.id, officer, public_text="We met.")
     assert public.photo(photo_id) == 200
 
 
@@ -272,7 +272,7 @@ def test_a_change_made_while_the_officer_reads_is_never_published_unseen(client)
     url = f"/programme/stories/{story.id}"
     seen = form_fields(text(officer.get(url)), url)
     # Meanwhile the resident says the photo shows no children, and asks to be named.
-    services.update_photo(case.application.id, photo_id, case.resident, ANSWERS)
+    photo_services.update_photo(case.application.id, photo_id, case.resident, ANSWERS)
     services.change_consent(case.application.id, case.resident, Consent.PUBLIC_NAMED, "Rosa")
     response = officer.post(url, data=seen)
     assert response.status_code == 200
@@ -345,8 +345,8 @@ def test_a_service_caller_who_gives_no_name_gets_the_one_on_the_idea(db_session)
     services.save_story(case.application.id, case.resident, what_happened="We met.", consent="public_named")
     story = services.send_story(case.application.id, case.resident)
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text="We met.")
-    assert services.name_shown(services.get_public_story(story.id)) == "Amina"
+    publishing.publish_story(story.id, officer, public_text="We met.")
+    assert photo_services.name_shown(publishing.get_public_story(story.id)) == "Amina"
 
 
 def test_with_no_name_known_the_page_asks_for_a_first_name_and_shows_only_that(client):
@@ -365,7 +365,7 @@ def test_with_no_name_known_the_page_asks_for_a_first_name_and_shows_only_that(c
     post_form(client, f"{base}/send", {})
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     story_id = services.story_for(case.application.id).id
-    services.publish_story(story_id, officer, public_text="We held a seed swap.")
+    publishing.publish_story(story_id, officer, public_text="We held a seed swap.")
     page = text(client.application.test_client().get(f"/stories/{story_id}"))
     assert "Told by Amina" in page and "Khan" not in page
 

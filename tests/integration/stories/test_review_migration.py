@@ -31,7 +31,7 @@ def test_stories_published_before_the_review_rules_keep_what_the_public_saw(tmp_
 def check_the_migration(app) -> None:
     from portal.domain.roles import Role
     from portal.extensions import db
-    from portal.stories import services
+    from portal.stories import photo_services, services
     from tests.factories import make_staff
     from tests.integration.stories.helpers import paid_award, photo_bytes
 
@@ -47,8 +47,8 @@ def check_the_migration(app) -> None:
                 db.session.commit()
                 services.save_story(case.application.id, case.resident, what_happened="We met.", consent="programme")
                 for alt, children in (("Bulbs", False), ("Children", True)):
-                    answers = services.PhotoAnswers(alt, may_share=True, shows_children=children)
-                    services.add_photo(case.application.id, case.resident, photo_bytes(), answers)
+                    answers = photo_services.PhotoAnswers(alt, may_share=True, shows_children=children)
+                    photo_services.add_photo(case.application.id, case.resident, photo_bytes(), answers)
                 story = services.send_story(case.application.id, case.resident)
                 ids[who] = story.id
             # As the portal stood before: named stories published, the name taken from the account.

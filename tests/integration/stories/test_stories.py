@@ -21,13 +21,13 @@ from portal.common.transactions import finish_reading
 from portal.domain.roles import Role
 from portal.domain.stories import Consent
 from portal.extensions import db
-from portal.stories import services
+from portal.stories import invitations, photo_services, publishing, services
 from portal.stories.models import Story, StoryInvitation, StoryPhoto
 from tests.conftest import count_queries, csrf_token, explained, login_as, outbox, post_form
 from tests.factories import UserFactory, make_staff
 from tests.integration.stories.helpers import paid_award, photo_bytes, publish_as_shown
 
-ANSWERS = services.PhotoAnswers("Neighbours planting bulbs", may_share=True, shows_children=False)
+ANSWERS = photo_services.PhotoAnswers("Neighbours planting bulbs", may_share=True, shows_children=False)
 
 
 def text(response):
@@ -58,7 +58,7 @@ def told_story(consent: Consent = Consent.PUBLIC_NAMED, photos=(ANSWERS,)):
     case = paid_award()
     services.save_story(case.application.id, case.resident, what_happened="We planted 200 bulbs.", consent=consent)
     for answers in photos:
-        services.add_photo(case.application.id, case.resident, photo_bytes(), answers)
+        photo_services.add_photo(case.application.id, case.resident, photo_bytes(), answers)
     services.send_story(case.application.id, case.resident)
     return case, services.story_for(case.application.id)
 
@@ -201,7 +201,7 @@ def test_nobody_else_can_tell_or_change_a_residents_story(client):
         lambda: services.save_story(case.application.id, stranger, what_happened="Not mine"),
         lambda: services.change_consent(case.application.id, stranger, Consent.PUBLIC_NAMED),
         lambda: services.delete_story(case.application.id, stranger),
-        lambda: services.add_photo(case.application.id, stranger, photo_bytes(), ANSWERS),
+        lambda: photo_services.add_photo(case.application.id, stranger, photo_bytes(), ANSWERS),
     ):
         with pytest.raises(services.StoryRefused) as refused:
             action()
@@ -221,7 +221,7 @@ def test_a_photo_is_stored_without_metadata_resized_and_the_upload_removed(clien
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS
     big = photo_bytes(size=(3000, 2000), exif=exif.tobytes())
     assert b"SnoopCam" in big
-    services.add_photo(case.application.id, case.resident, big, ANSWERS)
+    photo_services.add_photo(case.application.id, case.resident, big, ANSWERS)
     photo = db.session.scalars(sa.select(StoryPhoto)).one()
     assert photo.status == "ready" and photo.original_key is None
     assert (photo.large_width, photo.large_height) == (1600, 1067) and photo.small_width == 480
@@ -289,9 +289,9 @@ def test_a_photo_over_10_mb_is_refused_on_its_page(client):
 def test_a_sixth_photo_is_refused_plainly(db_session):
     case = paid_award()
     for _ in range(5):
-        services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
+        photo_services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
     with pytest.raises(services.StoryRefused) as refused:
-        services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
+        photo_services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
     assert refused.value.rule == "too_many_photos"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StoryPhoto)) == 5
 
@@ -308,7 +308,7 @@ def test_a_photo_needs_a_description_permission_and_an_answer_about_children(cli
 
 def test_a_removed_photo_is_gone_from_storage_too(client):
     case = paid_award()
-    photo = services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
+    photo = photo_services.add_photo(case.application.id, case.resident, photo_bytes(), ANSWERS)
     photo = db.session.get(StoryPhoto, photo.id)
     keys = [photo.large_key, photo.small_key]
     login_as(client, case.resident)
@@ -349,7 +349,7 @@ def test_an_officer_publishes_a_public_story_and_everyone_can_read_it(client):
 def test_withdrawing_public_consent_unpublishes_at_once_everywhere(client):
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
     photo = story.photos[0]
     login_as(client, case.resident)
     post_form(client, f"/ideas/{case.application.id}/story/who-can-see", {"consent": "programme"})
@@ -366,30 +366,30 @@ def test_withdrawing_public_consent_unpublishes_at_once_everywhere(client):
 
 
 def test_a_photo_showing_children_is_never_public(db_session):
-    children = services.PhotoAnswers("Children at the fair", may_share=True, shows_children=True)
+    children = photo_services.PhotoAnswers("Children at the fair", may_share=True, shows_children=True)
     case, story = told_story(photos=(ANSWERS, children))
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
-    shown = services.public_photos(services.get_public_story(story.id))
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
+    shown = photo_services.public_photos(publishing.get_public_story(story.id))
     assert [p.alt_text for p in shown] == ["Neighbours planting bulbs"]
     child = next(p for p in story.photos if p.shows_children)
-    assert services.photo_for_viewer(child.id, None) is None
-    assert services.photo_for_viewer(child.id, case.resident) is not None  # the resident still sees their own
+    assert photo_services.photo_for_viewer(child.id, None) is None
+    assert photo_services.photo_for_viewer(child.id, case.resident) is not None  # the resident still sees their own
     # Marking a public photo as showing children takes it off the public pages at once.
-    services.update_photo(case.application.id, shown[0].id, case.resident, children)
-    assert services.photo_for_viewer(shown[0].id, None) is None
+    photo_services.update_photo(case.application.id, shown[0].id, case.resident, children)
+    assert photo_services.photo_for_viewer(shown[0].id, None) is None
 
 
 def test_a_story_for_the_programme_only_cannot_be_published_and_its_photos_stay_private(client):
     case, story = told_story(consent=Consent.PROGRAMME)
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
     with pytest.raises(services.StoryRefused) as refused:
-        services.publish_story(story.id, officer, public_text=story.what_happened)
+        publishing.publish_story(story.id, officer, public_text=story.what_happened)
     assert refused.value.rule == "not_public"
     photo = story.photos[0]
-    assert services.photo_for_viewer(photo.id, None) is None
-    assert services.photo_for_viewer(photo.id, UserFactory(roles=[Role.RESIDENT])) is None
-    assert services.photo_for_viewer(photo.id, officer) is not None
+    assert photo_services.photo_for_viewer(photo.id, None) is None
+    assert photo_services.photo_for_viewer(photo.id, UserFactory(roles=[Role.RESIDENT])) is None
+    assert photo_services.photo_for_viewer(photo.id, officer) is not None
     login_as(client, officer)
     assert "cannot be published" in text(client.get(f"/programme/stories/{story.id}"))
 
@@ -398,7 +398,7 @@ def test_only_programme_officers_publish(db_session):
     case, story = told_story()
     finance = case.officer_a
     with pytest.raises(services.StoryRefused) as refused:
-        services.publish_story(story.id, finance, public_text=story.what_happened)
+        publishing.publish_story(story.id, finance, public_text=story.what_happened)
     assert refused.value.rule == "programme_officers_only"
 
 
@@ -425,7 +425,7 @@ def test_an_officer_who_edits_out_personal_details_says_what_and_the_resident_is
 def test_a_resident_deletes_their_story_and_photos(client):
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
     keys = [story.photos[0].large_key, story.photos[0].small_key]
     login_as(client, case.resident)
     assert "Are you sure" in text(client.get(f"/ideas/{case.application.id}/story/delete"))
@@ -445,12 +445,12 @@ def test_the_public_list_is_paged_newest_first_in_a_fixed_number_of_queries(clie
     for round_ in range(2):
         for _ in range(3 if round_ == 0 else 9):
             case, story = told_story()
-            services.publish_story(story.id, officer, public_text=story.what_happened)
+            publishing.publish_story(story.id, officer, public_text=story.what_happened)
         with count_queries() as queries:
             assert client.get("/stories").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[1] <= 12
-    found = services.list_public_stories(1)
+    found = publishing.list_public_stories(1)
     assert found.total == 12 and found.pages == 2 and len(found.stories) == 10
     assert found.stories[0].published_at >= found.stories[-1].published_at
     assert "Page 1 of 2" in text(client.get("/stories")) and "?page=2" in text(client.get("/stories"))
@@ -462,7 +462,7 @@ def test_the_public_list_is_paged_newest_first_in_a_fixed_number_of_queries(clie
 def test_a_paid_resident_is_invited_once_and_reminded_once_unless_they_turn_it_off(app, client):
     case = paid_award()
     other = paid_award()
-    assert services.invite_and_remind() == (0, 0)  # recording the payment invited them already
+    assert invitations.invite_and_remind() == (0, 0)  # recording the payment invited them already
     invitation = outbox(case.resident.email)[-1]
     assert "Your award for Street party has been paid" in invitation.subject
     assert "We have paid your award of £200 for Street party" in invitation.body
@@ -470,8 +470,8 @@ def test_a_paid_resident_is_invited_once_and_reminded_once_unless_they_turn_it_o
     login_as(client, other.resident)
     post_form(client, f"/ideas/{other.application.id}/story/no-reminders", {})
     later = utcnow() + timedelta(days=app.config["STORY_REMINDER_DAYS"] + 1)
-    assert services.invite_and_remind(later) == (0, 1)
-    assert services.invite_and_remind(later) == (0, 0)
+    assert invitations.invite_and_remind(later) == (0, 1)
+    assert invitations.invite_and_remind(later) == (0, 0)
     assert "reminder" in outbox(case.resident.email)[-1].subject
     assert [m.subject for m in outbox(other.resident.email)].count(invitation.subject) == 1
     assert not any("reminder" in m.subject for m in outbox(other.resident.email))
@@ -483,15 +483,15 @@ def test_an_award_paid_before_stories_existed_is_invited_by_the_hourly_job(app, 
     case = paid_award()
     db.session.execute(sa.delete(StoryInvitation))
     db.session.commit()
-    assert services.invite_and_remind() == (1, 0)
-    assert services.invite_and_remind() == (0, 0)
+    assert invitations.invite_and_remind() == (1, 0)
+    assert invitations.invite_and_remind() == (0, 0)
     assert len([m for m in outbox(case.resident.email) if "has been paid" in m.subject]) == 2
 
 
 def test_nobody_is_reminded_after_sending_their_story(app, db_session):
     case, story = told_story()
     later = utcnow() + timedelta(days=app.config["STORY_REMINDER_DAYS"] + 1)
-    assert services.invite_and_remind(later) == (0, 0)
+    assert invitations.invite_and_remind(later) == (0, 0)
 
 
 @pytest.mark.s3
@@ -510,7 +510,7 @@ def test_photos_go_through_an_s3_store_when_one_is_configured(app, client, seawe
     assert isinstance(store, S3Storage)
     monkeypatch.setitem(app.extensions, "storage", store)
     case = paid_award()
-    photo = services.add_photo(case.application.id, case.resident, photo_bytes(size=(2000, 1500)), ANSWERS)
+    photo = photo_services.add_photo(case.application.id, case.resident, photo_bytes(size=(2000, 1500)), ANSWERS)
     photo = db.session.get(StoryPhoto, photo.id)
     assert photo.status == "ready" and store.exists(photo.large_key) and store.exists(photo.small_key)
     login_as(client, case.resident)
@@ -525,7 +525,7 @@ def test_every_step_of_a_story_is_in_the_audit_log_and_the_chain_holds(db_sessio
 
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
     services.change_consent(case.application.id, case.resident, Consent.PROGRAMME)
     services.delete_story(case.application.id, case.resident)
     actions = [e.action for e in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id))]
@@ -585,8 +585,8 @@ def test_after_sending_the_pages_lead_back_to_the_story_and_your_ideas_says_see_
 def test_taking_a_story_off_the_public_pages_tells_the_resident(client):
     case, story = told_story()
     officer, _ = make_staff(Role.PROGRAMME_OFFICER)
-    services.publish_story(story.id, officer, public_text=story.what_happened)
-    services.unpublish_story(story.id, officer)
+    publishing.publish_story(story.id, officer, public_text=story.what_happened)
+    publishing.unpublish_story(story.id, officer)
     mail = outbox(case.resident.email)[-1]
     assert "no longer on the public pages" in mail.subject and "no difference to your award" in mail.body
     login_as(client, case.resident)
