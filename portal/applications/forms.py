@@ -135,10 +135,6 @@ class CostLineForm(Form):
     done = submit(_l("Continue"))
 
 
-class ContinueForm(Form):
-    submit = submit(_l("Continue"))
-
-
 class WhenAndWhereForm(Form):
     when_text = TextField(
         _l("Roughly when will it happen?"),

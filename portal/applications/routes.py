@@ -15,7 +15,6 @@ from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
     AssistedStartForm,
     ConfirmIdeaForm,
-    ContinueForm,
     CostLineForm,
     DeclarationForm,
     EmailAgreementForm,
@@ -23,6 +22,7 @@ from portal.applications.forms import (
 )
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
+from portal.common.forms import ButtonForm
 from portal.common.page_cache import cached_for_visitors
 from portal.common.paging import page_number
 from portal.common.pdf import pdf_response, render_pdf
@@ -96,7 +96,7 @@ def show_neighbourhood(slug: str) -> str:
 def start_application(slug: str, pot_id: int) -> Any:
     neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
     pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
-    form = ContinueForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         try:
             application = services.start_application(current_user, pot, str(get_locale() or "en"))
@@ -174,7 +174,7 @@ def remove_cost(application_id: int, cost_line_id: int) -> Any:
     application = _application_or_404(application_id)
     if (sent := _sent_already(application)) is not None:
         return sent
-    if ContinueForm(prefix="remove").validate_on_submit():
+    if ButtonForm(prefix="remove").validate_on_submit():
         services.remove_cost_line(application, cost_line_id)
     return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
 
@@ -359,7 +359,7 @@ def download_receipt(application_id: int) -> Any:
 @your_application
 def save_and_come_back(application_id: int) -> Any:
     application = _application_or_404(application_id)
-    form = ContinueForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         try:
             services.send_return_link(application, current_user)
@@ -379,7 +379,7 @@ def withdraw(application_id: int) -> Any:
     if application.status not in WITHDRAWABLE:
         flash(_("This idea has been decided, so it cannot be withdrawn. Talk to your community builder."))
         return redirect(url_for("applications.list_ideas"))
-    form = ContinueForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         try:
             services.withdraw_application(application_id, current_user)

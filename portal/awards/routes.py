@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications.access import your_application, yours_only
-from portal.applications.forms import ContinueForm
 from portal.applications.services import get_application
 from portal.awards import services
+from portal.common.forms import ButtonForm
 from portal.common.pdf import pdf_response, render_pdf
 
 bp = Blueprint("awards", __name__)
@@ -23,7 +23,7 @@ def accept_award(application_id: int) -> Any:
     application = get_application(application_id) or abort(404)
     yours_only(application)
     award = services.award_for(application_id) or abort(404)
-    form = ContinueForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         services.accept_award(application_id, current_user)
         flash(_("You have accepted your award. Thank you."), "success")

@@ -196,3 +196,10 @@ def error_summary(form: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 def submit(text: Any) -> SubmitField:
     return SubmitField(text, widget=GovSubmitInput())
+
+
+class ButtonForm(Form):
+    """A form that is only a button (continue, accept, prepare, authorise, show the full details): its CSRF token and
+    nothing else. The page gives the button its own words."""
+
+    submit = submit(_l("Continue"))

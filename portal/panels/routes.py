@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications.access import your_application, yours_only
-from portal.applications.forms import AnswerForm, ContinueForm
+from portal.applications.forms import AnswerForm
 from portal.applications.services import get_application
 from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
+from portal.common.forms import ButtonForm
 from portal.domain.budget import BudgetExceeded
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decision_problems
 from portal.domain.money import format_pence
@@ -145,7 +146,7 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         own_idea=current_user.id in (idea.applicant_id, idea.assisted_by_id),
         tally=services.tally(idea.id),
         interests=services.interests_declared(idea.id) if current_user.has_role(Role.PROGRAMME_OFFICER) else [],
-        correct_form=ContinueForm(prefix="correct"),
+        correct_form=ButtonForm(prefix="correct"),
         decisions=services.decisions_on(idea.id),
         form=next(iter(forms.values()), None),
     )
@@ -173,7 +174,7 @@ def declare_interest(neighbourhood_id: int, application_id: int) -> Any:
 @panel_or_programme_officer
 def correct_interest(neighbourhood_id: int, application_id: int, member_id: int) -> Any:
     idea = _idea_or_404(neighbourhood_id, application_id)
-    if ContinueForm(prefix="correct").validate_on_submit():
+    if ButtonForm(prefix="correct").validate_on_submit():
         try:
             services.correct_interest(idea.id, current_user, member_id)
         except DecisionRefused as refused:

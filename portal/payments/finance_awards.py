@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.common.forms import ButtonForm
 from portal.common.paging import page_number
 from portal.domain.payments import (
     ConfirmationOfPayee,
@@ -16,7 +17,6 @@ from portal.domain.payments import (
 from portal.payments import runs, services
 from portal.payments.finance import finance, finance_officers
 from portal.payments.forms import (
-    ActionForm,
     ConfirmationOfPayeeForm,
     FailedForm,
     PaidForm,
@@ -62,7 +62,7 @@ def _render_award(item: services.AwardToPay, shown: Any = None, **forms: Any) ->
         shown=shown or services.show_details(details),
         payments=payments,
         names=names,
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         cop_form=forms.get("cop_form") or ConfirmationOfPayeeForm(result=cop.value),
         paid_form=forms.get("paid_form") or PaidForm(),
         failed_form=forms.get("failed_form") or FailedForm(),
@@ -85,7 +85,7 @@ def _refused_back(award_id: int, refused: PaymentRefused) -> Any:
 @finance_officers
 def reveal_details(award_id: int) -> Any:
     item = _award_or_404(award_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return redirect(url_for("finance.show_award", award_id=award_id))
     try:
         shown = services.reveal_details(award_id, current_user)
@@ -113,7 +113,7 @@ def record_confirmation(award_id: int) -> Any:
 @finance_officers
 def prepare_payment(award_id: int) -> Any:
     _award_or_404(award_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             services.prepare_payment(award_id, current_user)
         except PaymentRefused as refused:
@@ -138,7 +138,7 @@ def _payment_step(award_id: int, step: Any, done: str, **kwargs: Any) -> Any:
 @finance.post("/awards/<int:award_id>/authorise")
 @finance_officers
 def authorise_payment(award_id: int) -> Any:
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return redirect(url_for("finance.show_award", award_id=award_id))
     seen = request.form.get("details_version", type=int) or 0  # missing or made up: refused, never waved through
     return _payment_step(
@@ -149,7 +149,7 @@ def authorise_payment(award_id: int) -> Any:
 @finance.post("/awards/<int:award_id>/cancel")
 @finance_officers
 def cancel_payment(award_id: int) -> Any:
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return redirect(url_for("finance.show_award", award_id=award_id))
     return _payment_step(
         award_id, services.cancel_payment, _("The payment has been cancelled. The award is due again.")

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from portal.common.forms import ButtonForm
 from portal.common.progress import Progress, progress_response
 from portal.domain.background import FileStatus
 from portal.domain.money import format_pence
@@ -19,7 +20,6 @@ from portal.domain.payments import (
 from portal.payments import downloads, exports, ledger, runs, services
 from portal.payments.finance import finance, finance_officers
 from portal.payments.forms import (
-    ActionForm,
     ExportForm,
     NewRunForm,
     PotStatementForm,
@@ -81,7 +81,7 @@ def _render_run(run: Any, **forms: Any) -> str:
         failed_pence=sum(line.payment.amount_pence for line in lines if line.payment.status == "failed"),
         files=downloads.run_files(run),
         failed=downloads.failed_references(lines),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         seen=runs.seen_hash_of_lines(run, lines),
         paid_form=forms.get("paid_form") or RunPaidForm(),
         export_form=forms.get("export_form") or ExportForm(),
@@ -99,7 +99,7 @@ def show_run(run_id: int) -> str:
 @finance_officers
 def authorise_run(run_id: int) -> Any:
     _run_or_404(run_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             runs.authorise_run(run_id, current_user, seen=request.form.get("seen", ""))
         except runs.RunRefused as refused:
@@ -116,7 +116,7 @@ def authorise_run(run_id: int) -> Any:
 @finance_officers
 def take_out_of_run(run_id: int, payment_id: int) -> Any:
     _run_or_404(run_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             runs.take_out_of_run(run_id, payment_id, current_user)
         except PaymentRefused as refused:
@@ -160,7 +160,7 @@ def record_run_paid(run_id: int) -> Any:
 @finance_officers
 def email_remittances(run_id: int) -> Any:
     _run_or_404(run_id)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             exports.email_remittances(run_id, current_user)
         except PaymentRefused as refused:

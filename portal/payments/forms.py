@@ -105,12 +105,6 @@ class OtherWayForm(AgreementMixin, Form):
 # Finance ----------------------------------------------------------------------------------------------------------
 
 
-class ActionForm(Form):
-    """A button that changes something (prepare, authorise, cancel, show the full details): CSRF only."""
-
-    submit = submit(_l("Continue"))
-
-
 class ConfirmationOfPayeeForm(Form):
     result = RadioField(
         _l("What did confirmation of payee say?"),

@@ -13,12 +13,12 @@ from flask_login import current_user
 from portal.applications.access import your_application
 from portal.applications.services import get_application, get_neighbourhood_by_slug
 from portal.common.access import public, public_if, role_required
+from portal.common.forms import ButtonForm
 from portal.common.page_cache import cached_for_visitors, shown_page
 from portal.common.paging import page_number
 from portal.domain.roles import Role
 from portal.domain.stories import MAX_PHOTOS, Consent
 from portal.extensions import talisman
-from portal.payments.forms import ActionForm
 from portal.stories import forms, invitations, photo_services, publishing, services
 from portal.stories.photos import MAX_PHOTO_BYTES, PhotoRefused
 
@@ -154,7 +154,7 @@ def _render_story(application: Any, form: Any) -> str:
         form=form,
         builder=_is_builder(application),
         reminders_off=invitations.reminders_are_off(application.id),
-        action=ActionForm(),
+        action=ButtonForm(),
     )
 
 
@@ -209,9 +209,7 @@ def photos(application_id: int) -> Any:
         return redirect(_next_url(application_id, "photos"))
     if not sent and form.validate_on_submit():
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
-        answers = photo_services.PhotoAnswers(
-            form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
-        )
+        answers = _photo_answers(form)
         try:
             photo_services.add_photo(application_id, current_user, data, answers)
         except PhotoRefused as refused:
@@ -230,7 +228,7 @@ def photos(application_id: int) -> Any:
         story=story,
         sent=sent,
         max_photos=MAX_PHOTOS,
-        action=ActionForm(),
+        action=ButtonForm(),
         next_url=_next_url(application_id, "photos"),
         back_url=url_for("stories.show_story", application_id=application_id)
         if sent
@@ -268,9 +266,7 @@ def change_photo(application_id: int, photo_id: int) -> Any:
     if request.method == "GET":  # the answer as the radios know it (obj, a bool, would leave both unchosen)
         form.shows_children.data = "yes" if photo.shows_children else "no"
     if form.validate_on_submit():
-        answers = photo_services.PhotoAnswers(
-            form.alt_text.data, bool(form.may_share.data), form.shows_children.data == "yes"
-        )
+        answers = _photo_answers(form)
         try:
             change = photo_services.update_photo(application_id, photo_id, current_user, answers)
         except services.StoryRefused as refused:
@@ -283,7 +279,7 @@ def change_photo(application_id: int, photo_id: int) -> Any:
 @bp.post("/ideas/<int:application_id>/story/photos/<int:photo_id>/delete")
 @your_application
 def delete_photo(application_id: int, photo_id: int) -> Any:
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             photo_services.delete_photo(application_id, photo_id, current_user)
         except services.StoryRefused:
@@ -311,7 +307,7 @@ def send_story(application_id: int) -> Any:
 @your_application
 def delete_story(application_id: int) -> Any:
     application = _paid_application(application_id)
-    form = ActionForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         try:
             services.delete_story(application_id, current_user)
@@ -325,7 +321,7 @@ def delete_story(application_id: int) -> Any:
 @bp.post("/ideas/<int:application_id>/story/no-reminders")
 @your_application
 def turn_off_reminders(application_id: int) -> Any:
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             invitations.turn_off_reminders(application_id, current_user)
         except services.StoryRefused as refused:
@@ -407,7 +403,7 @@ def read_story(story_id: int) -> Any:
         "stories/read_story.html",
         story=story,
         form=form,
-        action=ActionForm(),
+        action=ButtonForm(),
         ways=services.ways_of(story),
         numbered=numbered,
         to_review=to_review,
@@ -443,7 +439,7 @@ def _shown_again(story: Any, to_review: list[tuple[int, Any]]) -> Any:
 @moderation.post("/<int:story_id>/keep")
 @programme_officers
 def keep_public_version(story_id: int) -> Any:
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         publishing.get_sent_story(story_id) or abort(404)
         publishing.keep_public_version(story_id, current_user)
         flash(_("The public pages still show the story as it was."), "success")
@@ -453,7 +449,7 @@ def keep_public_version(story_id: int) -> Any:
 @moderation.post("/<int:story_id>/unpublish")
 @programme_officers
 def unpublish_story(story_id: int) -> Any:
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         publishing.get_sent_story(story_id) or abort(404)
         publishing.unpublish_story(story_id, current_user)
         flash(_("The story has been taken off the public pages."), "success")
