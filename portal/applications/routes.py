@@ -28,9 +28,14 @@ from portal.common.paging import page_number
 from portal.common.pdf import pdf_response, render_pdf
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
-from portal.domain.states import InvalidTransition
+from portal.domain.states import ApplicationStatus, InvalidTransition
 
-WITHDRAWABLE = ("draft", "submitted", "in_review", "question_asked")
+WITHDRAWABLE = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.QUESTION_ASKED,
+)
 
 bp = Blueprint("applications", __name__)
 
@@ -74,7 +79,7 @@ def _application_or_404(application_id: int) -> Any:
 
 
 def _sent_already(application: Any) -> Any:
-    if application.status != "draft":
+    if application.status != ApplicationStatus.DRAFT:
         flash(PROBLEM_TEXT["already_sent"]({}))
         return redirect(url_for("applications.list_ideas"))
     return None
@@ -228,7 +233,7 @@ def _render_costs(application: Any, form: CostLineForm) -> str:
 @your_application
 def check_answers(application_id: int) -> Any:
     application = _application_or_404(application_id)
-    if application.status != "draft":
+    if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.application_sent", application_id=application_id))
     if current_user.id == application.assisted_by_id:
         return _record_agreement(application)
@@ -287,7 +292,7 @@ def confirm_idea(application_id: int) -> Any:
     application = _application_or_404(application_id)
     if current_user.id != application.applicant_id:
         abort(404)
-    if application.status != "draft":
+    if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.application_sent", application_id=application_id))
     form = ConfirmIdeaForm()
     if form.validate_on_submit():
@@ -338,7 +343,7 @@ def start_assisted() -> Any:
 @your_application
 def application_sent(application_id: int) -> Any:
     application = _application_or_404(application_id)
-    if application.status == "draft":
+    if application.status == ApplicationStatus.DRAFT:
         return redirect(url_for("applications.check_answers", application_id=application_id))
     if current_user.id == application.assisted_by_id:
         return render_template("applications/sent_assisted.html", application=application)

@@ -18,7 +18,7 @@ from portal.domain.budget import BudgetExceeded
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decision_problems
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
-from portal.domain.states import InvalidTransition
+from portal.domain.states import ApplicationStatus, InvalidTransition
 from portal.panels import services
 from portal.panels.forms import DecisionForm, InterestForm, ViewForm
 from portal.programme.services import get_neighbourhood, list_neighbourhoods
@@ -264,7 +264,7 @@ def answer_question(application_id: int) -> Any:
     application = get_application(application_id) or abort(404)
     yours_only(application)
     question = services.latest_decision(application_id)
-    if application.status != "question_asked" or question is None:
+    if application.status != ApplicationStatus.QUESTION_ASKED or question is None:
         return redirect(url_for("applications.list_ideas"))
     form = AnswerForm()
     if form.validate_on_submit():

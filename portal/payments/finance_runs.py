@@ -16,6 +16,7 @@ from portal.domain.background import FileStatus
 from portal.domain.money import format_pence
 from portal.domain.payments import (
     PaymentRefused,
+    PaymentStatus,
 )
 from portal.payments import downloads, exports, ledger, runs, services
 from portal.payments.finance import finance, finance_officers
@@ -77,8 +78,8 @@ def _render_run(run: Any, **forms: Any) -> str:
         run=run,
         lines=lines,
         names=names,
-        total_pence=sum(line.payment.amount_pence for line in lines if line.payment.status != "failed"),
-        failed_pence=sum(line.payment.amount_pence for line in lines if line.payment.status == "failed"),
+        total_pence=sum(line.payment.amount_pence for line in lines if line.payment.status != PaymentStatus.FAILED),
+        failed_pence=sum(line.payment.amount_pence for line in lines if line.payment.status == PaymentStatus.FAILED),
         files=downloads.run_files(run),
         failed=downloads.failed_references(lines),
         action_form=ButtonForm(),

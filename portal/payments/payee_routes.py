@@ -20,6 +20,7 @@ from portal.domain.payments import (
     clean_sort_code,
 )
 from portal.domain.roles import PaymentMethod
+from portal.domain.states import AwardStatus
 from portal.payments import services
 from portal.payments.forms import (
     BankDetailsForm,
@@ -79,9 +80,9 @@ def method_choices(application: Any) -> tuple[list[SelectChoice], list[dict[str,
 def _award_page(application_id: int, *, changing: bool = True) -> tuple[Any, Any]:
     application = get_application(application_id) or abort(404)
     award = award_for(application_id) or abort(404)
-    if award.status == "offered":
+    if award.status == AwardStatus.OFFERED:
         return application, redirect(url_for("awards.accept_award", application_id=application_id))
-    if changing and award.status == "paid":  # nothing left to change: say so before anything is filled in
+    if changing and award.status == AwardStatus.PAID:  # nothing left to change: say so before anything is filled in
         flash(REFUSAL_TEXT["not_open_for_details"]())
         return application, redirect(url_for("payments.payment_details", application_id=application_id))
     return application, None

@@ -17,7 +17,7 @@ from portal.common.forms import ButtonForm
 from portal.common.page_cache import cached_for_visitors, shown_page
 from portal.common.paging import page_number
 from portal.domain.roles import Role
-from portal.domain.stories import MAX_PHOTOS, Consent
+from portal.domain.stories import MAX_PHOTOS, Consent, StoryStatus
 from portal.extensions import talisman
 from portal.stories import forms, invitations, photo_services, publishing, services
 from portal.stories.photos import MAX_PHOTO_BYTES, PhotoRefused
@@ -164,7 +164,7 @@ def answer(application_id: int, step: str) -> Any:
     application = _paid_application(application_id)
     page = next((s for s in STEPS if s.slug == step and s.slug != "photos"), None) or abort(404)
     story = services.story_for(application_id)
-    if story is not None and story.status != "draft" and page.slug != "who-can-see":
+    if story is not None and story.status != StoryStatus.DRAFT and page.slug != "who-can-see":
         return _refused(services.StoryRefused("already_sent"), application_id)
     form = _question_form(application, story, page)
     if form.validate_on_submit():
@@ -172,7 +172,7 @@ def answer(application_id: int, step: str) -> Any:
         if page.slug == "who-can-see" and answers["consent"] != Consent.PUBLIC_NAMED.value:
             answers["first_name"] = None  # only kept when it is to be shown
         try:
-            if story is not None and story.status != "draft":
+            if story is not None and story.status != StoryStatus.DRAFT:
                 change = services.change_consent(
                     application_id, current_user, Consent(answers["consent"]), answers["first_name"]
                 )
@@ -199,7 +199,7 @@ def answer(application_id: int, step: str) -> Any:
 def photos(application_id: int) -> Any:
     application = _paid_application(application_id)
     story = services.story_for(application_id)
-    sent = story is not None and story.status != "draft"
+    sent = story is not None and story.status != StoryStatus.DRAFT
     form = forms.PhotoForm()
     if request.args.get("problem") == "too_big":
         form.photo.errors = [PHOTO_TEXT["too_big"]()]
@@ -419,7 +419,7 @@ def _publish_form(story: Any, to_review: list[tuple[int, Any]], **kwargs: Any) -
     if request.method == "GET" or "formdata" in kwargs:
         kwargs["data"] = {
             "public_text": story.shown_text,
-            "public_title": story.shown_title if story.status == "published" else story.application.idea_name,
+            "public_title": story.shown_title if story.status == StoryStatus.PUBLISHED else story.application.idea_name,
             **{f"photo_{photo.id}": publishing.description_to_check(story, photo) for _, photo in to_review},
             **kwargs.get("data", {}),
         }
