@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.applications import journey, services
+from portal.applications import assisted, journey, receipt, services
 from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
     AssistedStartForm,
@@ -261,7 +261,7 @@ def _record_agreement(application: Any) -> Any:
         form = EmailAgreementForm()
         if form.validate_on_submit():
             try:
-                services.ask_resident_to_confirm(application, current_user)
+                assisted.ask_resident_to_confirm(application, current_user)
             except services.ApplicationProblem as problem:
                 flash(PROBLEM_TEXT[problem.reason](problem.details), "error")
             else:
@@ -271,7 +271,7 @@ def _record_agreement(application: Any) -> Any:
         form = SpokenAgreementForm()
         if form.validate_on_submit():
             try:
-                services.submit_with_spoken_agreement(application, current_user, form.consent_given_on.data)
+                assisted.submit_with_spoken_agreement(application, current_user, form.consent_given_on.data)
             except services.ApplicationProblem as problem:
                 flash(PROBLEM_TEXT[problem.reason](problem.details), "error")
             else:
@@ -297,7 +297,7 @@ def confirm_idea(application_id: int) -> Any:
     form = ConfirmIdeaForm()
     if form.validate_on_submit():
         try:
-            services.confirm_and_submit(application, current_user)
+            assisted.confirm_and_submit(application, current_user)
         except services.ApplicationProblem as problem:
             flash(PROBLEM_TEXT[problem.reason](problem.details))
         else:
@@ -313,19 +313,19 @@ def confirm_idea(application_id: int) -> Any:
 @bp.get("/assisted")
 @role_required(Role.COMMUNITY_BUILDER)
 def list_assisted() -> str:
-    return render_template("applications/list_assisted.html", applications=services.list_assisted_by(current_user))
+    return render_template("applications/list_assisted.html", applications=assisted.list_assisted_by(current_user))
 
 
 @bp.route("/assisted/new", methods=["GET", "POST"])
 @role_required(Role.COMMUNITY_BUILDER)
 def start_assisted() -> Any:
-    pots = services.list_open_pots()
+    pots = assisted.list_open_pots()
     form = AssistedStartForm()
     form.pot_id.choices = [SelectChoice(pot.id, f"{pot.neighbourhood.name}: {pot.name}") for pot in pots]
     if form.validate_on_submit():
         pot = next(p for p in pots if p.id == form.pot_id.data)
         try:
-            application = services.start_assisted_application(
+            application = assisted.start_assisted_application(
                 current_user, pot, form.resident_name.data, form.resident_email.data or None, str(get_locale() or "en")
             )
         except services.ApplicationProblem as problem:
@@ -353,11 +353,11 @@ def application_sent(application_id: int) -> Any:
 @bp.get("/ideas/<int:application_id>/receipt")
 @your_application
 def download_receipt(application_id: int) -> Any:
-    receipt = services.receipt_for(application_id)
-    if receipt is None:
+    shown = receipt.receipt_for(application_id)
+    if shown is None:
         return redirect(url_for("applications.check_answers", application_id=application_id))
-    pdf = render_pdf("pdf/receipt.html", receipt=receipt, language=receipt.language)
-    return pdf_response(pdf, f"small-spark-receipt-{receipt.reference}.pdf")
+    pdf = render_pdf("pdf/receipt.html", receipt=shown, language=shown.language)
+    return pdf_response(pdf, f"small-spark-receipt-{shown.reference}.pdf")
 
 
 @bp.route("/ideas/<int:application_id>/save-and-come-back-later", methods=["GET", "POST"])

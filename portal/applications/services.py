@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,9 +10,9 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.accounts.models import User, UserRole
-from portal.accounts.services import SignInRefused, get_user_by_email, normalise_email, send_sign_in_link
-from portal.applications.journey import FIELD_LABELS, QUESTIONS
+from portal.accounts.models import User
+from portal.accounts.services import SignInRefused, send_sign_in_link
+from portal.applications.journey import QUESTIONS
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
@@ -23,11 +22,10 @@ from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
-from portal.common.transactions import finish_reading, locked, transactional
+from portal.common.transactions import locked, transactional
 from portal.domain.budget import BudgetExceeded, check_award_fits
 from portal.domain.pots import is_open
 from portal.domain.references import new_reference
-from portal.domain.roles import Role
 from portal.domain.states import ApplicationStatus
 from portal.extensions import db
 from portal.programme.models import Neighbourhood, Pot
@@ -135,7 +133,7 @@ def start_application(user: User, pot: Pot, language: str) -> Application:
     return application
 
 
-def _locked_draft(application: Application) -> Application:
+def locked_draft(application: Application) -> Application:
     """The idea's row, locked for this unit of work and read afresh, if it is still a draft.
 
     A save and a send of the same idea (two tabs, a builder and the resident) take the same lock, so a sent idea
@@ -152,7 +150,7 @@ def _locked_draft(application: Application) -> Application:
 @transactional
 def save_answers(application: Application, answers: dict[str, Any], contact_phone: str | None = None) -> None:
     """Keep the answers from one question page; raises ApplicationProblem('already_sent') once sent."""
-    application = _locked_draft(application)
+    application = locked_draft(application)
     unknown = set(answers) - ANSWER_FIELDS
     if unknown:
         raise ValueError(f"not an answer: {sorted(unknown)}")
@@ -172,7 +170,7 @@ def contact_phone(application: Application) -> str:
 @transactional
 def add_cost_line(application: Application, item: str, amount_pence: int) -> None:
     """Add one cost; raises ApplicationProblem if sent, if there are too many lines, or over the maximum award."""
-    application = _locked_draft(application)
+    application = locked_draft(application)
     if len(application.cost_lines) >= MAX_COST_LINES:
         raise ApplicationProblem("too_many_costs", limit=MAX_COST_LINES)
     if amount_pence <= 0:
@@ -186,7 +184,7 @@ def add_cost_line(application: Application, item: str, amount_pence: int) -> Non
 @transactional
 def remove_cost_line(application: Application, cost_line_id: int) -> None:
     """Take one cost out; raises ApplicationProblem('already_sent') once sent."""
-    application = _locked_draft(application)
+    application = locked_draft(application)
     application.cost_lines[:] = [line for line in application.cost_lines if line.id != cost_line_id]
     application.updated_at = utcnow()
 
@@ -266,10 +264,10 @@ def send_return_link(application: Application, user: User) -> None:
     """Email the resident a sign-in link that brings them back to this draft."""
     if not user.email:
         raise ApplicationProblem("no_email")
-    _send_link(user.email, url_for("applications.check_answers", application_id=application.id))
+    send_link(user.email, url_for("applications.check_answers", application_id=application.id))
 
 
-def _send_link(email: str, next_path: str) -> None:
+def send_link(email: str, next_path: str) -> None:
     try:
         send_sign_in_link(email, next_path=next_path)
     except SignInRefused as refused:
@@ -327,133 +325,6 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
     return reminded, removed
 
 
-# Assisted applications ---------------------------------------------------------------------------------------------
-
-
-def list_open_pots() -> list[Pot]:
-    pots = db.session.execute(
-        sa.select(Pot)
-        .join(Pot.neighbourhood)
-        .where(Neighbourhood.is_active.is_(True))
-        .options(selectinload(Pot.neighbourhood))
-        .order_by(Neighbourhood.name, Pot.name)
-    ).scalars()
-    return [pot for pot in pots if pot_is_taking_ideas(pot)]
-
-
-def list_assisted_by(builder: User) -> list[Application]:
-    """The ideas this community builder entered with residents, newest first; never anyone else's."""
-    return list(
-        db.session.execute(
-            sa.select(Application)
-            .where(Application.assisted_by_id == builder.id)
-            .options(
-                selectinload(Application.cost_lines),
-                selectinload(Application.applicant),
-                selectinload(Application.pot).selectinload(Pot.neighbourhood),
-                selectinload(Application.award),
-            )
-            .order_by(Application.created_at.desc())
-        ).scalars()
-    )
-
-
-@transactional
-def start_assisted_application(
-    builder: User, pot: Pot, resident_name: str, resident_email: str | None, language: str
-) -> Application:
-    """A community builder starts an idea for a resident, who may have no email address.
-
-    Whatever account an address belongs to, the builder sees the same thing (no page says an address is a staff
-    member's): an idea for someone with an email address is sent only when they confirm it by the emailed link.
-    Raises ApplicationProblem('pot_closed').
-    """
-    if not pot_is_taking_ideas(pot):
-        raise ApplicationProblem("pot_closed")
-    resident = get_user_by_email(resident_email) if resident_email else None
-    if resident is None:
-        resident = User(
-            email=normalise_email(resident_email) if resident_email else None,
-            name=resident_name,
-            role_rows=[UserRole(role=Role.RESIDENT)],
-        )
-        db.session.add(resident)
-        db.session.flush()
-        audit.record(
-            "user.created", actor_id=builder.id, object_type="user", object_id=resident.id, via="assisted_application"
-        )
-    application = Application(
-        pot_id=pot.id,
-        applicant_id=resident.id,
-        assisted_by_id=builder.id,
-        language=language,
-        contact_name=resident_name,
-        contact_method="email" if resident.email else "builder",
-    )
-    db.session.add(application)
-    db.session.flush()
-    audit.record(
-        "application.started", actor_id=builder.id, object_type="application", object_id=application.id, assisted=True
-    )
-    return application
-
-
-@transactional
-def ask_resident_to_confirm(application: Application, builder: User) -> None:
-    """Email the resident a link to check the idea the builder entered with them, and send it themselves.
-
-    One unit of work: the consent method and the link are recorded together, or neither is."""
-    if not application.applicant.email:
-        raise ApplicationProblem("no_email")
-    _set_consent(application, builder, "email", None)
-    _send_link(application.applicant.email, url_for("applications.confirm_idea", application_id=application.id))
-
-
-@transactional
-def _set_consent(application: Application, builder: User, method: str, given_on: date | None) -> None:
-    application = _locked_draft(application)
-    application.consent_method = method
-    application.consent_given_on = given_on
-    audit.record(
-        "application.consent_recorded",
-        actor_id=builder.id,
-        object_type="application",
-        object_id=application.id,
-        method=method,
-    )
-
-
-@transactional
-def submit_with_spoken_agreement(application: Application, builder: User, given_on: date) -> Application:
-    """The builder records that the resident agreed in person or by phone on given_on, then sends the idea.
-
-    Only for a resident without an email address: one who has one confirms by the emailed link, so nobody can send
-    an idea in an existing resident's name on their word alone. Raises ApplicationProblem('confirm_by_email').
-    One unit of work: if the idea cannot be sent, the agreement is not recorded either."""
-    if application.applicant.email:
-        raise ApplicationProblem("confirm_by_email")
-    _set_consent(application, builder, "spoken", given_on)
-    return submit_application(application.id, builder)
-
-
-def confirm_and_submit(application: Application, resident: User) -> Application:
-    """The resident confirms an idea a builder entered with them is theirs, which sends it."""
-    return _confirm_and_submit(application.id, resident)
-
-
-@transactional
-def _confirm_and_submit(application_id: int, resident: User) -> Application:
-    application = db.session.execute(
-        locked(sa.select(Application).where(Application.id == application_id))
-    ).scalar_one()
-    if application.status == ApplicationStatus.DRAFT.value and application.resident_confirmed_at is None:
-        application.resident_confirmed_at = utcnow()
-        audit.record(
-            "application.resident_confirmed", actor_id=resident.id, object_type="application", object_id=application.id
-        )
-    return submit_application(application.id, resident)
-
-
 @transactional
 def withdraw_application(application_id: int, actor: User) -> None:
     """The resident takes their idea back before a decision; only the resident whose idea it is may.
@@ -468,75 +339,3 @@ def withdraw_application(application_id: int, actor: User) -> None:
         raise ApplicationProblem("not_the_applicant")
     change_application_status(application, ApplicationStatus.WITHDRAWN)
     audit.record("application.withdrawn", actor_id=actor.id, object_type="application", object_id=application.id)
-
-
-# The receipt ---------------------------------------------------------------------------------------------------------
-
-RECEIPT_ANSWERS = (
-    "contact_name",
-    "idea_name",
-    "group_name",
-    "idea_description",
-    "brings_together",
-    "helps_area",
-    "bring_head",
-    "bring_hands",
-    "bring_heart",
-    "help_from_others",
-    "when_text",
-    "where_text",
-)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What a resident's receipt shows, as plain values: it is drawn after the reading transaction has ended."""
-
-    reference: str
-    language: str
-    submitted_at: datetime | None
-    neighbourhood: str
-    pot: str
-    decision_weeks: int
-    answers: tuple[tuple[Any, str], ...]  # (the question's short name, translated when drawn; the answer)
-    cost_lines: tuple[tuple[str, int], ...]
-    total_pence: int
-    # For a resident with no email address, the name of the community builder who passes on the news ("" when they
-    # have none); None for a resident we email. The receipt must not promise an email nobody will send.
-    builder_tells_them: str | None = None
-
-
-def receipt_for(application_id: int) -> Receipt | None:
-    """The receipt of a sent idea (None for a draft), read in one go; the reading transaction then ends, so the PDF
-    can be drawn with nothing held open."""
-    application = db.session.get(
-        Application,
-        application_id,
-        options=[
-            joinedload(Application.pot).joinedload(Pot.neighbourhood),
-            selectinload(Application.cost_lines),
-            joinedload(Application.applicant),
-            joinedload(Application.assisted_by),
-        ],
-    )
-    if application is None or application.reference is None:
-        finish_reading()
-        return None
-    receipt = Receipt(
-        reference=application.reference,
-        language=application.language,
-        submitted_at=application.submitted_at,
-        neighbourhood=application.pot.neighbourhood.name,
-        pot=application.pot.name,
-        decision_weeks=application.pot.neighbourhood.decision_weeks,
-        answers=tuple(
-            (FIELD_LABELS[name], getattr(application, name)) for name in RECEIPT_ANSWERS if getattr(application, name)
-        ),
-        cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
-        total_pence=application.total_pence,
-        builder_tells_them=None
-        if application.applicant.email
-        else (application.assisted_by.name if application.assisted_by else ""),
-    )
-    finish_reading()
-    return receipt

@@ -119,7 +119,7 @@ def test_an_assisted_idea_cannot_be_sent_without_the_residents_agreement(client)
 def test_a_resident_without_email_cannot_be_asked_by_email(client):
     import pytest
 
-    from portal.applications import services
+    from portal.applications import assisted, services
 
     pot = PotFactory()
     builder, application = builder_starts(client, pot)
@@ -127,7 +127,7 @@ def test_a_resident_without_email_cannot_be_asked_by_email(client):
     page = client.get(f"/ideas/{application.id}/check-your-answers").get_data(as_text=True)
     assert "Email them a link" not in page and 'name="consent_method"' not in page
     with pytest.raises(services.ApplicationProblem) as problem:
-        services.ask_resident_to_confirm(application, builder)
+        assisted.ask_resident_to_confirm(application, builder)
     assert problem.value.reason == "no_email"
 
 
@@ -172,12 +172,12 @@ def test_an_existing_resident_is_reused_not_duplicated(client):
 def test_spoken_agreement_is_not_recorded_when_the_idea_cannot_be_sent(client):
     import pytest
 
-    from portal.applications import services
+    from portal.applications import assisted, services
 
     pot = PotFactory()
     builder, application = builder_starts(client, pot)  # nothing answered yet
     with pytest.raises(services.ApplicationProblem) as problem:
-        services.submit_with_spoken_agreement(application, builder, date.today())
+        assisted.submit_with_spoken_agreement(application, builder, date.today())
     assert problem.value.reason == "missing_answers"
     db.session.expire_all()
     assert (application.status, application.consent_method, application.consent_given_on) == ("draft", None, None)
@@ -186,7 +186,7 @@ def test_spoken_agreement_is_not_recorded_when_the_idea_cannot_be_sent(client):
 def test_asking_the_resident_to_confirm_records_nothing_if_the_email_cannot_be_made(client, monkeypatch):
     import pytest
 
-    from portal.applications import services
+    from portal.applications import assisted, services
 
     pot = PotFactory()
     builder, application = builder_starts(client, pot, email="mo@example.org")
@@ -197,7 +197,7 @@ def test_asking_the_resident_to_confirm_records_nothing_if_the_email_cannot_be_m
 
     monkeypatch.setattr(services, "send_sign_in_link", broken)
     with pytest.raises(RuntimeError):
-        services.ask_resident_to_confirm(application, builder)
+        assisted.ask_resident_to_confirm(application, builder)
     db.session.expire_all()
     assert application.consent_method is None
     assert outbox("mo@example.org") == []

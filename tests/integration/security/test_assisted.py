@@ -15,7 +15,7 @@ from tests.integration.applications.test_assisted import builder_starts, fill_in
 def test_an_idea_for_a_resident_with_an_email_address_cannot_be_sent_on_spoken_agreement(client):
     import pytest
 
-    from portal.applications import services
+    from portal.applications import assisted, services
 
     UserFactory(email="known@example.org", name="Known Resident")
     pot = PotFactory()
@@ -24,7 +24,7 @@ def test_an_idea_for_a_resident_with_an_email_address_cannot_be_sent_on_spoken_a
     url = f"/ideas/{application.id}/check-your-answers"
     assert "When did they tell you they agree?" not in client.get(url).get_data(as_text=True)
     with pytest.raises(services.ApplicationProblem) as refused:
-        services.submit_with_spoken_agreement(application, builder, date.today())
+        assisted.submit_with_spoken_agreement(application, builder, date.today())
     assert refused.value.reason == "confirm_by_email"
     db.session.refresh(application)
     assert (application.status, application.consent_method) == ("draft", None)
