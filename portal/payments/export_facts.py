@@ -16,7 +16,7 @@ from portal.common.sealed import Sealed
 from portal.common.transactions import transactional
 from portal.domain.payments import PaymentStatus, RunStatus
 from portal.extensions import db
-from portal.payments import ledger, runs, services
+from portal.payments import ledger, runs, work
 from portal.payments.models import ExportKind, PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
 
@@ -183,7 +183,7 @@ def read_run(run_id: int) -> RunFacts:
         .order_by(Neighbourhood.name, Pot.name, Pot.id, Application.reference)
     ).all()
     people: set[int | None] = {run.created_by_id, run.authorised_by_id}
-    names = services.people_named(people | {r.prepared_by_id for r in rows} | {r.authorised_by_id for r in rows})
+    names = work.people_named(people | {r.prepared_by_id for r in rows} | {r.authorised_by_id for r in rows})
     lines = tuple(
         Line(
             payment_id=r.payment_id,

@@ -14,7 +14,7 @@ from portal.domain.payments import (
     ConfirmationOfPayee,
     PaymentRefused,
 )
-from portal.payments import runs, services
+from portal.payments import runs, services, work
 from portal.payments.finance import finance, finance_officers
 from portal.payments.forms import (
     ConfirmationOfPayeeForm,
@@ -31,24 +31,21 @@ from portal.payments.refusals import REFUSAL_TEXT
 def list_payments() -> str:
     """Every list of payment work, each its oldest first; or, with ?show=<list>, one list a page at a time."""
     show = request.args.get("show")
-    counts = services.count_payment_work()
-    if show in services.WORK_LISTS:
-        lists = {show: services.list_payment_work(show, page_number(), count=True)}
+    counts = work.count_payment_work()
+    if show in work.WORK_LISTS:
+        lists = {show: work.list_payment_work(show, page_number(), count=True)}
         return render_template("payments/list_payments.html", show=show, lists=lists, counts=counts, runs=[])
-    lists = {
-        name: services.list_payment_work(name, per_page=services.WORK_OVERVIEW, count=False)
-        for name in services.WORK_LISTS
-    }
+    lists = {name: work.list_payment_work(name, per_page=work.WORK_OVERVIEW, count=False) for name in work.WORK_LISTS}
     return render_template("payments/list_payments.html", show=None, lists=lists, counts=counts, runs=runs.list_runs())
 
 
-def _award_or_404(award_id: int) -> services.AwardToPay:
-    return services.get_award_to_pay(award_id) or abort(404)
+def _award_or_404(award_id: int) -> work.AwardToPay:
+    return work.get_award_to_pay(award_id) or abort(404)
 
 
-def _render_award(item: services.AwardToPay, shown: Any = None, **forms: Any) -> str:
-    payments = services.payment_history(item.award.id)
-    names = services.people_named(
+def _render_award(item: work.AwardToPay, shown: Any = None, **forms: Any) -> str:
+    payments = work.payment_history(item.award.id)
+    names = work.people_named(
         {p.prepared_by_id for p in payments}
         | {p.authorised_by_id for p in payments}
         | {p.recorded_by_id for p in payments}

@@ -18,7 +18,7 @@ from portal.domain.payments import (
     PaymentRefused,
     PaymentStatus,
 )
-from portal.payments import downloads, exports, ledger, runs, services
+from portal.payments import downloads, exports, ledger, runs, work
 from portal.payments.finance import finance, finance_officers
 from portal.payments.forms import (
     ExportForm,
@@ -36,7 +36,7 @@ def _run_or_404(run_id: int) -> Any:
     return runs.get_run(run_id) or abort(404)
 
 
-def _due_label(item: services.AwardToPay) -> str:
+def _due_label(item: work.AwardToPay) -> str:
     application = item.application
     return f"{application.reference} {application.idea_name} ({format_pence(item.award.amount_pence)})"
 
@@ -44,7 +44,7 @@ def _due_label(item: services.AwardToPay) -> str:
 @finance.route("/runs/new", methods=["GET", "POST"])
 @finance_officers
 def new_run() -> Any:
-    found = services.list_payment_work("due", per_page=runs.MOST_IN_A_RUN)
+    found = work.list_payment_work("due", per_page=runs.MOST_IN_A_RUN)
     due = found.items
     form = NewRunForm()
     form.awards.choices = [SelectChoice(item.award.id, _due_label(item)) for item in due]
@@ -70,7 +70,7 @@ def new_run() -> Any:
 
 def _render_run(run: Any, **forms: Any) -> str:
     lines = runs.run_lines(run.id)
-    names = services.people_named(
+    names = work.people_named(
         {run.created_by_id, run.authorised_by_id} | {line.payment.prepared_by_id for line in lines}
     )
     return render_template(

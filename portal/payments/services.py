@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
 from portal.common.email import send_email
-from portal.common.paging import paginate_rows
 from portal.common.rendering import rendering_context
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
@@ -33,7 +30,6 @@ from portal.domain.payments import (
     ConfirmationOfPayee,
     PaymentPeople,
     PaymentRefused,
-    PaymentState,
     PaymentStatus,
     RunStatus,
     check_may_authorise,
@@ -43,14 +39,12 @@ from portal.domain.payments import (
     clean_sort_code,
     format_sort_code,
     mask,
-    payment_state,
 )
 from portal.domain.roles import PaymentMethod, Role
 from portal.domain.states import AwardStatus
 from portal.extensions import db
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentRun
-from portal.programme.models import Neighbourhood, Pot
 
 # Sent inside the unit of work that records an award as paid, with the application's id: what follows payment (the
 # invitation to tell a story) listens here, so payments need not know about it.
@@ -426,103 +420,3 @@ def cancel_payment(payment_id: int, officer: User) -> Payment:
     change_award_status(award, AwardStatus.ACCEPTED)
     audit.record("payment.cancelled", actor_id=officer.id, object_type="payment", object_id=payment.id)
     return payment
-
-
-# What finance sees --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AwardToPay:
-    award: Award
-    application: Application
-    details: PayeeDetails | None
-    payment: Payment | None
-
-    @property
-    def state(self) -> PaymentState:
-        """Where the award is on its way to being paid, as finance names it everywhere."""
-        return payment_state(self.award.status, self.details is not None)
-
-
-# The finance officer's work, in four lists: where an award is on its way to being paid.
-WORK_LISTS = ("due", "to_authorise", "to_record", "waiting_for_details")
-WORK_PER_PAGE = 25
-WORK_OVERVIEW = 10  # the payments page shows the oldest few of each list, with a link to the whole list
-_WORK_STATUS = {
-    "due": AwardStatus.ACCEPTED,
-    "waiting_for_details": AwardStatus.ACCEPTED,
-    "to_authorise": AwardStatus.PAYMENT_PREPARED,
-    "to_record": AwardStatus.PAYMENT_AUTHORISED,
-}
-
-
-def count_payment_work() -> dict[str, int]:
-    """How many awards are in each of the finance officer's lists, in one query."""
-    counts = dict.fromkeys(WORK_LISTS, 0)
-    has_details = PayeeDetails.id.is_not(None)
-    rows = db.session.execute(
-        sa.select(Award.status, has_details, sa.func.count())
-        .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
-        .where(Award.status.in_({status.value for status in _WORK_STATUS.values()}))
-        .group_by(Award.status, has_details)
-    )
-    for status, with_details, number in rows:
-        if status == AwardStatus.ACCEPTED.value:
-            counts["due" if with_details else "waiting_for_details"] += number
-        else:
-            counts["to_authorise" if status == AwardStatus.PAYMENT_PREPARED.value else "to_record"] += number
-    return counts
-
-
-def list_payment_work(name: str, page: int = 1, per_page: int = WORK_PER_PAGE, count: bool = True) -> Any:
-    """One page of one of the finance officer's lists, oldest acceptance first, as AwardToPay items, in one query
-    (two with `count`): the award, its idea with pot and neighbourhood, its payee details and its live payment."""
-    live = sa.and_(
-        Payment.award_id == Award.id,
-        Payment.status.in_([PaymentStatus.PREPARED.value, PaymentStatus.AUTHORISED.value]),
-    )
-    query = (
-        sa.select(Award, Application, PayeeDetails, Payment)
-        .join(Application, Application.id == Award.application_id)
-        .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
-        .outerjoin(Payment, live)
-        .where(Award.status == _WORK_STATUS[name].value)
-        .options(joinedload(Application.pot).joinedload(Pot.neighbourhood))
-        .order_by(Award.accepted_at, Award.id)
-    )
-    if name == "due":
-        query = query.where(PayeeDetails.id.is_not(None))
-    elif name == "waiting_for_details":
-        query = query.where(PayeeDetails.id.is_(None))
-    found = paginate_rows(query, page, per_page, count=count)
-    found.items = [AwardToPay(*row) for row in found.items]
-    return found
-
-
-def get_award_to_pay(award_id: int) -> AwardToPay | None:
-    award = db.session.get(Award, award_id)
-    if award is None:
-        return None
-    application = db.session.get(Application, award.application_id)
-    assert application is not None
-    return AwardToPay(award, application, payee_details_for(award.id), live_payment(award.id))
-
-
-def payment_history(award_id: int) -> list[Payment]:
-    """Every payment of the award, oldest first, failed and cancelled ones included."""
-    return list(
-        db.session.execute(sa.select(Payment).where(Payment.award_id == award_id).order_by(Payment.id)).scalars()
-    )
-
-
-def people_named(ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return {
-        user_id: name for user_id, name in db.session.execute(sa.select(User.id, User.name).where(User.id.in_(wanted)))
-    }
-
-
-def neighbourhood_of(application: Application) -> Neighbourhood:
-    return application.pot.neighbourhood

@@ -45,7 +45,7 @@ def award_id_of(live, idea):
 
 def payment_of(live, idea):
     from portal.extensions import db
-    from portal.payments.services import payment_history
+    from portal.payments.work import payment_history
 
     with live.app.app_context():
         history = payment_history(award_id_of(live, idea))

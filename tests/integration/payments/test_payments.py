@@ -12,7 +12,7 @@ from portal.common.audit import AuditEvent
 from portal.domain.payments import BankDetailsProblem, ConfirmationOfPayee, PaymentRefused, SegregationOfDuties
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
-from portal.payments import services
+from portal.payments import services, work
 from portal.payments.models import PayeeDetails, Payment
 from tests.factories import UserFactory, make_staff
 from tests.integration.payments.helpers import GOOD_BANK, accepted_award
@@ -227,7 +227,7 @@ def test_a_failed_payment_makes_the_award_due_again_and_a_new_payment_can_be_mad
     assert case.award.status == "accepted"
     again = services.prepare_payment(case.award.id, case.officer_a)
     assert again.id != payment.id
-    assert [p.status for p in services.payment_history(case.award.id)] == ["failed", "prepared"]
+    assert [p.status for p in work.payment_history(case.award.id)] == ["failed", "prepared"]
 
 
 def test_an_award_cannot_be_prepared_twice_and_recording_paid_twice_changes_nothing(db_session):
