@@ -57,8 +57,8 @@ from portal.payments import finance_awards, finance_runs  # noqa: F401 - their p
 from portal.payments.finance import finance as finance_bp
 from portal.payments.payee_routes import bp as payments_bp
 from portal.programme.routes import bp as programme_bp
+from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp
-from portal.stories.routes import moderation as moderation_bp
 from portal.stories.routes import photos_bp
 
 CSP = {
