@@ -10,26 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.models import Application
+from portal.applications.services import WRITTEN_ANSWERS
 from portal.common.transactions import finish_reading
 from portal.extensions import db
 from portal.programme.models import Pot
 
 # The receipt ---------------------------------------------------------------------------------------------------------
-
-RECEIPT_ANSWERS = (
-    "contact_name",
-    "idea_name",
-    "group_name",
-    "idea_description",
-    "brings_together",
-    "helps_area",
-    "bring_head",
-    "bring_hands",
-    "bring_heart",
-    "help_from_others",
-    "when_text",
-    "where_text",
-)
 
 
 @dataclass(frozen=True)
@@ -74,7 +60,7 @@ def receipt_for(application_id: int) -> Receipt | None:
         pot=application.pot.name,
         decision_weeks=application.pot.neighbourhood.decision_weeks,
         answers=tuple(
-            (FIELD_LABELS[name], getattr(application, name)) for name in RECEIPT_ANSWERS if getattr(application, name)
+            (FIELD_LABELS[name], getattr(application, name)) for name in WRITTEN_ANSWERS if getattr(application, name)
         ),
         cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
         total_pence=application.total_pence,

@@ -32,25 +32,23 @@ from portal.programme.models import Neighbourhood, Pot
 
 MAX_COST_LINES = 20
 
-# The answers a resident may give on question pages; anything else is refused.
-ANSWER_FIELDS = frozenset(
-    {
-        "applicant_type",
-        "group_name",
-        "idea_name",
-        "idea_description",
-        "brings_together",
-        "helps_area",
-        "bring_head",
-        "bring_hands",
-        "bring_heart",
-        "help_from_others",
-        "when_text",
-        "where_text",
-        "contact_name",
-        "contact_method",
-    }
+# The answers written in words, in the order the receipt shows them.
+WRITTEN_ANSWERS = (
+    "contact_name",
+    "idea_name",
+    "group_name",
+    "idea_description",
+    "brings_together",
+    "helps_area",
+    "bring_head",
+    "bring_hands",
+    "bring_heart",
+    "help_from_others",
+    "when_text",
+    "where_text",
 )
+# The answers a resident may give on question pages; anything else is refused.
+ANSWER_FIELDS = frozenset({*WRITTEN_ANSWERS, "applicant_type", "contact_method"})
 
 
 class ApplicationProblem(Exception):
