@@ -3,8 +3,10 @@ payments there are): each payment with the payee details it was authorised with,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -134,8 +136,28 @@ def read_run(run_id: int) -> RunFacts:
     run = db.session.get(PaymentRun, run_id)
     if run is None:
         raise ExportProblem("there is no such run")
+    rows = _payment_rows(run_id)
+    people: set[int | None] = {run.created_by_id, run.authorised_by_id}
+    names = work.people_named(people | {r.prepared_by_id for r in rows} | {r.authorised_by_id for r in rows})
+    lines = tuple(_line(r, names) for r in rows)
+    return RunFacts(
+        id=run.id,
+        reference=run.reference,
+        status=run.status,
+        content_hash=run.content_hash,
+        created_at=run.created_at,
+        authorised_at=run.authorised_at,
+        prepared_by=names.get(run.created_by_id, ""),
+        authorised_by=names.get(run.authorised_by_id or 0, ""),
+        lines=lines,
+    )
+
+
+def _payment_rows(run_id: int) -> Sequence[Any]:
+    """One row per payment in the run (cancelled ones left out), with its idea, pot, payee and the payee details
+    version it was authorised with, in the schedule's order: neighbourhood, pot, reference."""
     applicant = aliased(User)
-    rows = db.session.execute(
+    return db.session.execute(
         sa.select(
             Payment.id.label("payment_id"),
             Payment.award_id,
@@ -182,51 +204,39 @@ def read_run(run_id: int) -> RunFacts:
         .where(Payment.run_id == run_id, Payment.status != PaymentStatus.CANCELLED.value)
         .order_by(Neighbourhood.name, Pot.name, Pot.id, Application.reference)
     ).all()
-    people: set[int | None] = {run.created_by_id, run.authorised_by_id}
-    names = work.people_named(people | {r.prepared_by_id for r in rows} | {r.authorised_by_id for r in rows})
-    lines = tuple(
-        Line(
-            payment_id=r.payment_id,
-            award_id=r.award_id,
-            amount_pence=r.amount_pence,
-            method=r.method,
-            payee_details_version=r.payee_details_version,
-            status=r.status,
-            prepared_by=names.get(r.prepared_by_id, ""),
-            authorised_by=names.get(r.authorised_by_id or 0, ""),
-            authorised_at=r.authorised_at,
-            paid_on=r.paid_on,
-            finance_reference=r.finance_reference or "",
-            remittance_emailed=r.remittance_emailed_at is not None,
-            reference=r.reference or str(r.application_id),
-            idea=r.idea_name or "",
-            contact_name=r.contact_name or "",
-            language=r.language,
-            email=r.email or "",
-            pot=f"{r.neighbourhood_name}: {r.pot_name}",
-            host=r.host_organisation or "",
-            payee=Payee(
-                method=r.details_method,
-                account_name=r.account_name,
-                sort_code=r.sort_code,
-                account_number=r.account_number,
-                roll_number=r.roll_number,
-                account_number_last2=r.account_number_last2,
-                arrangement=r.arrangement,
-            ),
-        )
-        for r in rows
-    )
-    return RunFacts(
-        id=run.id,
-        reference=run.reference,
-        status=run.status,
-        content_hash=run.content_hash,
-        created_at=run.created_at,
-        authorised_at=run.authorised_at,
-        prepared_by=names.get(run.created_by_id, ""),
-        authorised_by=names.get(run.authorised_by_id or 0, ""),
-        lines=lines,
+
+
+def _line(r: Any, names: dict[int, str]) -> Line:
+    """One payment's row as the files show it."""
+    return Line(
+        payment_id=r.payment_id,
+        award_id=r.award_id,
+        amount_pence=r.amount_pence,
+        method=r.method,
+        payee_details_version=r.payee_details_version,
+        status=r.status,
+        prepared_by=names.get(r.prepared_by_id, ""),
+        authorised_by=names.get(r.authorised_by_id or 0, ""),
+        authorised_at=r.authorised_at,
+        paid_on=r.paid_on,
+        finance_reference=r.finance_reference or "",
+        remittance_emailed=r.remittance_emailed_at is not None,
+        reference=r.reference or str(r.application_id),
+        idea=r.idea_name or "",
+        contact_name=r.contact_name or "",
+        language=r.language,
+        email=r.email or "",
+        pot=f"{r.neighbourhood_name}: {r.pot_name}",
+        host=r.host_organisation or "",
+        payee=Payee(
+            method=r.details_method,
+            account_name=r.account_name,
+            sort_code=r.sort_code,
+            account_number=r.account_number,
+            roll_number=r.roll_number,
+            account_number_last2=r.account_number_last2,
+            arrangement=r.arrangement,
+        ),
     )
 
 
