@@ -176,6 +176,29 @@ def _pots(filters: Filters) -> list[Pot]:
 def build(filters: Filters) -> Dashboard:
     pots = _pots(filters)
     pot_ids = [pot.id for pot in pots]
+    figures = _money(pots, filters)
+    _add_ideas(figures, pot_ids, filters)
+    _add_stories(figures, pot_ids, filters)
+    to_decision, to_payment = _median_days(filters, pot_ids)
+    places: dict[int, Place] = {}
+    total = Figures()
+    for pot in pots:
+        place = places.get(pot.neighbourhood_id)
+        if place is None:
+            place = places[pot.neighbourhood_id] = Place(pot.neighbourhood_id, pot.neighbourhood.name, Figures(), [])
+        place.pots.append(PotFigures(pot.id, pot.name, figures[pot.id]))
+        place.figures.add(figures[pot.id])
+        total.add(figures[pot.id])
+    for neighbourhood_id, place in places.items():
+        place.days_to_decision = to_decision.get(neighbourhood_id)
+        place.days_to_payment = to_payment.get(neighbourhood_id)
+    return Dashboard(
+        filters, list(places.values()), total, to_decision.get(None), to_payment.get(None), worked_out_at=utcnow()
+    )
+
+
+def _money(pots: list[Pot], filters: Filters) -> dict[int, Figures]:
+    """Each pot's figures, with its budget, awarded, paid and left filled in."""
     # Money follows the pots open in the period; a pot that opens after it (or closed before it) counts nothing.
     money_pot_ids = [pot.id for pot in pots if open_during(pot.limits, filters.start, filters.end)]
     budgets = {pot.id: pot.budget_pence for pot in pots if pot.id in money_pot_ids}
@@ -198,7 +221,11 @@ def build(filters: Filters) -> Dashboard:
         figures[pot_id].paid_pence = pence
     for pot_figures in figures.values():
         pot_figures.remaining_pence = pot_figures.budget_pence - pot_figures.awarded_pence
+    return figures
 
+
+def _add_ideas(figures: dict[int, Figures], pot_ids: list[int], filters: Filters) -> None:
+    """How many ideas each pot received in the period, and how many were decided yes, not yet, or withdrawn."""
     for pot_id, status, number in db.session.execute(
         sa.select(Application.pot_id, Application.status, sa.func.count())
         .where(
@@ -215,6 +242,9 @@ def build(filters: Filters) -> Dashboard:
         elif status == ApplicationStatus.WITHDRAWN.value:
             target.withdrawn += number
 
+
+def _add_stories(figures: dict[int, Figures], pot_ids: list[int], filters: Filters) -> None:
+    """How many stories each pot's ideas shared in the period, published, new groups, and the five ways."""
     shared = Story.status.in_([StoryStatus.SENT.value, StoryStatus.PUBLISHED.value])
     story_columns = [
         sa.func.count(),
@@ -231,23 +261,6 @@ def build(filters: Filters) -> Dashboard:
         target = figures[pot_id]
         target.stories_shared, target.stories_published, target.groups_formed = count, published, groups
         target.ways = dict(zip(WAYS, ways, strict=True))
-
-    to_decision, to_payment = _median_days(filters, pot_ids)
-    places: dict[int, Place] = {}
-    total = Figures()
-    for pot in pots:
-        place = places.get(pot.neighbourhood_id)
-        if place is None:
-            place = places[pot.neighbourhood_id] = Place(pot.neighbourhood_id, pot.neighbourhood.name, Figures(), [])
-        place.pots.append(PotFigures(pot.id, pot.name, figures[pot.id]))
-        place.figures.add(figures[pot.id])
-        total.add(figures[pot.id])
-    for neighbourhood_id, place in places.items():
-        place.days_to_decision = to_decision.get(neighbourhood_id)
-        place.days_to_payment = to_payment.get(neighbourhood_id)
-    return Dashboard(
-        filters, list(places.values()), total, to_decision.get(None), to_payment.get(None), worked_out_at=utcnow()
-    )
 
 
 Medians = dict[int | None, float]  # by neighbourhood id; None for the whole selection
