@@ -192,23 +192,9 @@ def publish_story(
         raise StoryRefused("changed_meanwhile")
     if not accepting and not may_publish(StoryStatus(story.status), consent_of(story)):
         raise StoryRefused("not_public")
-    descriptions = descriptions or {}
-    title_shown = (title if title is not None else story.application.idea_name or "").strip()
-    text_shown = _same_lines(public_text)
-    # An edit is a change from the resident's words that was not public already (a change kept from before needs no
-    # new note).
-    edited = [
-        _same_lines(story.what_happened or "") != text_shown
-        and (not accepting or story.public_text is None or _same_lines(story.public_text) != text_shown),
-        title_shown != (story.application.idea_name or "") and (not accepting or title_shown != story.public_title),
-    ]
-    shown_photos: dict[int, str | None] = {}
-    for photo in story.photos:
-        asked = proposed_description(photo)
-        shown = None if asked is None else descriptions.get(photo.id, asked).strip() or asked
-        shown_photos[photo.id] = shown
-        kept = accepting and not photo.review_requested and shown == photo.public_alt_text  # an earlier edit, kept
-        edited.append(shown is not None and shown != asked and not kept)
+    title_shown, text_shown, shown_photos, edited = _what_the_public_will_read(
+        story, accepting, public_text=public_text, title=title, descriptions=descriptions or {}
+    )
     if any(edited) and not edit_note.strip():
         raise StoryRefused("say_what_changed")
     if not accepting or any(edited):
@@ -231,6 +217,29 @@ def publish_story(
     if any(edited):
         _tell_the_resident_what_changed(story)
     return story
+
+
+def _what_the_public_will_read(
+    story: Story, accepting: bool, *, public_text: str, title: str | None, descriptions: dict[int, str]
+) -> tuple[str, str, dict[int, str | None], list[bool]]:
+    """The title, words and photo descriptions the officer's page gives (the resident's own where none is given),
+    and for each whether the officer edited it. An edit is a change from the resident's words that was not public
+    already (a change kept from before needs no new note)."""
+    title_shown = (title if title is not None else story.application.idea_name or "").strip()
+    text_shown = _same_lines(public_text)
+    edited = [
+        _same_lines(story.what_happened or "") != text_shown
+        and (not accepting or story.public_text is None or _same_lines(story.public_text) != text_shown),
+        title_shown != (story.application.idea_name or "") and (not accepting or title_shown != story.public_title),
+    ]
+    shown_photos: dict[int, str | None] = {}
+    for photo in story.photos:
+        asked = proposed_description(photo)
+        shown = None if asked is None else descriptions.get(photo.id, asked).strip() or asked
+        shown_photos[photo.id] = shown
+        kept = accepting and not photo.review_requested and shown == photo.public_alt_text  # an earlier edit, kept
+        edited.append(shown is not None and shown != asked and not kept)
+    return title_shown, text_shown, shown_photos, edited
 
 
 @transactional
