@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -116,14 +117,23 @@ def authorise_run(run_id: int) -> Any:
 @finance.post("/runs/<int:run_id>/payments/<int:payment_id>/take-out")
 @finance_officers
 def take_out_of_run(run_id: int, payment_id: int) -> Any:
+    return _run_button(
+        run_id,
+        lambda: runs.take_out_of_run(run_id, payment_id, current_user),
+        _("The payment has been taken out of the run. Its award is due again."),
+    )
+
+
+def _run_button(run_id: int, act: Callable[[], Any], done: str) -> Any:
+    """A button on the run's page: do it, say what happened (or why not), and go back to the run."""
     _run_or_404(run_id)
     if ButtonForm().validate_on_submit():
         try:
-            runs.take_out_of_run(run_id, payment_id, current_user)
+            act()
         except PaymentRefused as refused:
             flash(refusal_text(refused.rule), "error")
         else:
-            flash(_("The payment has been taken out of the run. Its award is due again."), "success")
+            flash(done, "success")
     return redirect(url_for("finance.show_run", run_id=run_id))
 
 
@@ -160,15 +170,11 @@ def record_run_paid(run_id: int) -> Any:
 @finance.post("/runs/<int:run_id>/email-remittances")
 @finance_officers
 def email_remittances(run_id: int) -> Any:
-    _run_or_404(run_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            exports.email_remittances(run_id, current_user)
-        except PaymentRefused as refused:
-            flash(refusal_text(refused.rule), "error")
-        else:
-            flash(_("Each resident with an email address is being sent their remittance advice."), "success")
-    return redirect(url_for("finance.show_run", run_id=run_id))
+    return _run_button(
+        run_id,
+        lambda: exports.email_remittances(run_id, current_user),
+        _("Each resident with an email address is being sent their remittance advice."),
+    )
 
 
 @finance.post("/runs/<int:run_id>/exports")
