@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -80,48 +80,87 @@ def _insert(model: Any, rows: list[dict[str, Any]], returning: bool = False) -> 
     return ids
 
 
+@dataclass
+class _Scale:
+    """What one build has made so far: the steps below fill it in, in order."""
+
+    applications: int
+    rng: random.Random
+    now: Any
+    run_tag: str
+    resident_ids: list[int] = field(default_factory=list)
+    panel_ids: list[int] = field(default_factory=list)
+    finance: tuple[int, int] = (0, 0)
+    programme: int = 0
+    pot_ids: list[int] = field(default_factory=list)
+    application_ids: list[int] = field(default_factory=list)
+    # One plan per application: its neighbourhood's index, its status, the amount asked for, when it was begun.
+    plans: list[tuple[int, str, int, Any]] = field(default_factory=list)
+
+
 def build(applications: int, seed: int = 2026) -> ScaleSummary:
     """Add `applications` applications (and everything around them) to the database, in one transaction."""
     started = utcnow()
-    rng = random.Random(seed)  # noqa: S311 - seeded, so the dataset is the same each time; nothing here is secret
     now = utcnow()
-    run_tag = now.strftime("%Y%m%d%H%M%S%f")  # two builds in one second stay apart
+    scale = _Scale(
+        applications=applications,
+        rng=random.Random(seed),  # noqa: S311 - seeded, so the dataset is the same each time; nothing here is secret
+        now=now,
+        run_tag=now.strftime("%Y%m%d%H%M%S%f"),  # two builds in one second stay apart
+    )
+    _add_people(scale)
+    _add_places_and_pots(scale)
+    _add_applications(scale)
+    award_ids, awarded = _add_decisions_and_awards(scale)
+    payments, paid = _add_payments(scale, award_ids, awarded)
+    stories = _add_stories(scale, paid)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics, as a database that grew over years has: without them the planner guesses at empty tables.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("ANALYZE"))
+    seconds = (utcnow() - started).total_seconds()
+    return ScaleSummary(len(scale.application_ids), len(award_ids), payments, stories, seconds)
 
-    # People: residents with about three ideas each, a panel of three per neighbourhood, two finance officers.
-    residents = max(1, applications // 3)
+
+def _add_people(scale: _Scale) -> None:
+    """Residents with about three ideas each, a panel of three per neighbourhood, two finance officers."""
+    tag = scale.run_tag
+    residents = max(1, scale.applications // 3)
     user_rows = [
-        {"email": f"scale-{run_tag}-resident-{i}@scale.example", "name": f"Resident {i}"} for i in range(residents)
+        {"email": f"scale-{tag}-resident-{i}@scale.example", "name": f"Resident {i}"} for i in range(residents)
     ]
     staff_rows = [
-        {"email": f"scale-{run_tag}-{kind}@scale.example", "name": kind.title()}
+        {"email": f"scale-{tag}-{kind}@scale.example", "name": kind.title()}
         for kind in ("finance-a", "finance-b", "programme")
     ]
     panel_rows = [
-        {"email": f"scale-{run_tag}-panel-{n}-{m}@scale.example", "name": f"Panel {n}.{m}"}
+        {"email": f"scale-{tag}-panel-{n}-{m}@scale.example", "name": f"Panel {n}.{m}"}
         for n in range(NEIGHBOURHOODS)
         for m in range(3)
     ]
-    resident_ids = _insert(User, user_rows, returning=True)
-    finance_a, finance_b, programme = _insert(User, staff_rows, returning=True)
-    panel_ids = _insert(User, panel_rows, returning=True)
+    scale.resident_ids = _insert(User, user_rows, returning=True)
+    finance_a, finance_b, scale.programme = _insert(User, staff_rows, returning=True)
+    scale.finance = (finance_a, finance_b)
+    scale.panel_ids = _insert(User, panel_rows, returning=True)
     _insert(
         UserRole,
-        [{"user_id": i, "role": Role.RESIDENT.value} for i in resident_ids + panel_ids]
-        + [{"user_id": i, "role": Role.PANEL_MEMBER.value} for i in panel_ids]
-        + [
-            {"user_id": finance_a, "role": Role.FINANCE_OFFICER.value},
-            {"user_id": finance_b, "role": Role.FINANCE_OFFICER.value},
-        ]
-        + [{"user_id": programme, "role": Role.PROGRAMME_OFFICER.value}],
+        [{"user_id": i, "role": Role.RESIDENT.value} for i in scale.resident_ids + scale.panel_ids]
+        + [{"user_id": i, "role": Role.PANEL_MEMBER.value} for i in scale.panel_ids]
+        + [{"user_id": i, "role": Role.FINANCE_OFFICER.value} for i in scale.finance]
+        + [{"user_id": scale.programme, "role": Role.PROGRAMME_OFFICER.value}],
     )
 
-    # Places and money: one pot per neighbourhood, with room for every award.
+
+def _add_places_and_pots(scale: _Scale) -> None:
+    """Twenty neighbourhoods, each with its panel and one pot with room for every award."""
+    now, tag = scale.now, scale.run_tag
     neighbourhood_ids = _insert(
         Neighbourhood,
         [
             {
-                "name": f"Scale {run_tag} {n + 1:02d}",
-                "slug": f"scale-{run_tag}-{n + 1:02d}",
+                "name": f"Scale {tag} {n + 1:02d}",
+                "slug": f"scale-{tag}-{n + 1:02d}",
                 "description": "A neighbourhood of the scale dataset.",
                 "host_organisation": "Scale Hub",
                 "is_active": True,
@@ -138,13 +177,13 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
     _insert(
         PanelMembership,
         [
-            {"user_id": panel_ids[n * 3 + m], "neighbourhood_id": neighbourhood_ids[n], "is_chair": m == 0}
+            {"user_id": scale.panel_ids[n * 3 + m], "neighbourhood_id": neighbourhood_ids[n], "is_chair": m == 0}
             for n in range(NEIGHBOURHOODS)
             for m in range(3)
         ],
     )
-    per_pot_budget = max(1, applications // NEIGHBOURHOODS) * 50_000
-    pot_ids = _insert(
+    per_pot_budget = max(1, scale.applications // NEIGHBOURHOODS) * 50_000
+    scale.pot_ids = _insert(
         Pot,
         [
             {
@@ -164,20 +203,22 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
         returning=True,
     )
 
-    # Applications, over ten years; the first MANY_IDEAS belong to one resident.
+
+def _add_applications(scale: _Scale) -> None:
+    """Applications over ten years, each with one cost line; the first MANY_IDEAS belong to one resident."""
+    rng, residents = scale.rng, scale.resident_ids
     rows: list[dict[str, Any]] = []
-    plans: list[tuple[int, str, int, Any]] = []
-    for i in range(applications):
+    for i in range(scale.applications):
         n = rng.randrange(NEIGHBOURHOODS)
         status = _shares(STATUS_SHARES, rng)
-        created = now - timedelta(days=rng.randrange(3650), minutes=rng.randrange(1440))
+        created = scale.now - timedelta(days=rng.randrange(3650), minutes=rng.randrange(1440))
         total = rng.randrange(20, 500) * 100
-        sent = status not in ("draft",)
+        sent = status != "draft"
         rows.append(
             {
                 "reference": new_reference() if sent else None,
-                "pot_id": pot_ids[n],
-                "applicant_id": resident_ids[0] if i < MANY_IDEAS else resident_ids[rng.randrange(residents)],
+                "pot_id": scale.pot_ids[n],
+                "applicant_id": residents[0] if i < MANY_IDEAS else residents[rng.randrange(len(residents))],
                 "status": status,
                 "language": rng.choice(("en", "en", "en", "cy", "ar")),
                 "applicant_type": rng.choice(("individual", "informal_group", "organised_group")),
@@ -191,37 +232,43 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
                 "submitted_at": created + timedelta(hours=2) if sent else None,
             }
         )
-        plans.append((n, status, total, created))
-    references = {row["reference"] for row in rows if row["reference"]}
-    if len(references) != sum(1 for row in rows if row["reference"]):  # a collision: draw again for the repeats
-        seen: set[str] = set()
-        for row in rows:
-            while row["reference"] and row["reference"] in seen:
-                row["reference"] = new_reference()
-            if row["reference"]:
-                seen.add(row["reference"])
-    application_ids = _insert(Application, rows, returning=True)
+        scale.plans.append((n, status, total, created))
+    _draw_repeated_references_again(rows)
+    scale.application_ids = _insert(Application, rows, returning=True)
     _insert(
         CostLine,
         [
-            {"application_id": application_ids[i], "item": "Everything we need", "amount_pence": total}
-            for i, (_n, _status, total, _created) in enumerate(plans)
+            {"application_id": scale.application_ids[i], "item": "Everything we need", "amount_pence": total}
+            for i, (_n, _status, total, _created) in enumerate(scale.plans)
         ],
     )
 
-    # Decisions and awards.
+
+def _draw_repeated_references_again(rows: list[dict[str, Any]]) -> None:
+    """References are random: in a large dataset two may collide, and the later one is drawn again."""
+    seen: set[str] = set()
+    for row in rows:
+        while row["reference"] and row["reference"] in seen:
+            row["reference"] = new_reference()
+        if row["reference"]:
+            seen.add(row["reference"])
+
+
+def _add_decisions_and_awards(scale: _Scale) -> tuple[list[int], list[tuple[int, str, int, Any]]]:
+    """The panel's decision on every decided idea, and an award for each yes; returns the awards' ids and plans."""
+    rng = scale.rng
     decision_rows, decided = [], []
     kinds = {"approved": "yes", "not_yet": "not_yet", "question_asked": "question"}
-    for i, (n, status, total, created) in enumerate(plans):
+    for i, (n, status, total, created) in enumerate(scale.plans):
         if status in kinds:
             decision_rows.append(
                 {
-                    "application_id": application_ids[i],
+                    "application_id": scale.application_ids[i],
                     "kind": kinds[status],
                     "amount_pence": total if status == "approved" else None,
                     "condition": "",
                     "reason": "A clear idea the street will enjoy." if status == "approved" else "Tell us more.",
-                    "decided_by_id": panel_ids[n * 3],
+                    "decided_by_id": scale.panel_ids[n * 3],
                     "fast_track": False,
                     "decided_at": created + timedelta(days=rng.randrange(3, 20)),
                 }
@@ -230,14 +277,14 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
     decision_ids = _insert(Decision, decision_rows, returning=True)
     award_rows, awarded = [], []
     for decision_id, i in zip(decision_ids, decided, strict=True):
-        n, status, total, created = plans[i]
+        n, status, total, created = scale.plans[i]
         if status != "approved":
             continue
         award_status = _shares(AWARD_SHARES, rng)
         award_rows.append(
             {
-                "application_id": application_ids[i],
-                "pot_id": pot_ids[n],
+                "application_id": scale.application_ids[i],
+                "pot_id": scale.pot_ids[n],
                 "decision_id": decision_id,
                 "amount_pence": total,
                 "status": award_status,
@@ -246,59 +293,80 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
             }
         )
         awarded.append((i, award_status, total, created))
-    award_ids = _insert(Award, award_rows, returning=True)
+    return _insert(Award, award_rows, returning=True), awarded
 
-    # How each accepted award is paid, and its payment.
+
+def _add_payments(
+    scale: _Scale, award_ids: list[int], awarded: list[tuple[int, str, int, Any]]
+) -> tuple[int, list[tuple[int, Any]]]:
+    """How each accepted award is paid, and its payment; returns how many payments and the paid ideas."""
     details_rows, payment_rows, paid = [], [], []
-    payment_states = {"payment_prepared": "prepared", "payment_authorised": "authorised", "paid": "paid"}
     for award_id, (i, award_status, total, created) in zip(award_ids, awarded, strict=True):
         if award_status in ("offered", "declined"):
             continue
-        bank = rng.random() < 0.3
-        details_rows.append(
-            {
-                "award_id": award_id,
-                "method": PaymentMethod.BANK_TRANSFER.value if bank else PaymentMethod.OTHER_ARRANGEMENT.value,
-                "account_name": f"Resident {i}" if bank else None,
-                "sort_code": "309430" if bank else None,
-                "account_number": f"{rng.randrange(10**7, 10**8)}" if bank else None,
-                "account_number_last2": f"{rng.randrange(100):02d}" if bank else None,
-                "arrangement": None if bank else "A prepaid card",
-                "agreement": "resident",
-                "version": 1,
-                "confirmation_of_payee": "not_checked",
-                "updated_at": created + timedelta(days=23),
-            }
-        )
-        if award_status in payment_states:
-            state = payment_states[award_status]
-            prepared_at = created + timedelta(days=30)
-            payment_rows.append(
-                {
-                    "award_id": award_id,
-                    "amount_pence": total,
-                    "method": details_rows[-1]["method"],
-                    "payee_details_version": 1,
-                    "status": state,
-                    "prepared_by_id": finance_a,
-                    "prepared_at": prepared_at,
-                    "authorised_by_id": finance_b if state != "prepared" else None,
-                    "authorised_at": prepared_at + timedelta(days=1) if state != "prepared" else None,
-                    "paid_on": (prepared_at + timedelta(days=3)).date() if state == "paid" else None,
-                    "finance_reference": f"FIN-{award_id}" if state == "paid" else None,
-                    "recorded_by_id": finance_a if state == "paid" else None,
-                    "ended_at": prepared_at + timedelta(days=3) if state == "paid" else None,
-                }
-            )
-            if state == "paid":
-                paid.append((i, prepared_at))
+        details_rows.append(_payee_details_row(scale.rng, award_id, i, created))
+        payment = _payment_row(scale, award_id, award_status, total, created, details_rows[-1]["method"])
+        if payment is not None:
+            payment_rows.append(payment)
+            if payment["status"] == "paid":
+                paid.append((i, payment["prepared_at"]))
     _insert(PayeeDetails, details_rows)
     _insert(Payment, payment_rows)
+    return len(payment_rows), paid
 
-    # Invitations for every paid award, and stories for about half of them.
+
+def _payee_details_row(rng: random.Random, award_id: int, i: int, created: Any) -> dict[str, Any]:
+    bank = rng.random() < 0.3
+    return {
+        "award_id": award_id,
+        "method": PaymentMethod.BANK_TRANSFER.value if bank else PaymentMethod.OTHER_ARRANGEMENT.value,
+        "account_name": f"Resident {i}" if bank else None,
+        "sort_code": "309430" if bank else None,
+        "account_number": f"{rng.randrange(10**7, 10**8)}" if bank else None,
+        "account_number_last2": f"{rng.randrange(100):02d}" if bank else None,
+        "arrangement": None if bank else "A prepaid card",
+        "agreement": "resident",
+        "version": 1,
+        "confirmation_of_payee": "not_checked",
+        "updated_at": created + timedelta(days=23),
+    }
+
+
+PAYMENT_STATES = {"payment_prepared": "prepared", "payment_authorised": "authorised", "paid": "paid"}
+
+
+def _payment_row(
+    scale: _Scale, award_id: int, award_status: str, total: int, created: Any, method: str
+) -> dict[str, Any] | None:
+    """The award's payment, prepared by one finance officer and authorised by the other; None before one exists."""
+    if award_status not in PAYMENT_STATES:
+        return None
+    state = PAYMENT_STATES[award_status]
+    finance_a, finance_b = scale.finance
+    prepared_at = created + timedelta(days=30)
+    return {
+        "award_id": award_id,
+        "amount_pence": total,
+        "method": method,
+        "payee_details_version": 1,
+        "status": state,
+        "prepared_by_id": finance_a,
+        "prepared_at": prepared_at,
+        "authorised_by_id": finance_b if state != "prepared" else None,
+        "authorised_at": prepared_at + timedelta(days=1) if state != "prepared" else None,
+        "paid_on": (prepared_at + timedelta(days=3)).date() if state == "paid" else None,
+        "finance_reference": f"FIN-{award_id}" if state == "paid" else None,
+        "recorded_by_id": finance_a if state == "paid" else None,
+        "ended_at": prepared_at + timedelta(days=3) if state == "paid" else None,
+    }
+
+
+def _add_stories(scale: _Scale, paid: list[tuple[int, Any]]) -> int:
+    """Invitations for every paid award, and stories for about half of them; returns how many stories."""
+    rng = scale.rng
     _insert(
         StoryInvitation,
-        [{"application_id": application_ids[i], "invited_at": when, "reminders_off": False} for i, when in paid],
+        [{"application_id": scale.application_ids[i], "invited_at": when, "reminders_off": False} for i, when in paid],
     )
     story_rows = []
     for i, when in paid:
@@ -311,7 +379,7 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
         }
         story_rows.append(
             {
-                "application_id": application_ids[i],
+                "application_id": scale.application_ids[i],
                 "status": status,
                 "what_happened": "Forty neighbours came, and we are meeting again next month.",
                 "went_to_plan": rng.choice(("yes", "partly", "no")),
@@ -327,17 +395,11 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
                 "updated_at": when + timedelta(days=40),
                 "sent_at": when + timedelta(days=41) if status != "draft" else None,
                 "published_at": when + timedelta(days=45) if status == "published" else None,
-                "published_by_id": programme if status == "published" else None,
+                "published_by_id": scale.programme if status == "published" else None,
             }
         )
     _insert(Story, story_rows)
-    db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        # Fresh statistics, as a database that grew over years has: without them the planner guesses at empty tables.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("ANALYZE"))
-    seconds = (utcnow() - started).total_seconds()
-    return ScaleSummary(len(application_ids), len(award_ids), len(payment_rows), len(story_rows), seconds)
+    return len(story_rows)
 
 
 def many_ideas_resident_email() -> str | None:
