@@ -353,8 +353,12 @@ def create_user(
     panel_neighbourhood_ids: tuple[int, ...] = (),
     chair_of: tuple[int, ...] = (),
     actor_id: int | None = None,
+    authenticator_secret: str | None = None,
 ) -> User:
-    """Create a person with roles (and a password for staff); raises ValueError if the email is taken."""
+    """Create a person with roles (and a password for staff); raises ValueError if the email is taken.
+
+    An authenticator secret is for the demo staff only, who share a published one: everyone else sets up their own
+    when they first sign in."""
     if get_user_by_email(email) is not None:
         raise ValueError("email already in use")
     user = User(
@@ -366,6 +370,9 @@ def create_user(
             PanelMembership(neighbourhood_id=n, is_chair=n in chair_of) for n in panel_neighbourhood_ids
         ],
     )
+    if authenticator_secret:
+        user.totp_secret_encrypted = encrypt(authenticator_secret)
+        user.totp_confirmed_at = utcnow()
     db.session.add(user)
     db.session.flush()
     audit.record(

@@ -20,6 +20,7 @@ from portal.common import audit
 from portal.common.access import keep_for_request
 from portal.common.crypto import decrypt, encrypt
 from portal.common.email import send_email
+from portal.common.rendering import rendering_context
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -248,7 +249,7 @@ def _unused_reference() -> str:
 def _send_confirmation(application: Application) -> None:
     if not application.applicant.email:
         return  # a resident without email: their community builder passes on the news
-    with force_locale(application.language):
+    with rendering_context(), force_locale(application.language):
         body = render_template(
             "applications/email/sent.txt",
             application=application,

@@ -16,14 +16,12 @@ from PIL import Image, ImageDraw
 
 from portal.accounts.models import User
 from portal.accounts.services import create_user
-from portal.applications.models import Application, CostLine
+from portal.applications.models import Application
+from portal.applications.services import add_cost_line, save_answers, start_application, submit_application
 from portal.awards.services import accept_award
-from portal.common.crypto import encrypt
-from portal.common.time import utcnow
 from portal.demo.scale import build
 from portal.domain.decisions import DecisionKind, ViewKind
 from portal.domain.pots import PotLimits
-from portal.domain.references import new_reference
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.opendata.services import get_settings, save_settings
@@ -36,6 +34,7 @@ from portal.stories import services as stories
 
 DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
+LEEDS = ("E08000035", "MD")  # the demo neighbourhoods' council area, a metropolitan district
 
 DEMO_NEIGHBOURHOODS = [
     ("Chapeltown", "Terraces, a busy high street and a lot of people who get things done.", "Chapeltown Community Hub"),
@@ -76,6 +75,17 @@ def demo_data(scale: int | None) -> None:
         )
         return
 
+    neighbourhood_ids = _demo_neighbourhoods()
+    _demo_people(neighbourhood_ids)
+    _demo_ideas(neighbourhood_ids[0])
+    _demo_awards(neighbourhood_ids[0])
+    _demo_stories(neighbourhood_ids[0])
+    _demo_open_data(neighbourhood_ids)
+    click.echo("Demo data is ready.")
+
+
+def _demo_neighbourhoods() -> list[int]:
+    """The three demo neighbourhoods in Leeds, each with an open pot; their ids, in DEMO_NEIGHBOURHOODS' order."""
     today = date.today()
     neighbourhood_ids = []
     for name, description, host in DEMO_NEIGHBOURHOODS:
@@ -90,6 +100,8 @@ def demo_data(scale: int | None) -> None:
                 is_active=True,
                 builder_contact=f"Bea at {host}: 0113 496 0000, weekdays 10am to 4pm",
                 decision_weeks=2,
+                geo_code=LEEDS[0],
+                geo_code_type=LEEDS[1],
             )
             # The demo panel has one member, its chair: one view is enough to decide.
             save_panel_rules(None, existing, views_needed=1, decisions_by="chair")
@@ -110,28 +122,27 @@ def demo_data(scale: int | None) -> None:
             )
             click.echo(f"Added {name}")
         neighbourhood_ids.append(existing.id)
+    return neighbourhood_ids
+
+
+def _demo_people(neighbourhood_ids: list[int]) -> None:
+    """One account per role; the panel member chairs the first neighbourhood's panel. Staff share the published
+    password and authenticator key."""
     for email, name, roles in DEMO_PEOPLE:
         if db.session.execute(sa.select(User.id).where(User.email == email)).first():
             continue
         is_staff = bool(roles - {Role.RESIDENT, Role.PANEL_MEMBER})
-        user = create_user(
+        on_panel = tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else ()
+        create_user(
             email,
             name,
             roles,
             password=DEMO_PASSWORD if is_staff else None,
-            panel_neighbourhood_ids=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
-            chair_of=tuple(neighbourhood_ids[:1]) if Role.PANEL_MEMBER in roles else (),
+            panel_neighbourhood_ids=on_panel,
+            chair_of=on_panel,
+            authenticator_secret=DEMO_TOTP_SECRET if is_staff else None,
         )
-        if is_staff:
-            user.totp_secret_encrypted = encrypt(DEMO_TOTP_SECRET)
-            user.totp_confirmed_at = utcnow()
-            db.session.commit()
         click.echo(f"Added {email}")
-    _demo_ideas(neighbourhood_ids[0])
-    _demo_awards(neighbourhood_ids[0])
-    _demo_stories(neighbourhood_ids[0])
-    _demo_open_data(neighbourhood_ids)
-    click.echo("Demo data is ready.")
 
 
 DEMO_IDEAS = [
@@ -158,15 +169,13 @@ def _demo_ideas(neighbourhood_id: int) -> None:
     if pot is None:
         return
     for name, description, costs in DEMO_IDEAS:
-        group = "Friends of the park"
-        db.session.add(_demo_idea(pot.id, resident.id, name, description, costs, when="Next month", group_name=group))
-    db.session.commit()
+        _demo_idea(pot, resident, name, description, costs, when="Next month", group_name="Friends of the park")
     click.echo("Added two demo ideas")
 
 
 def _demo_idea(
-    pot_id: int,
-    resident_id: int,
+    pot: Pot,
+    resident: User,
     name: str,
     description: str,
     costs: list[tuple[str, int]],
@@ -174,25 +183,27 @@ def _demo_idea(
     when: str,
     group_name: str | None = None,
 ) -> Application:
-    """One sent idea from the demo resident: from a group when it has a group name, otherwise from them alone."""
+    """One idea the demo resident wrote and sent, as the question pages would: from a group when it has a group
+    name, otherwise from them alone."""
 
-    return Application(
-        pot_id=pot_id,
-        applicant_id=resident_id,
-        status="submitted",
-        reference=new_reference(),
-        submitted_at=utcnow(),
-        applicant_type="informal_group" if group_name else "just_me",
-        group_name=group_name,
-        idea_name=name,
-        idea_description=description,
-        brings_together="Neighbours of all ages",
-        helps_area="People get to know each other",
-        when_text=when,
-        contact_name="Rosa",
-        contact_method="email",
-        cost_lines=[CostLine(item=item, amount_pence=pence) for item, pence in costs],
+    idea = start_application(resident, pot, "en")
+    save_answers(
+        idea,
+        {
+            "applicant_type": "informal_group" if group_name else "just_me",
+            "group_name": group_name,
+            "idea_name": name,
+            "idea_description": description,
+            "brings_together": "Neighbours of all ages",
+            "helps_area": "People get to know each other",
+            "when_text": when,
+            "contact_name": "Rosa",
+            "contact_method": "email",
+        },
     )
+    for item, pence in costs:
+        add_cost_line(idea, item, pence)
+    return submit_application(idea.id, resident)
 
 
 DEMO_AWARDS = [
@@ -201,23 +212,21 @@ DEMO_AWARDS = [
 ]
 
 
-def _demo_accepted(pot_id: int, name: str, description: str, pence: int, group_name: str | None = None) -> Any:
+def _demo_accepted(pot: Pot, name: str, description: str, pence: int, group_name: str | None = None) -> Any:
     """One idea from the demo resident (alone, or for a group) that the demo chair said yes to and the resident
     accepted."""
 
     resident = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[0][0])).scalar_one()
     chair = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[1][0])).scalar_one()
     idea = _demo_idea(
-        pot_id,
-        resident.id,
+        pot,
+        resident,
         name,
         description,
         [("Everything we need", pence)],
         when="In the spring",
         group_name=group_name,
     )
-    db.session.add(idea)
-    db.session.commit()
     declare_interest(idea.id, chair, has_interest=False, note="")
     give_view(idea.id, chair, view=ViewKind.SUPPORT, comment="")
     record_decision(idea.id, chair, kind=DecisionKind.YES, reason="A lovely idea for the whole street.")
@@ -237,7 +246,7 @@ def _demo_awards(neighbourhood_id: int) -> None:
     if pot is None:
         return
     for name, description, pence, method in DEMO_AWARDS:
-        idea = _demo_accepted(pot.id, name, description, pence)
+        idea = _demo_accepted(pot, name, description, pence)
         if method == "bank_transfer":
             bank = BankDetails("Rosa Resident", "30-94-30", "00733445")
             save_payee_details(idea.id, resident, PaymentMethod.BANK_TRANSFER, bank=bank)
@@ -255,7 +264,7 @@ DEMO_GROUP_AWARD = (
 
 
 def _demo_open_data(neighbourhood_ids: list[int]) -> None:
-    """Open data settings, the demo neighbourhoods' council area (Leeds), and an award to a group, so the 360Giving
+    """Open data settings, and an award to a group, so the 360Giving
     files hold a grant to a person and one to a group."""
 
     officer = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[5][0])).scalar_one()
@@ -268,16 +277,12 @@ def _demo_open_data(neighbourhood_ids: list[int]) -> None:
             reason="GTIR120",
             purposes=["GTIP160"],
         )
-    for neighbourhood in db.session.scalars(sa.select(Neighbourhood).where(Neighbourhood.id.in_(neighbourhood_ids))):
-        if not neighbourhood.geo_code:
-            neighbourhood.geo_code, neighbourhood.geo_code_type = "E08000035", "MD"  # Leeds, a metropolitan district
-    db.session.commit()
     name, description, pence, group = DEMO_GROUP_AWARD
     if db.session.execute(sa.select(Application.id).where(Application.idea_name == name)).first():
         return
     pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_ids[0])).scalars().first()
     if pot is not None:
-        _demo_accepted(pot.id, name, description, pence, group_name=group)
+        _demo_accepted(pot, name, description, pence, group_name=group)
         click.echo("Added an award to a group, and the open data settings")
 
 
@@ -308,7 +313,7 @@ def _demo_stories(neighbourhood_id: int) -> None:
     resident, finance, finance2, officer = (people[DEMO_PEOPLE[i][0]] for i in (0, 3, 4, 5))
     ideas = []
     for name, description, pence in DEMO_PAID:
-        idea = _demo_accepted(pot.id, name, description, pence)
+        idea = _demo_accepted(pot, name, description, pence)
         save_payee_details(
             idea.id, resident, PaymentMethod.BANK_TRANSFER, bank=BankDetails("Rosa Resident", "30-94-30", "00733445")
         )

@@ -221,7 +221,7 @@ def _add_applications(scale: _Scale) -> None:
                 "applicant_id": residents[0] if i < MANY_IDEAS else residents[rng.randrange(len(residents))],
                 "status": status,
                 "language": rng.choice(("en", "en", "en", "cy", "ar")),
-                "applicant_type": rng.choice(("individual", "informal_group", "organised_group")),
+                "applicant_type": rng.choice(("just_me", "informal_group", "organised_group")),
                 "idea_name": f"Idea {i}",
                 "idea_description": "Bring neighbours together for an afternoon of food and games.",
                 "when_text": "In the spring",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.accounts.services import get_user_by_email
+from portal.applications.forms import WhoIsApplyingForm
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.demo.scale import STATUS_SHARES, build, many_ideas_resident_email
@@ -27,9 +29,10 @@ def test_the_scale_dataset_has_every_state_and_hangs_together(app, client):
     assert {"offered", "accepted", "paid"} <= set(db.session.scalars(sa.select(Award.status).distinct()))
     assert count(Payment, Payment.status == "paid") == count(Award, Award.status == "paid")
     assert made.stories == count(Story) and count(Story, Story.status == "published") > 0
+    # Who applies is one of the question page's own answers, as the portal's pages and open data expect.
+    choices = {choice.value for choice in WhoIsApplyingForm.applicant_type.kwargs["choices"]}
+    assert set(db.session.scalars(sa.select(Application.applicant_type).distinct())) == choices
     # A resident with many ideas, for the "Your ideas" benchmark, whose page opens.
-    from portal.accounts.services import get_user_by_email
-
     resident = get_user_by_email(many_ideas_resident_email())
     assert count(Application, Application.applicant_id == resident.id) >= 200
     login_as(client, resident)

@@ -8,6 +8,10 @@ import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.accounts.services import password_hasher
+from portal.applications.forms import WhoIsApplyingForm
+from portal.applications.models import Application
+from portal.applications.services import missing_answers
+from portal.common.audit import AuditEvent
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood
@@ -77,3 +81,28 @@ def test_demo_data_can_be_loaded_twice(app, db_session):
     # The demo publishes open data with a grant to a person and one to a group.
     grants = json.loads(app.test_client().get("/open-data/grants.json").get_data(as_text=True))["grants"]
     assert any("recipientIndividual" in g for g in grants) and any("recipientOrganization" in g for g in grants)
+
+
+def test_demo_ideas_are_written_and_sent_as_a_resident_would(app, db_session):
+    """The demo goes through the services the pages use: every demo idea was started and sent (each leaves its
+    audit event), answers every question the journey asks, and says who is applying with one of the form's own
+    choices; the demo staff's authenticator is set up through the accounts service."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    ideas = db.session.scalars(sa.select(Application).where(Application.reference.is_not(None))).all()
+    assert len(ideas) >= 7
+    choices = {choice.value for choice in WhoIsApplyingForm.applicant_type.kwargs["choices"]}
+    for idea in ideas:
+        assert missing_answers(idea) == [], idea.idea_name
+        assert idea.applicant_type in choices, idea.idea_name
+        actions = set(
+            db.session.scalars(
+                sa.select(AuditEvent.action).where(
+                    AuditEvent.object_type == "application", AuditEvent.object_id == str(idea.id)
+                )
+            )
+        )
+        assert {"application.started", "application.submitted"} <= actions, idea.idea_name
+    finance = db.session.scalar(sa.select(User).where(User.email == "finance@demo.smallsparks.example"))
+    assert finance is not None and finance.totp_confirmed_at is not None and finance.totp_secret_encrypted
+    assert all(n.geo_code == "E08000035" for n in db.session.scalars(sa.select(Neighbourhood)))
