@@ -199,20 +199,7 @@ def record_decision(
         raise InvalidTransition(application.status_enum, ApplicationStatus.APPROVED)
     outcome = decide(kind, application.total_pence, amount_pence=amount_pence, condition=condition, reason=reason)
     pot = db.session.execute(locked(sa.select(Pot).where(Pot.id == application.pot_id))).scalar_one()
-    neighbourhood = db.session.get(Neighbourhood, pot.neighbourhood_id)
-    assert neighbourhood is not None
-    check_may_decide(
-        as_person(decider),
-        _idea_facts(application),
-        _has_interest(application.id, decider.id),
-        decisions_by=neighbourhood.decisions_by,
-        fast_track=fast_track,
-        award_pence=outcome.award_pence,
-        fast_track_limit_pence=pot.fast_track_limit_pence,
-        settles=kind is not DecisionKind.QUESTION,
-        views_given=sum(tally(application.id).values()),
-        views_needed=neighbourhood.views_needed,
-    )
+    _check_may_decide(application, pot, decider, kind, award_pence=outcome.award_pence, fast_track=fast_track)
     if outcome.award_pence is not None:
         check_award_fits(pot.budget_pence, awarded_pence(pot.id), outcome.award_pence)
     change_application_status(application, outcome.status)
@@ -240,6 +227,32 @@ def record_decision(
     )
     _tell_the_resident(application, decision)
     return decision
+
+
+def _check_may_decide(
+    application: Application,
+    pot: Pot,
+    decider: User,
+    kind: DecisionKind,
+    *,
+    award_pence: int | None,
+    fast_track: bool,
+) -> None:
+    """The panel's rules, with this idea's facts: raises DecisionRefused if this person may not decide it so."""
+    neighbourhood = db.session.get(Neighbourhood, pot.neighbourhood_id)
+    assert neighbourhood is not None  # noqa: S101 - a pot always has its neighbourhood (a foreign key)
+    check_may_decide(
+        as_person(decider),
+        _idea_facts(application),
+        _has_interest(application.id, decider.id),
+        decisions_by=neighbourhood.decisions_by,
+        fast_track=fast_track,
+        award_pence=award_pence,
+        fast_track_limit_pence=pot.fast_track_limit_pence,
+        settles=kind is not DecisionKind.QUESTION,
+        views_given=sum(tally(application.id).values()),
+        views_needed=neighbourhood.views_needed,
+    )
 
 
 def may_record_decisions(user: User, neighbourhood: Neighbourhood) -> bool:
