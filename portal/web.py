@@ -33,7 +33,7 @@ from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
 from portal.awards.routes import bp as awards_bp
-from portal.common.cli import audit_cli, jobs_cli, keys_cli
+from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli
 from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
@@ -215,3 +215,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(backup_cli)

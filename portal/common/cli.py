@@ -1,21 +1,23 @@
-"""`flask jobs`, `flask audit` and `flask keys`: the background worker and failed jobs, the audit log's chain, and the
-keys that encrypt secrets at rest."""
+"""`flask jobs`, `flask audit`, `flask keys` and `flask backup`: the background worker and failed jobs, the audit log's
+chain, the keys that encrypt secrets at rest, and backups."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from portal.common import audit
+from portal.common import audit, backup
 from portal.common.crypto import InvalidToken
 from portal.common.email import requeue_failed_message
 from portal.common.jobs import FailedJob, forget_failure, jobs, list_failures
 from portal.common.keys import rotate_all
+from portal.common.storage import get_storage
 from portal.extensions import db
 
 
@@ -148,3 +150,69 @@ def rotate_keys_command() -> None:
     for column, count in counts.items():
         click.echo(f"{column}: {count} encrypted again")
     click.echo(f"Done: {sum(counts.values())} secrets now use the first key; the others can be removed.")
+
+
+@click.group("backup")
+def backup_cli() -> None:
+    """Backups: the database and every stored file, with a manifest of checksums (README: Backup and restore)."""
+
+
+def _say_summary(verb: str, summary: backup.Summary) -> None:
+    click.echo(
+        f"{verb} the {summary.database} database ({summary.rows} rows in {summary.tables} tables) and "
+        f"{summary.files} stored file(s). The audit log reached: {summary.checkpoint}"
+    )
+
+
+@backup_cli.command("create")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def create_backup_command(folder: Path) -> None:
+    """Write a consistent copy of the database and every stored file into FOLDER (new or empty)."""
+    try:
+        summary = backup.create_backup(folder, get_storage())
+    except backup.BackupRefused as error:
+        raise click.ClickException(str(error)) from error
+    _say_summary(f"Backed up into {folder}:", summary)
+    click.echo("Keep the keys (SECRET_KEY, ENCRYPTION_KEY, AUDIT_HMAC_KEY) somewhere else: the backup needs them.")
+
+
+@backup_cli.command("verify")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def verify_backup_command(folder: Path) -> None:
+    """Check a backup: every file present with the checksum its manifest gives, and the database copy opens."""
+    try:
+        problems = backup.verify_backup(folder)
+    except backup.BackupRefused as error:
+        raise click.ClickException(str(error)) from error
+    if problems:
+        for problem in problems:
+            click.echo(f"PROBLEM: {problem}")
+        click.echo(f"The backup in {folder} is damaged: {len(problems)} problem(s).")
+        sys.exit(1)
+    manifest = backup.read_manifest(folder)
+    click.echo(
+        f"The backup in {folder} is whole: made {manifest['created_at']}, "
+        f"{len(manifest['files'])} stored file(s), {manifest['audit_checkpoint']}"
+    )
+
+
+@backup_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_backup_command(folder: Path) -> None:
+    """Restore a backup into an empty database and an empty file store (anything else is refused), then check the
+    audit log against the checkpoint the backup recorded."""
+    try:
+        summary = backup.restore_backup(folder, get_storage())
+    except backup.BackupRefused as error:
+        raise click.ClickException(str(error)) from error
+    _say_summary(f"Restored from {folder}:", summary)
+    recorded = audit.Checkpoint.parse(backup.read_manifest(folder)["audit_checkpoint"])
+    if problems := audit.verify(recorded):
+        for problem in problems:
+            click.echo(f"PROBLEM {problem.kind}: {problem.message}")
+        click.echo("The restored audit log does not match the backup's checkpoint.")
+        sys.exit(1)
+    click.echo(f"The restored audit log is intact and reaches the backup's checkpoint of {recorded.count} events.")

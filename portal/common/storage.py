@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -53,6 +53,9 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool:
         """Whether anything is stored under key."""
 
+    def keys(self) -> Iterator[str]:
+        """Every key something is stored under, in no particular order (for backups)."""
+
 
 class LocalFolderStorage:
     """Files in a folder: the default, so `make run` needs nothing else."""
@@ -92,6 +95,14 @@ class LocalFolderStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def keys(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in self.root.rglob("*"):
+            # A file still being written is under a temporary name beside its final one: not stored yet.
+            if path.is_file() and not path.name.startswith(".upload-"):
+                yield path.relative_to(self.root).as_posix()
 
 
 class S3Storage:
@@ -163,6 +174,11 @@ class S3Storage:
             raise
         return True
 
+    def keys(self) -> Iterator[str]:
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            for item in page.get("Contents", []):
+                yield str(item["Key"])
+
 
 def _is_missing(error: Any) -> bool:
     return error.response.get("Error", {}).get("Code") in _MISSING_CODES
@@ -204,6 +220,10 @@ class OutsideTransactions:
     def exists(self, key: str) -> bool:
         refuse_inside_transaction("looking for a stored file")
         return self.store.exists(key)
+
+    def keys(self) -> Iterator[str]:
+        refuse_inside_transaction("listing the stored files")
+        return self.store.keys()
 
 
 def get_storage() -> Storage:

@@ -107,6 +107,26 @@ def test_deleting_a_file_that_is_not_there_is_fine(storage: Storage, folder: str
     assert not storage.exists(f"{folder}/never.jpg")
 
 
+def test_the_store_lists_every_key_it_holds_and_no_other(storage: Storage, folder: str) -> None:
+    """Backups copy what keys() lists: every stored file, and nothing deleted or half-written."""
+    for name in ("a.jpg", "deeper/b.jpg", "c.jpg"):
+        storage.put(f"{folder}/{name}", b"photo", "image/jpeg")
+    storage.delete(f"{folder}/c.jpg")
+    if isinstance(storage, LocalFolderStorage):  # a file still being written, under its temporary name
+        (storage.root / folder / ".upload-x1y2").write_bytes(b"half")
+    assert sorted(key for key in storage.keys() if key.startswith(folder)) == [
+        f"{folder}/a.jpg",
+        f"{folder}/deeper/b.jpg",
+    ]
+
+
+def test_the_store_lists_more_than_a_thousand_keys(storage: Storage, folder: str) -> None:
+    """S3 answers a listing a thousand keys at a time: the store reads every page."""
+    for i in range(1_001):
+        storage.put(f"{folder}/{i:04d}.jpg", b"p", "image/jpeg")
+    assert sum(1 for key in storage.keys() if key.startswith(folder)) == 1_001
+
+
 @pytest.mark.parametrize("key", BAD_KEYS)
 def test_a_key_that_could_leave_the_store_is_refused(storage: Storage, key: str) -> None:
     with pytest.raises(ValueError, match="not a storage key"):
