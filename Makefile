@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run worker test install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
+.PHONY: run worker test scan bandit audit-dependencies install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
         test-unit test-integration test-browser extract-messages clean
 
 # The server, and beside it a worker for background jobs (mail); Ctrl-C stops both.
@@ -19,7 +19,7 @@ run: install database demo-data
 worker: python-deps
 	$(FLASK) jobs work
 
-test: install chromium lint typecheck
+test: install chromium lint typecheck scan
 	$(BIN)/pytest
 
 install: python-deps node-deps assets translations
@@ -82,8 +82,18 @@ test-browser: install chromium
 	$(BIN)/pytest tests/browser
 
 lint: python-deps
-	$(BIN)/ruff check portal tests benchmarks wsgi.py
-	$(BIN)/ruff format --check portal tests benchmarks wsgi.py
+	$(BIN)/ruff check portal tests benchmarks scripts wsgi.py
+	$(BIN)/ruff format --check portal tests benchmarks scripts wsgi.py
+
+# Security scanners: bandit over the code (fails on any finding not marked `# nosec` with its reason; pyproject.toml
+# says what is skipped and why), and pip-audit over the pinned dependencies (fails on any known vulnerability).
+scan: bandit audit-dependencies
+
+bandit: python-deps
+	$(BIN)/bandit -c pyproject.toml -q -r portal scripts
+
+audit-dependencies: python-deps
+	$(BIN)/python scripts/audit_dependencies.py
 
 typecheck: python-deps
 	$(BIN)/mypy

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 from portal.common.crypto import fernet_keys
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below # nosec B105
 # A fixed Fernet key for development and tests only; production must set ENCRYPTION_KEY.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
 # The audit log's HMAC key for development and tests only; production must set AUDIT_HMAC_KEY.
 DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-not-for-production"  # noqa: S105 - refused in production below
-MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'  # noqa: S105 - how to make one
+MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'  # noqa: S105 - how to make one # nosec B105
 MAKE_A_FERNET_KEY = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 STRONG_SECRET_BITS = 120
 

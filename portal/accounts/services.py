@@ -58,8 +58,8 @@ class Refusal(StrEnum):
     LINK_EXPIRED = "link_expired"
     CODE_WRONG = "code_wrong"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
-    STAFF_USE_PASSWORD = "staff_use_password"  # noqa: S105 - a reason, not a password
-    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a password
+    STAFF_USE_PASSWORD = "staff_use_password"  # noqa: S105 - a reason, not a password # nosec B105
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a password # nosec B105
     ACCOUNT_CLOSED = "account_closed"
     TOO_MANY_LINKS = "too_many_links"
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
+import subprocess  # pg_dump and pg_restore, with argument lists and no shell # nosec B404
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,11 +69,15 @@ def _tables() -> list[str]:
     return sorted(db.metadata.tables) + ["alembic_version"]
 
 
-def _counts_and_checkpoint(execute: Any) -> tuple[dict[str, int], Checkpoint]:
-    """Row counts and the audit log's reach, read through execute(sql) -> rows, on one connection and snapshot."""
-    counts = {table: int(execute(f'SELECT count(*) FROM "{table}"')[0][0]) for table in _tables()}  # noqa: S608
-    last = execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
-    return counts, Checkpoint(counts["audit_events"], last[0][0] if last else GENESIS_HASH)
+def _counts_and_checkpoint(connection: sa.Connection) -> tuple[dict[str, int], Checkpoint]:
+    """Row counts and the audit log's reach, read on one connection (and so, on PostgreSQL, one snapshot)."""
+    counts = {
+        name: int(connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one())
+        for name in _tables()
+    }
+    events = sa.table("audit_events", sa.column("id"), sa.column("hash"))
+    last = connection.execute(sa.select(events.c.hash).order_by(events.c.id.desc()).limit(1)).scalar()
+    return counts, Checkpoint(counts["audit_events"], last or GENESIS_HASH)
 
 
 # Create -------------------------------------------------------------------------------------------------------------
@@ -119,8 +123,16 @@ def _copy_sqlite(copy: Path) -> tuple[Path, dict[str, int], Checkpoint]:
     """SQLite's online backup: a consistent copy even while the portal writes; counts are read from the copy."""
     with _sqlite_connection(Path(_sqlite_path())) as source, _sqlite_connection(copy) as destination:
         source.backup(destination)
-        counts, point = _counts_and_checkpoint(lambda sql: destination.execute(sql).fetchall())
-    return copy, counts, point
+    return copy, *_counted(f"sqlite:///{copy}")
+
+
+def _counted(url: str) -> tuple[dict[str, int], Checkpoint]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return _counts_and_checkpoint(connection)
+    finally:
+        engine.dispose()
 
 
 def _libpq(url: sa.URL) -> tuple[list[str], dict[str, str]]:
@@ -139,7 +151,7 @@ def _dump_postgres(dump: Path) -> tuple[Path, dict[str, int], Checkpoint]:
     with db.engine.connect() as connection:
         connection.execute(sa.text("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         snapshot = connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
-        counts, point = _counts_and_checkpoint(lambda sql: connection.execute(sa.text(sql)).all())
+        counts, point = _counts_and_checkpoint(connection)
         _run(
             ["pg_dump", *options, "--format=custom", f"--snapshot={snapshot}", "--no-owner", "--file", str(dump)],
             environment,
@@ -150,7 +162,8 @@ def _dump_postgres(dump: Path) -> tuple[Path, dict[str, int], Checkpoint]:
 
 def _run(command: list[str], environment: dict[str, str]) -> None:
     try:
-        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+        # An argument list and no shell: nothing in it is read as a command. The password is in the environment.
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603 # nosec B603
     except FileNotFoundError as error:
         raise BackupRefused(f"{command[0]} is not installed: install PostgreSQL's client tools.") from error
     if done.returncode != 0:
@@ -219,7 +232,8 @@ def _database_copy_opens(kind: str, copy: Path) -> list[str]:
         finally:
             connection.close()
         return [] if result and result[0] == "ok" else [f"the database copy fails SQLite's integrity check: {result}"]
-    done = subprocess.run(["pg_restore", "--list", str(copy)], capture_output=True, check=False)  # noqa: S603, S607
+    listing = ["pg_restore", "--list", str(copy)]  # PostgreSQL's client tool, found on PATH as pg_dump is
+    done = subprocess.run(listing, capture_output=True, check=False)  # noqa: S603, S607 # nosec B603
     return [] if done.returncode == 0 else ["the database dump does not open with pg_restore"]
 
 
@@ -261,7 +275,7 @@ def restore_backup(source: Path, store: Storage) -> Summary:
     for entry in manifest["files"]:
         store.put(entry["key"], (source / FILES / entry["key"]).read_bytes(), "application/octet-stream")
     with db.engine.connect() as connection:
-        counts, point = _counts_and_checkpoint(lambda sql: connection.execute(sa.text(sql)).all())
+        counts, point = _counts_and_checkpoint(connection)
     if counts != database["rows"]:
         raise BackupRefused("The restored database does not hold the rows the backup recorded.")
     return Summary(database["kind"], len(counts), sum(counts.values()), len(manifest["files"]), point)

@@ -32,8 +32,8 @@ from portal.programme.services import save_neighbourhood, save_panel_rules, save
 from portal.stories import photo_services, publishing
 from portal.stories import services as stories
 
-DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only, listed in the README
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share this key (README)
+DEMO_PASSWORD = "sparks-demo-password"  # noqa: S105 - demo accounts only (README) # nosec B105
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff share it (README) # nosec B105
 LEEDS = ("E08000035", "MD")  # the demo neighbourhoods' council area, a metropolitan district
 
 DEMO_NEIGHBOURHOODS = [

@@ -104,7 +104,7 @@ def build(applications: int, seed: int = 2026) -> ScaleSummary:
     now = utcnow()
     scale = _Scale(
         applications=applications,
-        rng=random.Random(seed),  # noqa: S311 - seeded, so the dataset is the same each time; nothing here is secret
+        rng=random.Random(seed),  # noqa: S311 - seeded: the same dataset each time, nothing secret # nosec B311
         now=now,
         run_tag=now.strftime("%Y%m%d%H%M%S%f"),  # two builds in one second stay apart
     )
