@@ -86,6 +86,9 @@ class Config:
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "")
     JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "")
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "small-sparks")
+    # Background work with no sign of life for this long is taken to be abandoned by a stopped worker and queued
+    # again (portal/common/stalled.py). Longer than any file or photo takes between two signs of life.
+    STALLED_WORK_SECONDS = int(os.environ.get("STALLED_WORK_SECONDS", "600"))
 
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "30"))
     DRAFT_KEEP_DAYS = int(os.environ.get("DRAFT_KEEP_DAYS", "60"))

@@ -172,7 +172,7 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
 
 def _copy_files(store: Storage, folder: Path) -> list[dict[str, Any]]:
     listed = []
-    for key in sorted(store.keys()):
+    for key in sorted(store.every_key()):
         data = store.get(key)
         path = folder / key
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,7 +253,7 @@ def restore_backup(source: Path, store: Storage) -> Summary:
         raise BackupRefused(
             f"The database is not empty (it has {len(tables)} tables): restore only into a new, empty database."
         )
-    if next(iter(store.keys()), None) is not None:
+    if next(iter(store.every_key()), None) is not None:
         raise BackupRefused("The file store is not empty: restore only into a new, empty folder or bucket.")
     db.session.remove()
     db.engine.dispose()

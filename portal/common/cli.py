@@ -43,6 +43,9 @@ def work_command(workers: int, periodic: bool) -> None:
     if queue.huey.immediate:
         raise click.UsageError("JOBS_BACKEND is 'immediate': jobs run inside the web process, so no worker is needed.")
     click.echo(f"Worker started on the {type(queue.huey.storage).__name__} queue '{queue.huey.name}'.")
+    # Work a stopped worker left half-done (a file, a photo, an email being sent) is looked for now, not at the next
+    # timetabled sweep.
+    queue.queue_start_jobs()
     queue.worker(workers=workers, periodic=periodic).run()
 
 

@@ -170,7 +170,7 @@ def deliver_email(message_id: int) -> None:
 STUCK_AFTER = timedelta(minutes=15)
 
 
-@job(retries=0, schedule={"minute": "*/5"})
+@job(retries=0, schedule={"minute": "*/5"}, at_start=True)
 def sweep_outbox() -> int:
     """Every five minutes, queue again mail whose job was lost: a queue that was down at commit, or a worker that
     stopped while sending. Returns how many messages were queued again."""

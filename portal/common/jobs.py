@@ -52,22 +52,29 @@ class JobSpec:
     retry_delay: int
     retry_backoff: float
     schedule: Callable[[datetime], bool] | None
+    at_start: bool = False
 
 
 REGISTRY: dict[str, JobSpec] = {}
 
 
 def job(
-    *, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 3.0, schedule: dict[str, str] | None = None
+    *,
+    retries: int = 5,
+    retry_delay: int = 10,
+    retry_backoff: float = 3.0,
+    schedule: dict[str, str] | None = None,
+    at_start: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a function as a background job: retried `retries` times, first after retry_delay seconds, then each
     wait retry_backoff times the last. `schedule` (crontab fields such as {"hour": "3", "minute": "15"}) makes it
-    run on a timetable (in UTC)."""
+    run on a timetable (in UTC); `at_start` also queues it whenever a worker starts (a job taking argument-less,
+    such as a sweep for work a stopped worker left half-done)."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{func.__module__}.{func.__name__}"
         REGISTRY[name] = JobSpec(
-            name, func, retries, retry_delay, retry_backoff, crontab(**schedule) if schedule else None
+            name, func, retries, retry_delay, retry_backoff, crontab(**schedule) if schedule else None, at_start
         )
         func.job_name = name  # type: ignore[attr-defined]
         return func
@@ -127,6 +134,13 @@ class Jobs:
     def enqueue(self, name: str, *args: Any) -> None:
         """Queue a job now. Prefer enqueue_after_commit: a job must never see data that may yet be rolled back."""
         self.tasks[name](*args)
+
+    def queue_start_jobs(self) -> list[str]:
+        """Queue every job marked at_start (a worker calls this as it starts); returns their names."""
+        names = [spec.name for spec in REGISTRY.values() if spec.at_start]
+        for name in names:
+            self.enqueue(name)
+        return names
 
     def worker(self, workers: int = 2, periodic: bool = True) -> Any:
         # Poll an idle SQLite queue at least every second (Redis wakes the worker at once), so mail is not late.

@@ -53,7 +53,7 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool:
         """Whether anything is stored under key."""
 
-    def keys(self) -> Iterator[str]:
+    def every_key(self) -> Iterator[str]:
         """Every key something is stored under, in no particular order (for backups)."""
 
 
@@ -96,7 +96,7 @@ class LocalFolderStorage:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def keys(self) -> Iterator[str]:
+    def every_key(self) -> Iterator[str]:
         if not self.root.is_dir():
             return
         for path in self.root.rglob("*"):
@@ -174,7 +174,7 @@ class S3Storage:
             raise
         return True
 
-    def keys(self) -> Iterator[str]:
+    def every_key(self) -> Iterator[str]:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
             for item in page.get("Contents", []):
                 yield str(item["Key"])
@@ -221,9 +221,9 @@ class OutsideTransactions:
         refuse_inside_transaction("looking for a stored file")
         return self.store.exists(key)
 
-    def keys(self) -> Iterator[str]:
+    def every_key(self) -> Iterator[str]:
         refuse_inside_transaction("listing the stored files")
-        return self.store.keys()
+        return self.store.every_key()
 
 
 def get_storage() -> Storage:

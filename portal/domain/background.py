@@ -20,7 +20,8 @@ class FileStatus(StrEnum):
 
 FILE_MOVES: dict[FileStatus, frozenset[FileStatus]] = {
     FileStatus.QUEUED: frozenset({FileStatus.RUNNING}),
-    FileStatus.RUNNING: frozenset({FileStatus.READY, FileStatus.FAILED}),
+    # Back to queued: the worker making it stopped mid-way (killed, its machine lost), found by the stalled-work sweep.
+    FileStatus.RUNNING: frozenset({FileStatus.READY, FileStatus.FAILED, FileStatus.QUEUED}),
     FileStatus.READY: frozenset(),  # a made file never changes: asking again makes a new one
     FileStatus.FAILED: frozenset({FileStatus.RUNNING}),
 }

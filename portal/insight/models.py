@@ -35,6 +35,10 @@ class Report(Model):
     # without it, names this one in replaces_id.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str | None] = mapped_column(sa.String(30))
+    # When a worker was last handed it or showed it was working on it, and how often it was queued again after a
+    # worker stopped mid-way (portal/common/stalled.py).
+    worked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requeued: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id"), index=True)
 
     @property

@@ -28,6 +28,7 @@ from portal.applications.models import Application
 from portal.common import audit
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import draw_pdf, only_embedded, pdf_html
+from portal.common.stalled import requeue_stalled
 from portal.common.status import claim_status
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.common.time import utcnow
@@ -189,7 +190,13 @@ def _no_longer_shareable(held: Mapping[int, Iterable[int]], stories: Mapping[int
 @transactional
 def _claim(report_id: int) -> bool:
     return claim_status(
-        Report, report_id, (FileStatus.QUEUED, FileStatus.FAILED), FileStatus.RUNNING, progress=5, error=None
+        Report,
+        report_id,
+        (FileStatus.QUEUED, FileStatus.FAILED),
+        FileStatus.RUNNING,
+        progress=5,
+        error=None,
+        worked_at=utcnow(),
     )
 
 
@@ -198,7 +205,7 @@ def _set_progress(report_id: int, percent: int) -> None:
     db.session.execute(
         sa.update(Report)
         .where(Report.id == report_id, Report.status == FileStatus.RUNNING.value)
-        .values(progress=percent)
+        .values(progress=percent, worked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 
@@ -248,6 +255,20 @@ def make_report(report_id: int) -> None:
         db.session.rollback()
         _fail(report_id, describe(error))
         raise
+
+
+@job(retries=1, retry_delay=60, schedule={"minute": "*/5"}, at_start=True)
+def recover_stalled_reports() -> int:
+    """Queue again every report a stopped worker left half-made, or whose job the queue lost (common/stalled.py)."""
+    return len(
+        requeue_stalled(
+            Report,
+            make_report,
+            abandoned=(FileStatus.RUNNING, FileStatus.QUEUED),
+            waiting=FileStatus.QUEUED,
+            since=Report.requested_at,
+        )
+    )
 
 
 def _gather(report_id: int) -> Gathered:

@@ -17,6 +17,7 @@ from portal.common import audit
 from portal.common.email import send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.rendering import rendering_context
+from portal.common.stalled import requeue_stalled
 from portal.common.status import claim_status
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
@@ -95,7 +96,13 @@ def request_pot_export(pot_id: int, officer: User, kind: ExportKind) -> PaymentE
 @transactional
 def _claim(export_id: int) -> bool:
     return claim_status(
-        PaymentExport, export_id, (FileStatus.QUEUED, FileStatus.FAILED), FileStatus.RUNNING, progress=0, error=None
+        PaymentExport,
+        export_id,
+        (FileStatus.QUEUED, FileStatus.FAILED),
+        FileStatus.RUNNING,
+        progress=0,
+        error=None,
+        worked_at=utcnow(),
     )
 
 
@@ -104,7 +111,7 @@ def _set_progress(export_id: int, percent: int) -> None:
     db.session.execute(
         sa.update(PaymentExport)
         .where(PaymentExport.id == export_id, PaymentExport.status == FileStatus.RUNNING.value)
-        .values(progress=percent)
+        .values(progress=percent, worked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 
@@ -162,6 +169,20 @@ def make_export(export_id: int) -> None:
         _finish(export_id, None, describe(error))
         raise
     _finish(export_id, content, run_hash=wanted.run.content_hash if wanted.run else None)
+
+
+@job(retries=1, retry_delay=60, schedule={"minute": "*/5"}, at_start=True)
+def recover_stalled_exports() -> int:
+    """Queue again every export a stopped worker left half-made, or whose job the queue lost (common/stalled.py)."""
+    return len(
+        requeue_stalled(
+            PaymentExport,
+            make_export,
+            abandoned=(FileStatus.RUNNING, FileStatus.QUEUED),
+            waiting=FileStatus.QUEUED,
+            since=PaymentExport.requested_at,
+        )
+    )
 
 
 @transactional

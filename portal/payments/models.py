@@ -202,5 +202,9 @@ class PaymentExport(Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # When a worker was last handed it or showed it was working on it, and how often it was queued again after a
+    # worker stopped mid-way (portal/common/stalled.py).
+    worked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requeued: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     run: Mapped[PaymentRun | None] = relationship()

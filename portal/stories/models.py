@@ -128,6 +128,10 @@ class StoryPhoto(Model):
     shows_children: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     refused_reason: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a worker was last handed it or showed it was working on it, and how often it was queued again after a
+    # worker stopped mid-way (portal/common/stalled.py).
+    worked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requeued: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     story: Mapped[Story] = relationship(back_populates="photos")
 

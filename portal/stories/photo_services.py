@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.common import audit
 from portal.common.jobs import enqueue_after_commit, job
+from portal.common.stalled import requeue_stalled
 from portal.common.status import change_photo_status
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.common.transactions import finish_reading, locked, transactional
@@ -157,6 +158,17 @@ def process_story_photo(photo_id: int) -> str:
     storage.put(small_key, made.small, made.content_type)
     return _finish_photo(
         photo_id, original_key, large_key=large_key, small_key=small_key, large=made.large_size, small=made.small_size
+    )
+
+
+@job(retries=1, retry_delay=60, schedule={"minute": "*/5"}, at_start=True)
+def recover_stalled_photos() -> int:
+    """Queue again every photo still being processed long after it was sent: its worker stopped, or the queue lost
+    its job (common/stalled.py). Processing is safe to run twice."""
+    return len(
+        requeue_stalled(
+            StoryPhoto, process_story_photo, abandoned=None, waiting=PhotoStatus.PROCESSING, since=StoryPhoto.created_at
+        )
     )
 
 

@@ -9,7 +9,13 @@ from portal.domain.states import InvalidTransition
 
 F, M = FileStatus, MailStatus
 
-ALLOWED_FILE_MOVES = {(F.QUEUED, F.RUNNING), (F.RUNNING, F.READY), (F.RUNNING, F.FAILED), (F.FAILED, F.RUNNING)}
+ALLOWED_FILE_MOVES = {
+    (F.QUEUED, F.RUNNING),
+    (F.RUNNING, F.READY),
+    (F.RUNNING, F.FAILED),
+    (F.RUNNING, F.QUEUED),  # its worker stopped mid-way: the stalled-work sweep
+    (F.FAILED, F.RUNNING),
+}
 ALLOWED_MAIL_MOVES = {
     (M.QUEUED, M.SENDING),
     (M.SENDING, M.SENT),
