@@ -227,8 +227,10 @@ def test_a_mail_server_that_takes_10_seconds_does_not_slow_sending_an_idea_or_a_
             with capsys.disabled():
                 print(f"\n  with a 10 s mail server: sending an idea {send_seconds:.3f} s,", end=" ")
                 print(f"recording a decision {decide_seconds:.3f} s")
-            assert send_seconds < 1.0
-            assert decide_seconds < 1.0
+            # Well under the mail server's 10 s: a request that waited for mail would take at least that. (Usually
+            # about 0.1 s; the bar leaves room for a busy 2-core machine, where 1.6 s was seen once.)
+            assert send_seconds < 3.0
+            assert decide_seconds < 3.0
             # The mail still arrives: two messages, each taking the slow server 10 s.
             wait_for(lambda: len(smtp.messages) == 2, 45, "the slow mail server to take both messages")
             wait_for(
