@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+import sqlalchemy as sa
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 
 from portal.api.routes import api
 from portal.domain.states import InvalidTransition
-from portal.extensions import db
+from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,13 @@ ERROR_TEXT = {
         _l("Sorry, there is a problem with the service"),
         _l("Try again later. What you saved before is still saved."),
     ),
+    503: (
+        _l("Sorry, the service is unavailable"),
+        _l(
+            "Try again in a few minutes. What you saved before is still saved. If you had just sent something, "
+            "check whether it arrived before you send it again."
+        ),
+    ),
 }
 
 
@@ -85,6 +93,29 @@ def register_error_handlers(app: Flask) -> None:
             if name.lower() != "content-type":
                 answer.headers[name] = value
         return answer
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_unavailable(error: sa.exc.DBAPIError) -> Any:
+        # The database is down, restarting, or dropped our connection (or, rarely, chose this request to end a
+        # deadlock): a plain "try again" page. Nothing here may ask the database anything, not even who is signed
+        # in; the pool checks each connection before use (pool_pre_ping), so the portal recovers by itself.
+        log.error("the database failed on %s %s: %s", request.method, request.endpoint, type(error.orig).__name__)
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.close()
+        g._login_user = login_manager.anonymous_user()  # flask-login's own cache of who is signed in
+        return http_error(ServiceUnavailable(retry_after=30))
+
+    @app.teardown_appcontext
+    def drop_a_dead_connection(error: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier), whose rollback raises when the database
+        # ended the connection after the answer was made: the server would then send a bare 500 in its place.
+        try:
+            db.session.close()
+        except sa.exc.DBAPIError:
+            db.session().invalidate()  # the scoped session proxies close, not invalidate
 
     @app.errorhandler(InvalidTransition)
     def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
