@@ -29,6 +29,8 @@ finance.add_app_template_filter(_payment_state_filter, "payment_state")
 
 @finance.app_template_filter("file_name")
 def file_name(name: str) -> Markup:
-    """A file's name kept whole on one line, however narrow the screen: it is read out and copied, and breaking it at
-    a hyphen ('run-2026-0007-' / 'schedule.pdf') makes it look like two names."""
-    return Markup('<span class="app-nowrap app-file-name">%s</span>') % name
+    """A file's name, kept whole on one line whenever it fits the column: it is read out and copied, and breaking it
+    at a hyphen ('run-2026-0007-' / 'schedule.pdf') makes it look like two names. It moves to a line of its own
+    rather than break (.app-file-name is an inline-block); only a name wider than the whole column (a phone with large
+    text) wraps, at its hyphens, so that the page never scrolls sideways."""
+    return Markup('<span class="app-file-name">%s</span>') % name

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.panel_helpers import add_member, add_panel, add_sent_idea
 from tests.browser.test_insight import a_paid_award
+from tests.browser.test_payment_files import authorised_run_with_files
 from tests.browser.test_stories import paid_award
 
 pytestmark = pytest.mark.browser
@@ -324,3 +325,49 @@ def test_story_pages_at_320px_with_text_at_200_percent_break_lines_only_between_
     page.goto(f"{story}/who-can-see")  # who can see it may change after it is sent
     look_at("Who can see your story?", ", after sending")
     assert len(checked) == 12, checked
+
+
+def test_finance_and_programme_pages_at_320px_with_text_at_200_percent_keep_words_and_file_names_whole(
+    new_page, live_server
+):
+    """At 320 px with text at 200 %, a run's page and a file's page scrolled sideways (383 px in 320) because a file's
+    name ("run-2026-0001-csv.csv") was kept on one line however wide; the button "Add a neighbourhood" showed
+    "neighbourhoo / d"; and in Welsh the keys "Penderfynwyd" (Decided by) and "Awdurdodwyd" (Authorised by) were
+    split. A file's name now moves whole to a line of its own, and breaks at its hyphens only when wider than that."""
+
+    def look_at(page, where: str) -> None:
+        assert_double_text_fits(page, f"{where} at 320 px with text at 200 %")
+        assert_fits_narrow_screen(page, f"{where} at 320 px with text at 200 %")
+
+    officer = new_page(**NARROW_BIG_TEXT)
+    officer.add_init_script(DOUBLE_TEXT)
+    sign_in_staff(officer, live_server.add_staff(Role.PROGRAMME_OFFICER))
+    officer.goto("/programme/neighbourhoods")
+    expect(officer.get_by_role("link", name="Add a neighbourhood")).to_be_visible()
+    look_at(officer, "the neighbourhoods")
+
+    prepared_by = live_server.add_staff(Role.FINANCE_OFFICER)
+    run_id, made = authorised_run_with_files(live_server, prepared_by, live_server.add_staff(Role.FINANCE_OFFICER))
+    page = new_page(**NARROW_BIG_TEXT)
+    page.add_init_script(DOUBLE_TEXT)
+    sign_in_staff(page, prepared_by)
+    page.goto(f"/finance/runs/{run_id}")
+    expect(page.get_by_role("heading", name="Files made")).to_be_visible()
+    names = page.locator("main .app-file-name")
+    expect(names).to_have_count(len(made))
+    look_at(page, "a run's page")
+    expect(names.first).to_have_css("text-decoration-line", "underline")  # a box of its own, still underlined
+    award = page.locator("main table").get_by_role("link").first.get_attribute("href")
+    for export_id, name in made:
+        page.goto(f"/finance/runs/{run_id}/exports/{export_id}")
+        expect(page.locator("main .app-file-name")).to_have_text(name)
+        look_at(page, f"the page of {name}")
+
+    page.get_by_role("button", name="Cymraeg").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    page.goto(award)
+    expect(page.locator("main")).to_contain_text("Penderfynwyd gan")
+    look_at(page, "an award's page in Welsh")
+    page.goto(f"/finance/runs/{run_id}")
+    expect(page.locator("main")).to_contain_text("Awdurdodwyd gan")
+    look_at(page, "a run's page in Welsh")
