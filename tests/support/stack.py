@@ -161,3 +161,25 @@ class Browser:
         cookie = app.session_interface.get_signing_serializer(app).dumps(value)
         # requests matches cookies against the Host header, which names the portal as the balancer would.
         self.http.cookies.set(app.config["SESSION_COOKIE_NAME"], cookie, domain=self.HEADERS["Host"], path="/")
+
+
+@contextmanager
+def job_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`flask jobs work` with the production settings, as a server beside gunicorn runs it."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "flask"), "--app", "wsgi", "jobs", "work", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
