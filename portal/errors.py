@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 
 from portal.api.routes import api
+from portal.common.storage import StoreUnavailable
 from portal.domain.states import InvalidTransition
 from portal.extensions import db, login_manager
 
@@ -106,6 +107,12 @@ def register_error_handlers(app: Flask) -> None:
         except sa.exc.SQLAlchemyError:
             db.session.close()
         g._login_user = login_manager.anonymous_user()  # flask-login's own cache of who is signed in
+        return http_error(ServiceUnavailable(retry_after=30))
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable) -> Any:
+        # The file store is down (a photo asked for): the same plain "try again" page as for the database.
+        log.error("the file store failed on %s %s: %s", request.method, request.endpoint, error)
         return http_error(ServiceUnavailable(retry_after=30))
 
     @app.teardown_appcontext

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +25,28 @@ _MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 
 class StoredFileMissing(LookupError):
     """No file is stored under that key (it was deleted, or never stored)."""
+
+
+class StoreUnavailable(Exception):
+    """The store could not be reached or did not answer (an S3 server down or failing, a folder that cannot be
+    written): nothing was stored or read, and trying again later may work."""
+
+
+@contextmanager
+def _reaching_the_store(doing: str) -> Iterator[None]:
+    """Turn the store's own failures (not a missing file, not a bad key) into StoreUnavailable."""
+    try:
+        yield
+    except Exception as error:
+        # botocore is loaded only by a portal that stores in S3; one that keeps files in a folder never pays for it.
+        boto = sys.modules.get("botocore.exceptions")
+        if boto is not None and isinstance(error, boto.ClientError):
+            if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                raise StoreUnavailable(f"{doing}: the store answered {error}") from error
+            raise
+        if isinstance(error, OSError) or (boto is not None and isinstance(error, boto.BotoCoreError)):
+            raise StoreUnavailable(f"{doing}: {type(error).__name__}") from error
+        raise
 
 
 def check_key(key: str) -> str:
@@ -199,31 +223,37 @@ def storage_from_config(config: Mapping[str, Any]) -> Storage:
 
 
 class OutsideTransactions:
-    """A store that refuses to be called while the database session holds a transaction open: an upload or a
-    download can take seconds, and no lock (nor SQLite's write lock) may be held meanwhile."""
+    """A store that refuses to be called while the database session holds a transaction open (an upload or a
+    download can take seconds, and no lock, nor SQLite's write lock, may be held meanwhile), and that reports a store
+    it cannot reach as StoreUnavailable."""
 
     def __init__(self, store: Storage) -> None:
         self.store = store
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         refuse_inside_transaction("storing a file")
-        self.store.put(key, data, content_type)
+        with _reaching_the_store("storing a file"):
+            self.store.put(key, data, content_type)
 
     def get(self, key: str) -> bytes:
         refuse_inside_transaction("reading a stored file")
-        return self.store.get(key)
+        with _reaching_the_store("reading a stored file"):
+            return self.store.get(key)
 
     def delete(self, key: str) -> None:
         refuse_inside_transaction("deleting a stored file")
-        self.store.delete(key)
+        with _reaching_the_store("deleting a stored file"):
+            self.store.delete(key)
 
     def exists(self, key: str) -> bool:
         refuse_inside_transaction("looking for a stored file")
-        return self.store.exists(key)
+        with _reaching_the_store("looking for a stored file"):
+            return self.store.exists(key)
 
     def every_key(self) -> Iterator[str]:
         refuse_inside_transaction("listing the stored files")
-        return self.store.every_key()
+        with _reaching_the_store("listing the stored files"):
+            yield from self.store.every_key()
 
 
 def get_storage() -> Storage:

@@ -15,6 +15,7 @@ from portal.applications.services import get_application, get_neighbourhood_by_s
 from portal.common.access import public, public_if
 from portal.common.forms import ButtonForm
 from portal.common.page_cache import cached_for_visitors, shown_page
+from portal.common.storage import StoreUnavailable
 from portal.domain.stories import MAX_PHOTOS, Consent, StoryStatus
 from portal.extensions import talisman
 from portal.stories import forms, invitations, photo_services, publishing, services
@@ -212,6 +213,11 @@ def photos(application_id: int) -> Any:
             form.photo.errors = [PHOTO_TEXT[refused.reason]()]
         except services.StoryRefused as refused:
             form.photo.errors = [REFUSAL_TEXT[refused.rule]()]
+        except StoreUnavailable:
+            # The store is down: nothing was kept; what was typed stays on the page (a browser never keeps a file).
+            form.photo.errors = [
+                _("Your photo could not be kept just now. Try again in a few minutes: choose the photo again.")
+            ]
         else:
             flash(_("Your photo has been added."), "success")
             if request.form.get("next"):
