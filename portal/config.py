@@ -63,6 +63,10 @@ class Config:
     AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)
     AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # With Redis out of reach, limits fail open (pages and open data still serve) and sign-in fails closed
+    # (accounts/routes.py); neither waits long for a Redis that does not answer.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     # Public pages kept whole for visitors not signed in (portal/common/page_cache.py); in Redis with REDIS_URL.

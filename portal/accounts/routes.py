@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -25,9 +26,32 @@ from portal.common.urls import safe_next
 from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
+log = logging.getLogger(__name__)
 
 SIGN_IN_LIMIT = "10 per minute; 60 per hour"
+# Every endpoint whose POST is a sign-in try, counted by the rate limits below.
+COUNTED = frozenset(
+    f"accounts.{name}"
+    for name in (
+        "sign_in",
+        "enter_sign_in_code",
+        "confirm_sign_in_link",
+        "staff_sign_in",
+        "set_up_one_time_code",
+        "enter_one_time_code",
+    )
+)
 PENDING_STAFF_SECONDS = 600
+
+
+@bp.before_request
+def sign_in_only_while_its_tries_are_counted() -> None:
+    """Sign-in fails closed: when the shared store that counts its tries (Redis) cannot be reached, a sign-in is
+    refused with a plain "try again" (503) rather than let through uncounted. Elsewhere limits fail open (config:
+    RATELIMIT_SWALLOW_ERRORS), so pages and open data still serve."""
+    if request.method == "POST" and request.endpoint in COUNTED and not limiter.storage.check():
+        log.error("sign-in refused: the store that counts its tries cannot be reached")
+        abort(503)
 
 
 def _email_key() -> str:

@@ -167,9 +167,6 @@ def deliver_email(message_id: int) -> None:
     _finish(message_id, MailStatus.SENT)
 
 
-STUCK_AFTER = timedelta(minutes=15)
-
-
 @job(retries=0, schedule={"minute": "*/5"}, at_start=True)
 def sweep_outbox() -> int:
     """Every five minutes, queue again mail whose job was lost: a queue that was down at commit, or a worker that
@@ -179,7 +176,8 @@ def sweep_outbox() -> int:
 
 @transactional
 def _sweep(now: datetime) -> int:
-    stale = now - STUCK_AFTER
+    # As for files and photos (common/stalled.py): no sign of life for STALLED_WORK_SECONDS means the job was lost.
+    stale = now - timedelta(seconds=current_app.config["STALLED_WORK_SECONDS"])
     set_status_where(
         OutboxMessage, [OutboxMessage.claimed_at < stale], MailStatus.SENDING, MailStatus.QUEUED, next_attempt_at=now
     )

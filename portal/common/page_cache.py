@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import os
 import re
 import uuid
@@ -41,6 +42,7 @@ from portal.common.assets import asset_build
 from portal.common.paging import MAX_PAGE
 
 cache = Cache()
+log = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
 SLOT_PREFIX = "public-pages:slot:"
@@ -54,7 +56,13 @@ def init_page_cache(app: Flask) -> None:
     # Keys start with the queue's name, so several portals can share one Redis.
     prefix = f"{app.config['JOBS_QUEUE_NAME']}:"
     config = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix}
+        {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": prefix,
+            # A Redis that is down or stuck costs a page a moment, not the page: it is then made fresh.
+            "CACHE_OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
         if redis_url
         else {
             "CACHE_TYPE": "FileSystemCache",
@@ -134,7 +142,23 @@ def _nothing_changed_after_rollback(session: Any) -> None:
 
 
 def forget_public_pages() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)  # never expires: see _version
+    """Move the cache on to a new version. With the cache out of reach (Redis down), the move is remembered and made
+    by this process as soon as the cache answers again, before it serves any page from it."""
+    if _reach(cache.set, VERSION_KEY, uuid.uuid4().hex, timeout=0) is None:  # never expires: see _version
+        _pending["new_version"] = True
+
+
+# Whether this process owes the cache a new version: it committed a change while the cache was out of reach.
+_pending = {"new_version": False}
+
+
+def _reach(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """The cache's answer, or None when it cannot be reached: public pages are then made fresh, never refused."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as error:  # redis-py's ConnectionError and TimeoutError, whichever the backend raises
+        log.warning("the public page cache is out of reach: %s", type(error).__name__)
+        return None
 
 
 # A page number as the site writes one: no sign, no leading zero, nothing after it.
@@ -180,10 +204,14 @@ def _slot(identity: str) -> str:
 def _version() -> str | None:
     """The current version; a new one if the cache has lost it (a version never comes back, so nothing made
     before it was lost can be served as current)."""
-    version = cache.get(VERSION_KEY)
+    if _pending["new_version"]:
+        if _reach(cache.set, VERSION_KEY, uuid.uuid4().hex, timeout=0) is None:
+            return None
+        _pending["new_version"] = False
+    version = _reach(cache.get, VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=0)
-        version = cache.get(VERSION_KEY)
+        _reach(cache.add, VERSION_KEY, uuid.uuid4().hex, timeout=0)
+        version = _reach(cache.get, VERSION_KEY)
     return str(version) if version is not None else None
 
 
@@ -202,7 +230,7 @@ def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         release = f"{current_app.extensions['page_cache_release']}+{asset_build()}"
         identity = f"{release}|{get_locale()}|{date.today().isoformat()}|{path}|{page}"
         slot = _slot(identity)
-        kept = cache.get(slot)
+        kept = _reach(cache.get, slot)
         if kept is not None and kept[0] == identity and kept[1] == version:
             html = kept[2].replace(NONCE_MARK, getattr(request, "csp_nonce", "")).replace(CSRF_MARK, generate_csrf())
             response = current_app.response_class(html, mimetype="text/html")
@@ -215,7 +243,7 @@ def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         nonce = getattr(request, "csp_nonce", "")
         html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_MARK)
         html = html.replace(nonce, NONCE_MARK) if nonce else html
-        cache.set(slot, (identity, version, html, response.headers.get("Cache-Control")))
+        _reach(cache.set, slot, (identity, version, html, response.headers.get("Cache-Control")))
         return response
 
     return wrapper
