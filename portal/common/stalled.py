@@ -24,6 +24,7 @@ from portal.common.jobs import enqueue_after_commit
 from portal.common.status import set_status_where
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
+from portal.domain.background import FileStatus
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -72,3 +73,17 @@ def requeue_stalled(
         enqueue_after_commit(job, row_id)
     log.warning("queued again %s %s that no worker finished: %s", len(ids), model.__tablename__, ids)
     return ids
+
+
+def requeue_stalled_files(model: Any, job: Callable[..., Any]) -> int:
+    """requeue_stalled for a file made by a job (an export, a report): running files a worker abandoned go back to
+    queued, and queued ones whose job was lost are queued again. Returns how many."""
+    return len(
+        requeue_stalled(
+            model,
+            job,
+            abandoned=(FileStatus.RUNNING, FileStatus.QUEUED),
+            waiting=FileStatus.QUEUED,
+            since=model.requested_at,
+        )
+    )

@@ -28,7 +28,7 @@ from portal.applications.models import Application
 from portal.common import audit
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.pdf import draw_pdf, only_embedded, pdf_html
-from portal.common.stalled import requeue_stalled
+from portal.common.stalled import requeue_stalled_files
 from portal.common.status import claim_status
 from portal.common.storage import StoredFileMissing, get_storage
 from portal.common.time import utcnow
@@ -260,15 +260,7 @@ def make_report(report_id: int) -> None:
 @job(retries=1, retry_delay=60, schedule={"minute": "*/5"}, at_start=True)
 def recover_stalled_reports() -> int:
     """Queue again every report a stopped worker left half-made, or whose job the queue lost (common/stalled.py)."""
-    return len(
-        requeue_stalled(
-            Report,
-            make_report,
-            abandoned=(FileStatus.RUNNING, FileStatus.QUEUED),
-            waiting=FileStatus.QUEUED,
-            since=Report.requested_at,
-        )
-    )
+    return requeue_stalled_files(Report, make_report)
 
 
 def _gather(report_id: int) -> Gathered:

@@ -17,7 +17,7 @@ from portal.common import audit
 from portal.common.email import send_email
 from portal.common.jobs import describe, enqueue_after_commit, job
 from portal.common.rendering import rendering_context
-from portal.common.stalled import requeue_stalled
+from portal.common.stalled import requeue_stalled_files
 from portal.common.status import claim_status
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
@@ -174,15 +174,7 @@ def make_export(export_id: int) -> None:
 @job(retries=1, retry_delay=60, schedule={"minute": "*/5"}, at_start=True)
 def recover_stalled_exports() -> int:
     """Queue again every export a stopped worker left half-made, or whose job the queue lost (common/stalled.py)."""
-    return len(
-        requeue_stalled(
-            PaymentExport,
-            make_export,
-            abandoned=(FileStatus.RUNNING, FileStatus.QUEUED),
-            waiting=FileStatus.QUEUED,
-            since=PaymentExport.requested_at,
-        )
-    )
+    return requeue_stalled_files(PaymentExport, make_export)
 
 
 @transactional
