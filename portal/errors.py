@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -83,17 +83,40 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
-            answer = app.make_response(api.handle_http_exception(error))
-        elif (error.code or 500) in ERROR_TEXT:
-            answer = app.make_response(render_error(error.code or 500))
-        else:
-            return error
-        # What the error itself says in headers is kept: a 405's Allow (RFC 9110 requires it), a 429's Retry-After.
-        for name, value in error.get_headers():
-            if name.lower() != "content-type":
-                answer.headers[name] = value
-        return answer
+        return error_page(error)
+
+    @app.errorhandler(InvalidTransition)
+    def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
+        # A view that does not expect a status to have moved on meanwhile still gets a plain page, never a 500.
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[str, int]:
+        log.exception("unexpected error on %s %s", request.method, request.endpoint)
+        db.session.rollback()
+        return render_error(500)
+
+    register_outage_handlers(app)
+
+
+def error_page(error: HTTPException) -> Any:
+    """The page for an HTTP error, or JSON under /api/, keeping what the error says in its headers."""
+    if request.path.startswith("/api/"):  # the API answers in JSON, as its OpenAPI document says
+        answer = current_app.make_response(api.handle_http_exception(error))
+    elif (error.code or 500) in ERROR_TEXT:
+        answer = current_app.make_response(render_error(error.code or 500))
+    else:
+        return error
+    # What the error itself says in headers is kept: a 405's Allow (RFC 9110 requires it), a 429's Retry-After.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            answer.headers[name] = value
+    return answer
+
+
+def register_outage_handlers(app: Flask) -> None:
+    """The database or the file store out of reach: a plain "try again" page (README: When something fails)."""
 
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.InterfaceError)
@@ -107,13 +130,13 @@ def register_error_handlers(app: Flask) -> None:
         except sa.exc.SQLAlchemyError:
             db.session.close()
         g._login_user = login_manager.anonymous_user()  # flask-login's own cache of who is signed in
-        return http_error(ServiceUnavailable(retry_after=30))
+        return error_page(ServiceUnavailable(retry_after=30))
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(error: StoreUnavailable) -> Any:
         # The file store is down (a photo asked for): the same plain "try again" page as for the database.
         log.error("the file store failed on %s %s: %s", request.method, request.endpoint, error)
-        return http_error(ServiceUnavailable(retry_after=30))
+        return error_page(ServiceUnavailable(retry_after=30))
 
     @app.teardown_appcontext
     def drop_a_dead_connection(error: BaseException | None) -> None:
@@ -123,15 +146,3 @@ def register_error_handlers(app: Flask) -> None:
             db.session.close()
         except sa.exc.DBAPIError:
             db.session().invalidate()  # the scoped session proxies close, not invalidate
-
-    @app.errorhandler(InvalidTransition)
-    def lost_a_race(error: InvalidTransition) -> tuple[str, int]:
-        # A view that does not expect a status to have moved on meanwhile still gets a plain page, never a 500.
-        db.session.rollback()
-        return render_error(409)
-
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception) -> tuple[str, int]:
-        log.exception("unexpected error on %s %s", request.method, request.endpoint)
-        db.session.rollback()
-        return render_error(500)
