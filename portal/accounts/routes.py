@@ -49,7 +49,8 @@ def sign_in_only_while_its_tries_are_counted() -> None:
     """Sign-in fails closed: when the shared store that counts its tries (Redis) cannot be reached, a sign-in is
     refused with a plain "try again" (503) rather than let through uncounted. Elsewhere limits fail open (config:
     RATELIMIT_SWALLOW_ERRORS), so pages and open data still serve."""
-    if request.method == "POST" and request.endpoint in COUNTED and not limiter.storage.check():
+    counting = request.method == "POST" and request.endpoint in COUNTED and limiter.enabled  # no store when off
+    if counting and not limiter.storage.check():
         log.error("sign-in refused: the store that counts its tries cannot be reached")
         abort(503)
 
