@@ -66,6 +66,8 @@ class Config:
     # With Redis out of reach, limits fail open (pages and open data still serve) and sign-in fails closed
     # (accounts/routes.py); neither waits long for a Redis that does not answer.
     RATELIMIT_SWALLOW_ERRORS = True
+    # Counters start with the queue's name, as the page cache's keys do, so several portals can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("JOBS_QUEUE_NAME", "small-sparks")
     RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

@@ -57,6 +57,20 @@ def _answers(client: redis.Redis) -> bool:
         return False
 
 
+@contextmanager
+def shared_limiter_kept() -> Iterator[None]:
+    """Flask-Limiter keeps its store on the one Limiter every app shares: the drill's app points it at the drill's
+    Redis, which is gone afterwards. Put back what the rest of the suite's app uses."""
+    from portal.extensions import limiter
+
+    kept = {name: getattr(limiter, name) for name in ("_storage", "_limiter", "_swallow_errors", "enabled")}
+    try:
+        yield
+    finally:
+        for name, value in kept.items():
+            setattr(limiter, name, value)
+
+
 def mail_to(address: str) -> list[tuple[str, int]]:
     db.session.rollback()
     rows = db.session.execute(
@@ -77,7 +91,7 @@ def test_with_redis_down_pages_serve_sign_in_fails_closed_and_mail_waits_for_its
         "RATELIMIT_STORAGE_URI": redis_url,
         "STALLED_WORK_SECONDS": 1,
     }
-    with fresh_postgres_database("sparks_redis") as url:
+    with fresh_postgres_database("sparks_redis") as url, shared_limiter_kept():
         app = make_test_app(url, PUBLIC_PAGE_CACHE=True, **settings)
         migrate_to_head(app)
         with app.app_context():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from contextlib import ExitStack
 
 import pytest
@@ -63,7 +64,7 @@ def test_two_servers_and_two_workers_share_sessions_caches_limits_and_jobs(tmp_p
             AUDIT_HMAC_KEY=env["AUDIT_HMAC_KEY"],
         )
         running.enter_context(app.app_context())
-        running.callback(db.engine.dispose)
+        running.callback(lambda: (db.session.remove(), db.engine.dispose()))  # the session's connection first
         _, a = running.enter_context(gunicorn(env, tmp_path / "a.log"))
         _, b = running.enter_context(gunicorn(env, tmp_path / "b.log"))
         for name in ("one", "two"):
@@ -113,10 +114,11 @@ def test_two_servers_and_two_workers_share_sessions_caches_limits_and_jobs(tmp_p
             assert "a new community garden" in visitor.get(page, port=port).text
 
         # Rate limits count across both: five tries of one address are allowed in all, not five on each server.
+        busy = f"busy-{uuid.uuid4().hex[:8]}@example.org"
         from_one_address = Browser(a)
         from_one_address.http.headers["X-Forwarded-For"] = "198.51.100.7"
         statuses = [
-            from_one_address.post_form("/sign-in", {"email": "busy@example.org"}, port=port).status_code
+            from_one_address.post_form("/sign-in", {"email": busy}, port=port).status_code
             for port in (a, b, a, b, a, b)
         ]
         assert statuses == [302, 302, 302, 302, 302, 429]
