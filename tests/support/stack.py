@@ -33,6 +33,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def app_with_the_same_keys(url: str, env: dict[str, str]) -> Any:
+    """The portal in this process, on the stack's database with the stack's keys: for seeding and checking."""
+    from tests.conftest import make_test_app
+
+    keys = {name: env[name] for name in ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_HMAC_KEY")}
+    return make_test_app(url, **keys)
+
+
 def production_env(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings with fresh secrets, one queue (and key prefix) of its own in the shared Redis, and mail
     kept in the database's outbox rather than sent."""
@@ -77,12 +85,7 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[tuple
             wait_until_serving(server, port, log)
             yield server, port
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, signal.SIGTERM, 30)
 
 
 def wait_until_serving(server: subprocess.Popen[bytes], port: int, log: Path, seconds: float = 60) -> None:
@@ -177,9 +180,14 @@ def job_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[byte
         try:
             yield process
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, signal.SIGINT, 20)
+
+
+def stop(process: subprocess.Popen[bytes], how: signal.Signals, seconds: float) -> None:
+    """Ask a process to stop as its owner would (gunicorn: SIGTERM; a job worker: SIGINT), then kill it."""
+    process.send_signal(how)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

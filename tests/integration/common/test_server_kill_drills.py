@@ -27,12 +27,12 @@ from portal.panels import services as panels
 from portal.panels.models import Decision
 from portal.payments import services as payments
 from portal.payments.models import Payment, PaymentRun
-from tests.conftest import fresh_postgres_database, make_test_app
+from tests.conftest import fresh_postgres_database
 from tests.factories import PotFactory, make_chair
 from tests.integration.common.test_jobs import redis_or_fail, wait_for
 from tests.integration.panels.test_decisions import submitted_idea
 from tests.integration.payments.helpers import GOOD_BANK, accepted_award
-from tests.support.stack import Browser, gunicorn, migrate, production_env, worker_pids
+from tests.support.stack import Browser, app_with_the_same_keys, gunicorn, migrate, production_env, worker_pids
 
 
 @contextmanager
@@ -43,12 +43,7 @@ def production(tmp_path: Path) -> Iterator[tuple[object, Browser, object]]:
     with fresh_postgres_database("sparks_killweb") as url:
         env = production_env(url)
         migrate(env)
-        app = make_test_app(
-            url,
-            SECRET_KEY=env["SECRET_KEY"],
-            ENCRYPTION_KEY=env["ENCRYPTION_KEY"],
-            AUDIT_HMAC_KEY=env["AUDIT_HMAC_KEY"],
-        )
+        app = app_with_the_same_keys(url, env)
         with gunicorn(env, tmp_path / "gunicorn.log") as (master, port), app.app_context():
             try:
                 yield app, Browser(port), master

@@ -16,11 +16,11 @@ from portal.common.email import OutboxMessage
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.programme.models import Neighbourhood
-from tests.conftest import fresh_postgres_database, make_test_app
+from tests.conftest import fresh_postgres_database
 from tests.factories import NeighbourhoodFactory, make_staff
 from tests.integration.common.test_jobs import redis_or_fail, wait_for
 from tests.support.seaweedfs import S3Server
-from tests.support.stack import Browser, gunicorn, job_worker, migrate, production_env
+from tests.support.stack import Browser, app_with_the_same_keys, gunicorn, job_worker, migrate, production_env
 
 CODE = re.compile(r"Or type this code on the sign-in page: (\S+)")
 
@@ -57,12 +57,7 @@ def test_two_servers_and_two_workers_share_sessions_caches_limits_and_jobs(tmp_p
             S3_SECRET_ACCESS_KEY=seaweedfs.secret_access_key,
         )
         migrate(env)
-        app = make_test_app(
-            url,
-            SECRET_KEY=env["SECRET_KEY"],
-            ENCRYPTION_KEY=env["ENCRYPTION_KEY"],
-            AUDIT_HMAC_KEY=env["AUDIT_HMAC_KEY"],
-        )
+        app = app_with_the_same_keys(url, env)
         running.enter_context(app.app_context())
         running.callback(lambda: (db.session.remove(), db.engine.dispose()))  # the session's connection first
         _, a = running.enter_context(gunicorn(env, tmp_path / "a.log"))
