@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run worker test scan bandit audit-dependencies install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps \
+.PHONY: run worker test scan bandit audit-dependencies install python-deps node-deps assets translations chromium database demo-data lint typecheck bench bench-deps soak \
         test-unit test-integration test-browser extract-messages clean
 
 # The server, and beside it a worker for background jobs (mail); Ctrl-C stops both.
@@ -62,6 +62,12 @@ bench-deps:
 
 bench: install bench-deps
 	$(BIN)/python benchmarks/pages.py
+
+# R4: ten minutes of mixed journeys at 20 people against gunicorn, a job worker, PostgreSQL, Redis and SeaweedFS
+# (benchmarks/README.md); MINUTES=1 for a short one.
+MINUTES ?= 10
+soak: install
+	$(BIN)/python benchmarks/soak.py --minutes $(MINUTES)
 
 instance:
 	mkdir -p instance
