@@ -78,6 +78,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction. Never put personal data in details."""
     session = db.session
+    # What the caller changed is written before the log's lock is taken: one lock every writer shares should be
+    # held for as short a time as possible, and never while waiting for another row's lock.
+    session.flush()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     last = session.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()

@@ -64,12 +64,16 @@ def _run_after_commit(callbacks: list[Callable[[], Any]]) -> None:
 
 
 def locked(statement: Select[Any]) -> Select[Any]:
-    """SELECT … FOR UPDATE, refreshing any copy of the rows the session already holds.
+    """SELECT … FOR NO KEY UPDATE, refreshing any copy of the rows the session already holds.
 
     Without the refresh, a request that read a row before asking for its lock would, after waiting for another
     request to commit, go on with its stale copy: a double click would send an idea twice.
+
+    NO KEY: we lock rows to take turns, never to change their keys, and a plain FOR UPDATE would also make every
+    foreign-key check on the row wait (a resident's award pointing at a pot a decision holds). Those waits, taken
+    while the audit log's lock was held, deadlocked decisions against acceptances under the R4 soak.
     """
-    return statement.with_for_update().execution_options(populate_existing=True)
+    return statement.with_for_update(key_share=True).execution_options(populate_existing=True)
 
 
 class WorkInsideTransaction(RuntimeError):

@@ -189,7 +189,7 @@ def record_decision(
 ) -> Decision:
     """Record a decision by whoever the panel's rule allows; a yes makes an award only if the pot has the money left.
 
-    The idea's row and then the pot's row are locked (SELECT … FOR UPDATE) while the money left is worked out and
+    The idea's row and then the pot's row are locked (SELECT … FOR NO KEY UPDATE) while the money left is worked out and
     the award written, so decisions at the same moment are made one after another and the pot is never overspent.
     Raises DecisionRefused (a rule: who may decide, an interest, the fast-track limit, a missing reason),
     BudgetExceeded, or InvalidTransition (the idea was decided or withdrawn meanwhile).

@@ -83,3 +83,49 @@ def test_twenty_decisions_at_once_on_one_idea_make_one_award(postgres_app):
     with postgres_app.app_context():
         assert db.session.execute(sa.select(sa.func.count(Award.id))).scalar() == 1
         assert db.session.execute(sa.select(sa.func.count(Decision.id))).scalar() == 1
+
+
+def test_accepting_an_award_does_not_wait_for_a_decision_holding_its_pot(postgres_app):
+    """The deadlock the R4 soak found: a decision locks its pot, then waits for the audit log's lock; a resident
+    accepting an award in the same pot held the audit lock and then waited for the pot (the foreign-key check of a
+    second update to the award). Our row locks are FOR NO KEY UPDATE, which a foreign-key check does not wait for,
+    and pending changes are written before the audit lock is taken."""
+    from portal.accounts.models import User
+    from portal.awards.services import accept_award
+    from portal.common.transactions import locked
+    from portal.domain.decisions import DecisionKind
+    from portal.extensions import db
+    from portal.panels.services import record_decision
+    from portal.programme.models import Pot
+
+    seeded = seed_race_street(postgres_app, budget_pence=AWARD * 2, ideas=2)
+    first, _second = seeded["ideas"]
+    with postgres_app.app_context():
+        record_decision(first, db.session.get(User, seeded["chair"]), kind=DecisionKind.YES, reason="A good idea")
+    accepted = threading.Event()
+    failures: list[BaseException] = []
+
+    def accept():
+        with postgres_app.app_context():
+            try:
+                accept_award(first, db.session.get(User, seeded["resident"]))
+                accepted.set()
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                failures.append(error)
+
+    with postgres_app.app_context():
+        deciding = db.engine.connect()  # another panel's decision in the same pot, holding the pot's lock
+        transaction = deciding.begin()
+        deciding.execute(locked(sa.select(Pot.id).where(Pot.id == seeded["pot"])))
+        thread = threading.Thread(target=accept)
+        thread.start()
+        waited_it_out = accepted.wait(timeout=10)
+        transaction.rollback()
+        deciding.close()
+        thread.join(timeout=30)
+    assert not failures
+    assert waited_it_out, "accepting an award waited for a lock on its pot that a decision held"
+    with postgres_app.app_context():
+        from portal.awards.models import Award
+
+        assert db.session.execute(sa.select(Award.status).where(Award.application_id == first)).scalar() == "accepted"
