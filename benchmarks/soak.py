@@ -54,6 +54,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -1097,6 +1098,9 @@ def main() -> int:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
         raise SystemExit(f"R4 FAILED: Redis is needed at {REDIS_URL} and did not answer: {error}") from error
+    # Stopped from outside (a CI job's timeout): end the main greenlet, so the servers stop and the database goes.
+    main_greenlet, stopped = gevent.getcurrent(), SystemExit("R4 FAILED: stopped by SIGTERM")
+    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(main_greenlet.throw, stopped))
     logs = Path(tempfile.mkdtemp(prefix="soak-logs-"))
     status = 1
     try:
