@@ -535,7 +535,7 @@ class Browser:
         return moved
 
     def sign_in_by_email(self, email: str, database: Database) -> None:
-        page = self.get("/sign-in", contains=("What is your email address?",))
+        page = self.get("/sign-in", contains=("What is your email address or mobile number?",))
         self.post("/sign-in", {"email": email}, page=page, to="/sign-in/check-your-email")
         page = self.get("/sign-in/check-your-email", contains=("Check your email",))
         self.post("/sign-in/check-your-email", {"code": database.sign_in_code(email)}, page=page, to="/.*")
@@ -1124,6 +1124,7 @@ def main() -> int:
                 SECRET_KEY=env["SECRET_KEY"],
                 ENCRYPTION_KEY=env["ENCRYPTION_KEY"],
                 AUDIT_HMAC_KEY=env["AUDIT_HMAC_KEY"],
+                LOOKUP_HMAC_KEY=env["LOOKUP_HMAC_KEY"],
                 S3_BUCKET=s3.bucket,
                 S3_ENDPOINT_URL=s3.endpoint_url,
                 S3_ACCESS_KEY_ID=s3.access_key_id,

@@ -17,6 +17,8 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refuse
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="
 # The audit log's HMAC key for development and tests only; production must set AUDIT_HMAC_KEY.
 DEV_AUDIT_HMAC_KEY = "dev-only-audit-hmac-key-not-for-production"  # noqa: S105 - refused in production below
+# The key of the hashes that find a person by their mobile number, for development and tests only.
+DEV_LOOKUP_HMAC_KEY = "dev-only-lookup-hmac-key-not-for-production"  # noqa: S105 - refused in production below
 MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'  # noqa: S105 - how to make one # nosec B105
 MAKE_A_FERNET_KEY = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 STRONG_SECRET_BITS = 120
@@ -61,6 +63,9 @@ class Config:
     # Behind a load balancer or reverse proxy: how many of them set X-Forwarded-For and X-Forwarded-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)
+    # Mobile numbers are stored encrypted and found by a keyed hash (HMAC-SHA256 with this key), so a copy of the
+    # database alone cannot be searched for a number. Changing it loses the way to those accounts: never rotate it.
+    LOOKUP_HMAC_KEY = os.environ.get("LOOKUP_HMAC_KEY", DEV_LOOKUP_HMAC_KEY)
     AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     # With Redis out of reach, limits fail open (pages and open data still serve) and sign-in fails closed
@@ -86,6 +91,18 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Small Sparks <hello@smallsparks.example>")
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
     SHOW_DEV_OUTBOX = _bool("SHOW_DEV_OUTBOX", True)
+    # Texts: TEXT_BACKEND is "outbox" (stored, shown at /dev/outbox beside emails), "notify" (GOV.UK Notify) or
+    # "off" (nobody is offered texts: sign-in and news by email only).
+    TEXT_BACKEND = os.environ.get("TEXT_BACKEND", "outbox")
+    # GOV.UK Notify (TEXT_BACKEND=notify, and MAIL_BACKEND=notify for email): the API key, and the general
+    # templates the portal's words are put into (portal/common/notify.py says what each holds).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TEXT_TEMPLATE_ID = os.environ.get("NOTIFY_TEXT_TEMPLATE_ID", "")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+    NOTIFY_EMAIL_FILE_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_FILE_TEMPLATE_ID", "")
+    NOTIFY_TEXT_SENDER_ID = os.environ.get("NOTIFY_TEXT_SENDER_ID", "")  # optional: Notify's default sender
+    NOTIFY_EMAIL_REPLY_TO_ID = os.environ.get("NOTIFY_EMAIL_REPLY_TO_ID", "")  # optional
 
     # Background jobs: "redis" when REDIS_URL is set, else "sqlite" (a queue file beside the database, worked by
     # the worker `make run` starts); tests use "immediate" (a job runs as soon as its transaction commits).
@@ -160,6 +177,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SHOW_DEV_OUTBOX = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    TEXT_BACKEND = os.environ.get("TEXT_BACKEND", "off")
     HSTS = True
     OUTSIDE_WORK_IN_TRANSACTION = "log"
     # Only the portal's own names (SERVER_BASE_URL's, and any more in TRUSTED_HOSTS, such as the name a load
@@ -171,7 +189,11 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Refuse to start with a development, weak or missing secret, or without the shared services production
         needs; raises RuntimeError naming what is wrong and how to put it right."""
-        for name, development in (("SECRET_KEY", DEV_SECRET_KEY), ("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY)):
+        for name, development in (
+            ("SECRET_KEY", DEV_SECRET_KEY),
+            ("AUDIT_HMAC_KEY", DEV_AUDIT_HMAC_KEY),
+            ("LOOKUP_HMAC_KEY", DEV_LOOKUP_HMAC_KEY),
+        ):
             secret = os.environ.get(name, "")
             if not secret or secret == development or len(secret) < 32 or estimated_bits(secret) < STRONG_SECRET_BITS:
                 raise RuntimeError(
@@ -194,9 +216,27 @@ class ProductionConfig(Config):
                 "host name (and any in TRUSTED_HOSTS) is answered."
             )
         cls.TRUSTED_HOSTS = trusted_hosts(os.environ["SERVER_BASE_URL"], os.environ.get("TRUSTED_HOSTS", ""))
+        cls.check_notify()
         if not os.environ.get("REDIS_URL"):
             raise RuntimeError(
                 "REDIS_URL must be set in production: rate limits and background jobs are shared between servers there."
+            )
+
+    @classmethod
+    def check_notify(cls) -> None:
+        """With texts or email going through GOV.UK Notify, its key and templates must be set."""
+        mail, texts = os.environ.get("MAIL_BACKEND", "smtp"), os.environ.get("TEXT_BACKEND", "off")
+        if mail not in ("smtp", "notify", "outbox"):
+            raise RuntimeError('MAIL_BACKEND must be "smtp", "notify" or "outbox".')
+        if texts not in ("notify", "off", "outbox"):
+            raise RuntimeError('TEXT_BACKEND must be "notify", "outbox" or "off".')
+        needed = ["NOTIFY_API_KEY"] if "notify" in (mail, texts) else []
+        needed += ["NOTIFY_TEXT_TEMPLATE_ID"] if texts == "notify" else []
+        needed += ["NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_EMAIL_FILE_TEMPLATE_ID"] if mail == "notify" else []
+        missing = [name for name in needed if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                f"{', '.join(missing)} must be set to send through GOV.UK Notify (README: Texts and GOV.UK Notify)."
             )
 
 

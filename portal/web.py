@@ -44,6 +44,7 @@ from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.demo.data import demo_data
+from portal.domain.mobiles import shown as shown_mobile
 from portal.domain.money import format_pence
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
 from portal.insight.reach_routes import bp as reach_bp
@@ -152,6 +153,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_pence
     app.jinja_env.filters["nowrap"] = nowrap
     app.jinja_env.filters["breakable"] = breakable
+    app.jinja_env.filters["shown_mobile"] = shown_mobile
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.trim_blocks = True

@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms import Field, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
-from portal.common.forms import EmailField, Form, strip, submit
+from portal.common.forms import EMAIL_FORMAT, EmailField, Form, TextField, strip, submit
+from portal.domain.mobiles import MobileRefused, NotAMobile, looks_like_email, uk_mobile
+
+MOBILE_REFUSAL_TEXT = {
+    NotAMobile.NOT_A_NUMBER: _l("Enter a UK mobile number, like 07700 900123, or an email address"),
+    NotAMobile.NOT_UK: _l("We can only send texts to UK mobile numbers. Enter one, or an email address"),
+    NotAMobile.NOT_MOBILE: _l("That looks like a landline. Enter a mobile number, like 07700 900123"),
+}
 
 
 class SignInEmailForm(Form):
-    email = EmailField(
-        _l("What is your email address?"),
-        required_message=_l("Enter your email address"),
-        description=_l("We will email you a link to sign in. You do not need a password."),
+    """One box for an email address or, where texts are offered, a UK mobile number (the field keeps the name
+    `email` its first form gave it; `mobile` holds the number in E.164 form when one was typed)."""
+
+    email = TextField(
+        _l("What is your email address or mobile number?"),
+        description=_l("We will send you a code to sign in. You do not need a password."),
+        validators=[
+            DataRequired(message=_l("Enter your email address or mobile number")),
+            Length(max=320, message=EMAIL_FORMAT),
+        ],
     )
-    submit = submit(_l("Send me a link"))
+    submit = submit(_l("Continue"))
+    mobile: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current_app.config["TEXT_BACKEND"] == "off":
+            self.email.label.text = _l("What is your email address?")
+            self.email.description = _l("We will email you a link to sign in. You do not need a password.")
+
+    def validate_email(self, field: Field) -> None:
+        typed = field.data or ""
+        if looks_like_email(typed) or current_app.config["TEXT_BACKEND"] == "off":
+            Email(message=EMAIL_FORMAT, check_deliverability=False)(self, field)
+            return
+        try:
+            self.mobile = uk_mobile(typed)
+        except MobileRefused as refused:
+            raise ValidationError(str(MOBILE_REFUSAL_TEXT[refused.reason])) from refused
 
 
 def _code_filter(value: object) -> object:
@@ -35,6 +68,19 @@ class SignInCodeForm(Form):
         ],
     )
     submit = submit(_l("Sign in"))
+
+
+class SignInTextCodeForm(SignInCodeForm):
+    code = StringField(
+        _l("Enter the code from the text"),
+        description=_l("It is 6 numbers, for example 123456"),
+        widget=GovTextInput(),
+        filters=[_code_filter],
+        validators=[
+            InputRequired(message=_l("Enter the code from the text")),
+            Regexp(r"^\d{6}$", message=_l("The code is 6 numbers, for example 123456")),
+        ],
+    )
 
 
 class ConfirmSignInForm(Form):

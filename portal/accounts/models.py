@@ -9,8 +9,11 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.common.constraints import one_of
 from portal.common.page_cache import shown_on_public_pages
+from portal.common.sealed import EncryptedText, Sealed
 from portal.common.time import UTCDateTime, utcnow
+from portal.domain.mobiles import HearBy
 from portal.domain.roles import Role, needs_staff_sign_in
 from portal.extensions import Model
 
@@ -21,10 +24,15 @@ def new_session_token() -> str:
 
 class User(UserMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (one_of("hear_by", HearBy),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # A resident a community builder enters without an email address has none; the builder passes on updates.
+    # A resident may have an email address, a UK mobile number, both, or (entered by a community builder) neither.
     email: Mapped[str | None] = mapped_column(sa.String(320), unique=True)
+    # The mobile number (E.164), encrypted; it is found by mobile_lookup, a keyed hash (crypto.lookup_hash).
+    mobile: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    mobile_lookup: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    hear_by: Mapped[str] = mapped_column(sa.String(8), default=HearBy.EMAIL.value, server_default=HearBy.EMAIL.value)
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)
@@ -92,12 +100,14 @@ class PanelMembership(Model):
 
 
 class SignInToken(Model):
-    """A single-use emailed sign-in link and its short code; only hashes are stored."""
+    """A single-use emailed sign-in link and its short code, or a texted code; only hashes are stored."""
 
     __tablename__ = "sign_in_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(320), index=True)
+    # Sent to one or the other: an email address, or a mobile number (named only by its keyed hash).
+    email: Mapped[str | None] = mapped_column(sa.String(320), index=True)
+    mobile_lookup: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

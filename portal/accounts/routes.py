@@ -9,12 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import services
+from portal.accounts import services, staff
 from portal.accounts.forms import (
     ConfirmSignInForm,
     OneTimeCodeForm,
     SignInCodeForm,
     SignInEmailForm,
+    SignInTextCodeForm,
     StaffSignInForm,
 )
 from portal.accounts.models import User
@@ -23,6 +24,7 @@ from portal.common.crypto import sha256_hex
 from portal.common.navigation import landing_page, role_links
 from portal.common.time import utcnow
 from portal.common.urls import safe_next
+from portal.domain.mobiles import MobileRefused, looks_like_email, shown, uk_mobile
 from portal.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -35,6 +37,7 @@ COUNTED = frozenset(
     for name in (
         "sign_in",
         "enter_sign_in_code",
+        "enter_texted_code",
         "confirm_sign_in_link",
         "staff_sign_in",
         "set_up_one_time_code",
@@ -56,7 +59,14 @@ def sign_in_only_while_its_tries_are_counted() -> None:
 
 
 def _email_key() -> str:
-    return "email:" + sha256_hex(services.normalise_email(request.form.get("email", "")))
+    """The address or number a sign-in try is for, however it was typed (07911 123456 and +447911123456 are one)."""
+    typed = request.form.get("email", "")
+    if not looks_like_email(typed):
+        try:
+            return "mobile:" + services.mobile_lookup(uk_mobile(typed))
+        except MobileRefused:
+            pass
+    return "email:" + sha256_hex(services.normalise_email(typed))
 
 
 REFUSAL_TEXT = {
@@ -72,6 +82,17 @@ REFUSAL_TEXT = {
     services.Refusal.ACCOUNT_CLOSED: lambda: _("This account has been closed. Talk to your programme officer."),
     services.Refusal.TOO_MANY_LINKS: lambda: _(
         "You have asked for a lot of sign-in links today. Use the newest one, or try again tomorrow."
+    ),
+}
+# The same refusals, for a code sent by text.
+TEXT_REFUSAL_TEXT = {
+    **REFUSAL_TEXT,
+    services.Refusal.CODE_WRONG: lambda: _("That code is not right. Check the text and try again."),
+    services.Refusal.LINK_EXPIRED: lambda: _("That code has run out. Codes last 30 minutes. Ask for a new one."),
+    services.Refusal.LINK_USED: lambda: _("That code has already been used. Ask for a new one."),
+    services.Refusal.LINK_NOT_FOUND: lambda: _("There is no code waiting for this number. Ask for a new one."),
+    services.Refusal.TOO_MANY_LINKS: lambda: _(
+        "You have asked for a lot of codes today. Use the newest one, or try again tomorrow."
     ),
 }
 
@@ -96,15 +117,50 @@ def sign_in() -> Any:
     if request.method == "GET" and (wanted := safe_next(request.args.get("next"), "")):
         session["next"] = wanted  # an address that is not a safe local path is dropped, not turned into "/"
     form = SignInEmailForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.mobile:
+        try:
+            services.send_sign_in_text(form.mobile)
+        except services.SignInRefused as refused:
+            form.email.errors.append(TEXT_REFUSAL_TEXT[services.Refusal(refused.reason)]())
+        else:
+            session.pop("sign_in_email", None)
+            session["sign_in_mobile"] = form.mobile
+            return redirect(url_for("accounts.check_your_phone"))
+    elif form.validate_on_submit():
         try:
             services.send_sign_in_link(form.email.data)
         except services.SignInRefused as refused:
             form.email.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
         else:
+            session.pop("sign_in_mobile", None)
             session["sign_in_email"] = services.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_your_email"))
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form, texts=services.texts_offered())
+
+
+@bp.get("/sign-in/check-your-phone")
+@public
+def check_your_phone() -> Any:
+    if "sign_in_mobile" not in session:
+        return redirect(url_for("accounts.sign_in"))
+    mobile = shown(session["sign_in_mobile"])
+    return render_template("accounts/check_your_phone.html", mobile=mobile, form=SignInTextCodeForm())
+
+
+@bp.post("/sign-in/check-your-phone")
+@public
+@limiter.limit(SIGN_IN_LIMIT)
+def enter_texted_code() -> Any:
+    mobile = session.get("sign_in_mobile")
+    if not mobile:
+        return redirect(url_for("accounts.sign_in"))
+    form = SignInTextCodeForm()
+    if form.validate_on_submit():
+        try:
+            return _begin_session(services.sign_in_with_texted_code(mobile, form.code.data))
+        except services.SignInRefused as refused:
+            form.code.errors.append(TEXT_REFUSAL_TEXT[services.Refusal(refused.reason)]())
+    return render_template("accounts/check_your_phone.html", mobile=shown(mobile), form=form)
 
 
 @bp.get("/sign-in/check-your-email")
@@ -156,12 +212,12 @@ def staff_sign_in() -> Any:
     form = StaffSignInForm()
     if form.validate_on_submit():
         try:
-            user, nonce = services.check_staff_password(form.email.data, form.password.data)
+            user, nonce = staff.check_staff_password(form.email.data, form.password.data)
         except services.SignInRefused as refused:
             form.password.errors.append(REFUSAL_TEXT[services.Refusal(refused.reason)]())
         else:
             session["pending_staff"] = {"id": user.id, "at": int(utcnow().timestamp()), "nonce": nonce}
-            if services.needs_one_time_code_set_up(user):
+            if staff.needs_one_time_code_set_up(user):
                 return redirect(url_for("accounts.set_up_one_time_code"))
             return redirect(url_for("accounts.enter_one_time_code"))
     form.password.data = ""  # never send a password back to the browser
@@ -172,7 +228,7 @@ def _pending_staff() -> User:
     pending = session.get("pending_staff")
     if not pending or int(utcnow().timestamp()) - pending["at"] > PENDING_STAFF_SECONDS:
         abort(redirect(url_for("accounts.staff_sign_in")))
-    user = services.pending_staff_sign_in(pending["id"], str(pending.get("nonce", "")))
+    user = staff.pending_staff_sign_in(pending["id"], str(pending.get("nonce", "")))
     if user is None:  # ended: too many wrong codes, or a newer sign-in with the password
         session.pop("pending_staff", None)
         flash(_("Sign in again with your password."))
@@ -182,10 +238,10 @@ def _pending_staff() -> User:
 
 def _check_code(user: User, form: OneTimeCodeForm) -> Any:
     """Sign in with a right code; explain a wrong one; after too many, back to the password."""
-    outcome = services.sign_in_with_one_time_code(user, form.code.data)
-    if outcome is services.CodeOutcome.SIGNED_IN:
+    outcome = staff.sign_in_with_one_time_code(user, form.code.data)
+    if outcome is staff.CodeOutcome.SIGNED_IN:
         return _begin_session(user)
-    if outcome is services.CodeOutcome.START_AGAIN:
+    if outcome is staff.CodeOutcome.START_AGAIN:
         session.pop("pending_staff", None)
         flash(_("The code was wrong too many times. Sign in again with your password."))
         return redirect(url_for("accounts.staff_sign_in"))
@@ -198,12 +254,12 @@ def _check_code(user: User, form: OneTimeCodeForm) -> Any:
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 def set_up_one_time_code() -> Any:
     user = _pending_staff()
-    if not services.needs_one_time_code_set_up(user):
+    if not staff.needs_one_time_code_set_up(user):
         return redirect(url_for("accounts.enter_one_time_code"))
     form = OneTimeCodeForm()
     if form.validate_on_submit() and (done := _check_code(user, form)) is not None:
         return done
-    set_up = services.begin_one_time_code_set_up(user)
+    set_up = staff.begin_one_time_code_set_up(user)
     return render_template("accounts/set_up_code.html", form=form, set_up=set_up)
 
 
@@ -212,7 +268,7 @@ def set_up_one_time_code() -> Any:
 @limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
 def enter_one_time_code() -> Any:
     user = _pending_staff()
-    if services.needs_one_time_code_set_up(user):
+    if staff.needs_one_time_code_set_up(user):
         return redirect(url_for("accounts.set_up_one_time_code"))
     form = OneTimeCodeForm()
     if form.validate_on_submit() and (done := _check_code(user, form)) is not None:

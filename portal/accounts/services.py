@@ -1,41 +1,29 @@
-"""Sign-in by emailed link or code for residents, by password and one-time code for staff."""
+"""Residents sign in by an emailed link or code, or a texted code; people and their roles (staff sign in: staff.py)."""
 
 from __future__ import annotations
 
-import functools
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-import pyotp
-import segno
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, render_template, url_for
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole, new_session_token
 from portal.common import audit
-from portal.common.crypto import decrypt, encrypt, sha256_hex
-from portal.common.email import send_email
+from portal.common.crypto import encrypt, lookup_hash, sha256_hex
+from portal.common.email import send_email, send_text
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
+from portal.domain.mobiles import HearBy
 from portal.domain.roles import Role
 from portal.extensions import db
 
 MAX_CODE_ATTEMPTS = 5
 password_hasher = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Verifying against this when no account matches keeps the time the same, so timing does not reveal accounts.
-    Made on first use, not at import: argon2 takes 64 MiB to hash, which every process (a worker exporting PDFs)
-    would otherwise carry as its peak."""
-    return password_hasher.hash("not-a-real-password")
 
 
 class SignInRefused(Exception):
@@ -44,12 +32,6 @@ class SignInRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class CodeOutcome(StrEnum):
-    SIGNED_IN = "signed_in"
-    WRONG = "wrong"
-    START_AGAIN = "start_again"  # too many wrong codes: back to the password
 
 
 class Refusal(StrEnum):
@@ -88,6 +70,20 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.execute(sa.select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
+def mobile_lookup(mobile: str) -> str:
+    """What a mobile number (E.164) is found by: the number itself is stored only encrypted."""
+    return lookup_hash("mobile", mobile)
+
+
+def get_user_by_mobile(mobile: str) -> User | None:
+    return db.session.execute(sa.select(User).where(User.mobile_lookup == mobile_lookup(mobile))).scalar_one_or_none()
+
+
+def texts_offered() -> bool:
+    """Whether residents may sign in and hear from us by text (TEXT_BACKEND is not "off")."""
+    return current_app.config["TEXT_BACKEND"] != "off"
+
+
 @transactional
 def remember_language(user: User, language: str) -> None:
     user.language = language
@@ -107,15 +103,21 @@ def send_sign_in_link(email: str, next_path: str | None = None) -> None:
         raise SignInRefused(refusal)
 
 
-@transactional
-def _send_sign_in_link(email: str, next_path: str | None) -> Refusal | None:
+def _over_daily_cap(sent_to: sa.ColumnElement[bool]) -> bool:
+    """Whether this address or number has had SIGN_IN_LINKS_PER_DAY links or codes in the last day (the refusal is
+    audited)."""
     sent_today = db.session.execute(
-        sa.select(sa.func.count(SignInToken.id)).where(
-            SignInToken.email == email, SignInToken.created_at > utcnow() - timedelta(days=1)
-        )
+        sa.select(sa.func.count(SignInToken.id)).where(sent_to, SignInToken.created_at > utcnow() - timedelta(days=1))
     ).scalar_one()
     if sent_today >= current_app.config["SIGN_IN_LINKS_PER_DAY"]:
         audit.record("sign_in.link_refused", reason="daily_cap")
+        return True
+    return False
+
+
+@transactional
+def _send_sign_in_link(email: str, next_path: str | None) -> Refusal | None:
+    if _over_daily_cap(SignInToken.email == email):
         return Refusal.TOO_MANY_LINKS
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -133,6 +135,35 @@ def _send_sign_in_link(email: str, next_path: str | None) -> Refusal | None:
     body = render_template("accounts/email/sign_in.txt", link=link, code=code, minutes=minutes)
     send_email(email, render_template("accounts/email/sign_in_subject.txt").strip(), body)
     audit.record("sign_in.link_sent", object_type="sign_in_token", object_id=row.id)
+    return None
+
+
+def send_sign_in_text(mobile: str, next_path: str | None = None) -> None:
+    """Text a single-use 6-number code to a UK mobile number (E.164), valid for SIGN_IN_LINK_MINUTES; the same rules
+    as an emailed code: one use, 5 tries, SIGN_IN_LINKS_PER_DAY a number a day (raises SignInRefused beyond that)."""
+    refusal = _send_sign_in_text(mobile, next_path)
+    if refusal is not None:
+        raise SignInRefused(refusal)
+
+
+@transactional
+def _send_sign_in_text(mobile: str, next_path: str | None) -> Refusal | None:
+    lookup = mobile_lookup(mobile)
+    if _over_daily_cap(SignInToken.mobile_lookup == lookup):
+        return Refusal.TOO_MANY_LINKS
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    row = SignInToken(
+        mobile_lookup=lookup,
+        token_hash=sha256_hex(secrets.token_urlsafe(32)),  # a text carries no link: this one is never sent
+        code_hash=sha256_hex(f"{lookup}:{code}"),
+        expires_at=utcnow() + timedelta(minutes=minutes),
+        next_path=next_path,
+    )
+    db.session.add(row)
+    db.session.flush()
+    send_text(mobile, render_template("accounts/text/sign_in.txt", code=code, minutes=minutes).strip())
+    audit.record("sign_in.code_texted", object_type="sign_in_token", object_id=row.id)
     return None
 
 
@@ -164,19 +195,30 @@ def sign_in_with_link(token: str) -> tuple[User, str | None]:
 
 def sign_in_with_code(email: str, code: str) -> User:
     """Use the emailed code once; after MAX_CODE_ATTEMPTS wrong codes the link and code stop working."""
-    outcome = _try_code(normalise_email(email), code)
+    email = normalise_email(email)
+    outcome = _try_code(SignInToken.email == email, email, code)
+    if isinstance(outcome, User):
+        return outcome
+    raise SignInRefused(outcome)
+
+
+def sign_in_with_texted_code(mobile: str, code: str) -> User:
+    """Use the texted code once, as sign_in_with_code; a resident new to the portal gets an account with this
+    number, and hears from us by text."""
+    lookup = mobile_lookup(mobile)
+    outcome = _try_code(SignInToken.mobile_lookup == lookup, lookup, code, mobile=mobile)
     if isinstance(outcome, User):
         return outcome
     raise SignInRefused(outcome)
 
 
 @transactional
-def _try_code(email: str, code: str) -> User | Refusal:
+def _try_code(sent_to: sa.ColumnElement[bool], salt: str, code: str, mobile: str | None = None) -> User | Refusal:
     # Returns the refusal rather than raising it, so the count of wrong tries is committed.
     row = db.session.execute(
         locked(
             sa.select(SignInToken)
-            .where(SignInToken.email == email, SignInToken.used_at.is_(None))
+            .where(sent_to, SignInToken.used_at.is_(None))
             .order_by(SignInToken.id.desc())
             .limit(1)
         )
@@ -185,153 +227,53 @@ def _try_code(email: str, code: str) -> User | Refusal:
         row = _usable(row)
     except SignInRefused as refused:
         return Refusal(refused.reason)
-    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{email}:{code}")):
+    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{salt}:{code}")):
         row.failed_attempts += 1
         audit.record("sign_in.code_wrong", object_type="sign_in_token", object_id=row.id)
         return Refusal.TOO_MANY_ATTEMPTS if row.failed_attempts >= MAX_CODE_ATTEMPTS else Refusal.CODE_WRONG
     try:
-        return _complete_resident_sign_in(row)
+        return _complete_resident_sign_in(row, mobile)
     except SignInRefused as refused:
         return Refusal(refused.reason)
 
 
-def _complete_resident_sign_in(row: SignInToken) -> User:
-    user = get_user_by_email(row.email)
+def _complete_resident_sign_in(row: SignInToken, mobile: str | None = None) -> User:
+    by_text = row.mobile_lookup is not None
+    if by_text:
+        user = db.session.execute(sa.select(User).where(User.mobile_lookup == row.mobile_lookup)).scalar()
+        sent_to = SignInToken.mobile_lookup == row.mobile_lookup
+    else:
+        user = get_user_by_email(row.email or "")
+        sent_to = SignInToken.email == row.email
     if user is not None and user.is_staff:
         raise SignInRefused(Refusal.STAFF_USE_PASSWORD)
     if user is not None and not user.is_active:
         raise SignInRefused(Refusal.ACCOUNT_CLOSED)
     now = utcnow()
     row.used_at = now
-    # Signing in with one link or code ends every other one still unused for this address.
+    # Signing in with one link or code ends every other one still unused for this address or number.
     db.session.execute(
         sa.update(SignInToken)
-        .where(SignInToken.email == row.email, SignInToken.used_at.is_(None), SignInToken.id != row.id)
+        .where(sent_to, SignInToken.used_at.is_(None), SignInToken.id != row.id)
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
     if user is None:
-        user = User(email=row.email, role_rows=[UserRole(role=Role.RESIDENT)])
+        if by_text and mobile is None:
+            raise SignInRefused(Refusal.LINK_NOT_FOUND)  # a texted code is used with its number, never alone
+        user = User(role_rows=[UserRole(role=Role.RESIDENT)])
+        if by_text:
+            user.mobile = mobile  # type: ignore[assignment] # encrypted on the way in (EncryptedText)
+            user.mobile_lookup, user.hear_by = row.mobile_lookup, HearBy.TEXT.value
+        else:
+            user.email = row.email
         db.session.add(user)
         db.session.flush()
-        audit.record("user.created", actor_id=user.id, object_type="user", object_id=user.id, via="sign_in_link")
+        via = "texted_code" if by_text else "sign_in_link"
+        audit.record("user.created", actor_id=user.id, object_type="user", object_id=user.id, via=via)
     user.last_sign_in_at = utcnow()
     audit.record("sign_in.resident", actor_id=user.id, object_type="user", object_id=user.id)
     return user
-
-
-# Staff: password then one-time code ----------------------------------------------------------------------------------
-
-
-def check_staff_password(email: str, password: str) -> tuple[User, str]:
-    """Return the staff member whose password this is, and the nonce of the sign-in it begins (for the
-    pending-sign-in cookie); raises SignInRefused(WRONG_PASSWORD) otherwise. Wrong passwords are audited."""
-    outcome = _check_staff_password(email, password)
-    if isinstance(outcome, Refusal):
-        raise SignInRefused(outcome)
-    return outcome
-
-
-@transactional
-def _check_staff_password(email: str, password: str) -> tuple[User, str] | Refusal:
-    # Returns the refusal rather than raising it, so the audit event of a wrong password is committed.
-    user = get_user_by_email(email)
-    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
-    try:
-        password_hasher.verify(stored, password)
-        matched = user is not None and user.password_hash is not None
-    except (VerificationError, InvalidHashError):
-        matched = False
-    if not matched or user is None or not user.is_staff:
-        # The account, if there is one, is named by id; the address typed is never written down.
-        audit.record(
-            "sign_in.staff_password_wrong", object_type="user" if user else "", object_id=user.id if user else ""
-        )
-        return Refusal.WRONG_PASSWORD
-    if not user.is_active:
-        return Refusal.ACCOUNT_CLOSED
-    user = db.session.execute(locked(sa.select(User).where(User.id == user.id))).scalar_one()
-    user.staff_sign_in_nonce = secrets.token_urlsafe(24)
-    return user, user.staff_sign_in_nonce
-
-
-def pending_staff_sign_in(user_id: int, nonce: str) -> User | None:
-    """The staff member whose sign-in this pending cookie continues, or None if that sign-in has been ended."""
-    user = get_user(user_id)
-    if user is None or not user.staff_sign_in_nonce or not hmac.compare_digest(user.staff_sign_in_nonce, nonce):
-        return None
-    return user
-
-
-def needs_one_time_code_set_up(user: User) -> bool:
-    return user.totp_confirmed_at is None
-
-
-@dataclass(frozen=True)
-class CodeSetUp:
-    secret: str
-    qr_svg: str
-
-
-@transactional
-def begin_one_time_code_set_up(user: User) -> CodeSetUp:
-    """Give a staff member a new authenticator secret (stored encrypted) until they confirm it with a code."""
-    if user.totp_secret_encrypted and user.totp_confirmed_at is None:
-        secret = decrypt(user.totp_secret_encrypted)
-    else:
-        secret = pyotp.random_base32()
-        user.totp_secret_encrypted = encrypt(secret)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["PROGRAMME_NAME"])
-    qr = segno.make(uri, error="m").svg_inline(scale=4, title=None)
-    return CodeSetUp(secret=secret, qr_svg=qr)
-
-
-def _matching_step(user: User, code: str) -> int | None:
-    if not user.totp_secret_encrypted:
-        return None
-    totp = pyotp.TOTP(decrypt(user.totp_secret_encrypted))
-    now = utcnow()
-    for drift in (0, -1, 1):  # allow one 30-second step either side for a slow phone clock
-        at = now + timedelta(seconds=30 * drift)
-        if hmac.compare_digest(totp.at(at), code):
-            return totp.timecode(at)
-    return None
-
-
-@transactional
-def sign_in_with_one_time_code(user: User, code: str) -> CodeOutcome:
-    """Check a staff member's one-time code; a code is refused if it or an earlier one was already used.
-
-    Wrong codes are counted for the account, whichever address or browser sends them (the row is locked, so codes
-    sent at once are all counted): after STAFF_CODE_TRIES the sign-in ends and the person starts again from the
-    password. Every wrong code is audited.
-    """
-    user = db.session.execute(locked(sa.select(User).where(User.id == user.id))).scalar_one()
-    step = _matching_step(user, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-        user.staff_code_failures = (user.staff_code_failures or 0) + 1
-        audit.record(
-            "sign_in.staff_code_wrong",
-            actor_id=user.id,
-            object_type="user",
-            object_id=user.id,
-            failures=user.staff_code_failures,
-        )
-        if user.staff_code_failures >= current_app.config["STAFF_CODE_TRIES"]:
-            user.staff_code_failures = 0
-            user.staff_sign_in_nonce = None
-            audit.record("sign_in.staff_sign_in_ended", actor_id=user.id, object_type="user", object_id=user.id)
-            return CodeOutcome.START_AGAIN
-        return CodeOutcome.WRONG
-    user.totp_last_step = step
-    user.staff_code_failures = 0
-    user.staff_sign_in_nonce = None
-    if user.totp_confirmed_at is None:
-        user.totp_confirmed_at = utcnow()
-        audit.record("one_time_code.set_up", actor_id=user.id, object_type="user", object_id=user.id)
-    user.last_sign_in_at = utcnow()
-    audit.record("sign_in.staff", actor_id=user.id, object_type="user", object_id=user.id)
-    return CodeOutcome.SIGNED_IN
 
 
 @transactional

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
@@ -51,4 +52,11 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "rotate", "sha256_hex"]
+def lookup_hash(kind: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256, LOOKUP_HMAC_KEY) to find an encrypted value by, such as a mobile number: without
+    the key, a copy of the database cannot be searched for a number by hashing every possible one."""
+    key = current_app.config["LOOKUP_HMAC_KEY"].encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+__all__ = ["InvalidToken", "decrypt", "encrypt", "lookup_hash", "rotate", "sha256_hex"]

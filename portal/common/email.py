@@ -1,9 +1,10 @@
-"""Email through an outbox: a message is written in the caller's transaction, and a job delivers it after commit.
+"""Email and texts through an outbox: a message is written in the caller's transaction, and a job delivers it after
+commit.
 
-So a slow mail server never holds up a request or a lock, and a change that is rolled back sends nothing. Delivery
-goes to SMTP (production) or nowhere further (development and tests, where /dev/outbox shows the messages); each
-message records whether it was sent or why it failed. Delivery is safe to run twice: a message is claimed before
-it is sent, and a sent message is never sent again.
+So a slow mail server never holds up a request or a lock, and a change that is rolled back sends nothing. Email
+goes to SMTP or GOV.UK Notify (MAIL_BACKEND), texts to Notify (TEXT_BACKEND), or nowhere further in development and
+tests, where /dev/outbox shows the messages; each message records whether it was sent or why it failed. Delivery is
+safe to run twice: a message is claimed before it is sent, and a sent message is never sent again.
 """
 
 from __future__ import annotations
@@ -18,26 +19,32 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.common import notify
 from portal.common.constraints import one_of
 from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.sealed import EncryptedText, Sealed
 from portal.common.status import claim_status, set_status_where
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
-from portal.domain.background import MailStatus
+from portal.domain.background import Channel, MailStatus
 from portal.extensions import Model, db
 
-__all__ = ["MailStatus", "OutboxMessage", "send_email"]
+__all__ = ["Channel", "MailStatus", "OutboxMessage", "send_email", "send_text"]
 
 
 class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         one_of("status", MailStatus),
+        one_of("channel", Channel),
         sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(8), default=Channel.EMAIL.value, server_default=Channel.EMAIL.value)
+    # An email's address; a text's number is kept encrypted in to_mobile, and to_address is empty.
     to_address: Mapped[str] = mapped_column(sa.String(320), index=True)
+    to_mobile: Mapped[Sealed | None] = mapped_column(EncryptedText)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -74,6 +81,15 @@ def send_email(
     return message
 
 
+def send_text(to_mobile: str, body: str) -> OutboxMessage:
+    """Queue one text message (to a number in E.164 form) in the current unit of work; sent after commit."""
+    message = OutboxMessage(channel=Channel.TEXT.value, to_address="", to_mobile=to_mobile, subject="", body=body)
+    db.session.add(message)
+    db.session.flush()
+    enqueue_after_commit(deliver_email, message.id)
+    return message
+
+
 def _smtp_send(to: str, subject: str, body: str, attachment: bytes | None, attachment_name: str | None) -> None:
     config = current_app.config
     mail = EmailMessage()
@@ -93,6 +109,7 @@ def _smtp_send(to: str, subject: str, body: str, attachment: bytes | None, attac
 
 @dataclass(frozen=True)
 class _Claimed:
+    channel: Channel
     to: str
     subject: str
     body: str
@@ -115,7 +132,9 @@ def _claim(message_id: int) -> _Claimed | None:
         return None
     row = db.session.execute(
         sa.select(
+            OutboxMessage.channel,
             OutboxMessage.to_address,
+            OutboxMessage.to_mobile,
             OutboxMessage.subject,
             OutboxMessage.body,
             OutboxMessage.attempts,
@@ -124,7 +143,9 @@ def _claim(message_id: int) -> _Claimed | None:
         ).where(OutboxMessage.id == message_id)
     ).one()
     # Plain values, read inside the transaction: nothing is loaded (or held open) while the mail server is called.
-    return _Claimed(*row)
+    channel, to_address, to_mobile, *rest = row
+    to = to_mobile.reveal() if isinstance(to_mobile, Sealed) else to_address
+    return _Claimed(Channel(channel), to, *rest)
 
 
 @transactional
@@ -140,21 +161,45 @@ def _finish(message_id: int, status: MailStatus, error: str | None = None, retry
 DELIVERY_RETRIES = 5
 
 
+def _backend(channel: Channel) -> str:
+    config = current_app.config
+    return str(config["TEXT_BACKEND"] if channel is Channel.TEXT else config["MAIL_BACKEND"])
+
+
+def _hand_over(message_id: int, message: _Claimed, backend: str) -> None:
+    """Give one message to the service that delivers it; raises what that service raised."""
+    reference = f"outbox-{message_id}"  # Notify keeps it with the message: no personal data
+    if message.channel is Channel.TEXT:
+        notify.send_text(message.to, message.body, reference)
+    elif backend == "notify":
+        notify.send_email(
+            message.to, message.subject, message.body, reference, message.attachment, message.attachment_name
+        )
+    else:
+        _smtp_send(message.to, message.subject, message.body, message.attachment, message.attachment_name)
+
+
 @job(retries=DELIVERY_RETRIES, retry_delay=30, retry_backoff=3.0)
 def deliver_email(message_id: int) -> None:
-    """Send one queued message; a message already sent, or being sent by another worker, is left alone.
+    """Send one queued message (an email or a text); a message already sent, or being sent by another worker, is
+    left alone.
 
-    The mail server is called outside any transaction and holds no lock. A failure is recorded on the message and
-    raised, so the queue tries again later; after the last try the message is marked failed.
+    The mail server or Notify is called outside any transaction and holds no lock. A failure is recorded on the
+    message and raised, so the queue tries again later; after the last try the message is marked failed. A message
+    Notify refuses outright (a number it cannot text) is marked failed at once: trying again would not help.
     """
     message = _claim(message_id)
     if message is None:
         return
-    if current_app.config["MAIL_BACKEND"] != "smtp":
+    backend = _backend(message.channel)
+    if backend not in ("smtp", "notify"):
         _finish(message_id, MailStatus.SENT)  # development and tests: the outbox page is the mailbox
         return
     try:
-        _smtp_send(message.to, message.subject, message.body, message.attachment, message.attachment_name)
+        _hand_over(message_id, message, backend)
+    except notify.NotifyRefused as refused:
+        _finish(message_id, MailStatus.FAILED, describe(refused))
+        return
     except Exception as error:
         last_try = message.attempts > DELIVERY_RETRIES
         _finish(

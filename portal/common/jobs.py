@@ -155,11 +155,18 @@ def _context_of(app: Flask) -> AbstractContextManager[Any]:
 
 
 _EMAIL = re.compile(r"[^\s<>@'\"]+@[^\s<>@'\"]+")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")  # a phone number, however it is spaced
 
 
 def describe(error: BaseException) -> str:
-    """An error's kind and message, with any email address taken out, short enough to list."""
-    return _EMAIL.sub("[email address]", f"{type(error).__name__}: {error}")[:500]
+    """An error's kind and message, with any email address or phone number taken out, short enough to list."""
+    text = _EMAIL.sub("[email address]", f"{type(error).__name__}: {error}")
+    return _PHONE.sub(_phone_taken_out, text)[:500]
+
+
+def _phone_taken_out(found: re.Match[str]) -> str:
+    # At least 9 numbers: a date (2026-12-02) or a port is not a phone number.
+    return "[phone number]" if sum(c.isdigit() for c in found.group()) >= 9 else found.group()
 
 
 def _record_failure(spec: JobSpec, args: tuple[Any, ...], error: BaseException) -> None:

@@ -34,6 +34,13 @@ def move_file(current: FileStatus, target: FileStatus) -> FileStatus:
     return target
 
 
+class Channel(StrEnum):
+    """How an outbox message travels."""
+
+    EMAIL = "email"
+    TEXT = "text"
+
+
 class MailStatus(StrEnum):
     QUEUED = "queued"  # waiting for delivery (or for its next try)
     SENDING = "sending"  # claimed by a worker

@@ -696,8 +696,8 @@ def sign_in_staff(page: Any, staff: StaffMember) -> None:
 def sign_in_resident(page: Any, live: LiveServer, email: str) -> None:
     """Sign a resident in by the emailed link, ending where their work is."""
     page.goto("/sign-in")
-    page.get_by_label("What is your email address?").fill(email)
-    page.get_by_role("button", name="Send me a link").click()
+    page.get_by_label("What is your email address or mobile number?").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/sign-in/check-your-email")
     page.goto(live.sign_in_email(email).link)
     page.get_by_role("button", name="Sign in").click()

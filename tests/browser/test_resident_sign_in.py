@@ -13,8 +13,8 @@ EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.
 
 
 def ask_for_a_link(page, email):
-    page.get_by_label("What is your email address?").fill(email)
-    page.get_by_role("button", name="Send me a link").click()
+    page.get_by_label("What is your email address or mobile number?").fill(email)
+    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_resident_signs_in_with_the_emailed_link(page, live_server):
@@ -30,13 +30,13 @@ def test_a_resident_signs_in_with_the_emailed_link(page, live_server):
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("link", name=EMAIL_FORMAT)).to_have_attribute("href", "#email")
     expect(page.locator("#email-error")).to_contain_text(EMAIL_FORMAT)
-    expect(page.get_by_label("What is your email address?")).to_have_value("not-an-email")
+    expect(page.get_by_label("What is your email address or mobile number?")).to_have_value("not-an-email")
     assert page.title().startswith("Error: Sign in")
     assert live_server.emails_to("not-an-email") == []
     assert_accessible(page, "the sign-in page with an error")
 
-    page.get_by_label("What is your email address?").fill(email.upper())
-    page.get_by_role("button", name="Send me a link").click()
+    page.get_by_label("What is your email address or mobile number?").fill(email.upper())
+    page.get_by_role("button", name="Continue").click()
 
     page.wait_for_url("**/sign-in/check-your-email")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
@@ -103,10 +103,10 @@ def test_a_resident_signs_in_without_javascript(new_page, live_server):
 
     ask_for_a_link(page, "still not an email")
     expect(page.locator(".govuk-error-summary")).to_contain_text(EMAIL_FORMAT)
-    expect(page.get_by_label("What is your email address?")).to_have_value("still not an email")
+    expect(page.get_by_label("What is your email address or mobile number?")).to_have_value("still not an email")
 
-    page.get_by_label("What is your email address?").fill(email)
-    page.get_by_role("button", name="Send me a link").click()
+    page.get_by_label("What is your email address or mobile number?").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/sign-in/check-your-email")
 
     # Read the email as a newcomer would: on the development outbox page, following the link it shows.

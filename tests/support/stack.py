@@ -37,7 +37,7 @@ def app_with_the_same_keys(url: str, env: dict[str, str]) -> Any:
     """The portal in this process, on the stack's database with the stack's keys: for seeding and checking."""
     from tests.conftest import make_test_app
 
-    keys = {name: env[name] for name in ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_HMAC_KEY")}
+    keys = {name: env[name] for name in ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_HMAC_KEY", "LOOKUP_HMAC_KEY")}
     return make_test_app(url, **keys)
 
 
@@ -52,9 +52,11 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
         "JOBS_QUEUE_NAME": f"sparks-stack-{uuid.uuid4().hex[:8]}",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "LOOKUP_HMAC_KEY": secrets.token_urlsafe(48),
         "ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "TRUSTED_PROXIES": "1",
         "MAIL_BACKEND": "outbox",
+        "TEXT_BACKEND": "outbox",
         "SERVER_BASE_URL": "https://portal.test",
         "GUNICORN_ACCESS_LOG": "",
         "PYTHONUNBUFFERED": "1",

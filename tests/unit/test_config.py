@@ -14,6 +14,9 @@ def production(monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("AUDIT_HMAC_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setenv("LOOKUP_HMAC_KEY", secrets.token_urlsafe(32))
+    monkeypatch.delenv("MAIL_BACKEND", raising=False)
+    monkeypatch.delenv("TEXT_BACKEND", raising=False)
     monkeypatch.setenv("ENCRYPTION_KEY", f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}")
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://portal@db/portal")
     monkeypatch.setenv("REDIS_URL", "redis://redis:6379/0")
@@ -28,7 +31,16 @@ def test_production_starts_with_real_secrets(production):
 
 
 @pytest.mark.parametrize(
-    "name", ["SECRET_KEY", "AUDIT_HMAC_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "SERVER_BASE_URL"]
+    "name",
+    [
+        "SECRET_KEY",
+        "AUDIT_HMAC_KEY",
+        "LOOKUP_HMAC_KEY",
+        "ENCRYPTION_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SERVER_BASE_URL",
+    ],
 )
 def test_production_refuses_to_start_without_each_setting(production, name):
     production.delenv(name)
@@ -77,3 +89,36 @@ def test_production_answers_only_its_own_host_names(production):
     production.setenv("TRUSTED_HOSTS", " www.sparks.example.gov.uk, ,10.0.0.5")
     ProductionConfig.check()
     assert ProductionConfig.TRUSTED_HOSTS == ["sparks.example.gov.uk", "www.sparks.example.gov.uk", "10.0.0.5"]
+
+
+NOTIFY_SETTINGS = (
+    "NOTIFY_API_KEY",
+    "NOTIFY_TEXT_TEMPLATE_ID",
+    "NOTIFY_EMAIL_TEMPLATE_ID",
+    "NOTIFY_EMAIL_FILE_TEMPLATE_ID",
+)
+
+
+@pytest.mark.parametrize(
+    ("backends", "needed"),
+    [
+        ({"TEXT_BACKEND": "notify"}, ("NOTIFY_API_KEY", "NOTIFY_TEXT_TEMPLATE_ID")),
+        ({"MAIL_BACKEND": "notify"}, ("NOTIFY_API_KEY", "NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_EMAIL_FILE_TEMPLATE_ID")),
+    ],
+)
+def test_production_sending_through_notify_needs_its_key_and_templates(production, backends, needed):
+    for name in NOTIFY_SETTINGS:
+        production.delenv(name, raising=False)
+    for name, value in backends.items():
+        production.setenv(name, value)
+    for name in needed:
+        with pytest.raises(RuntimeError, match=name):
+            config_from_environment()
+        production.setenv(name, "set")
+    assert config_from_environment() is ProductionConfig
+
+
+def test_production_refuses_a_backend_it_does_not_know(production):
+    production.setenv("TEXT_BACKEND", "pigeon")
+    with pytest.raises(RuntimeError, match="TEXT_BACKEND"):
+        config_from_environment()

@@ -118,7 +118,7 @@ def test_an_email_address_in_the_wrong_format_is_explained_and_kept(client):
 
 def test_an_empty_email_address_is_explained(client):
     html = post_form(client, "/sign-in", {"email": "  "}).get_data(as_text=True)
-    assert "Enter your email address" in html
+    assert "Enter your email address or mobile number" in html
 
 
 def test_a_staff_account_cannot_sign_in_by_link(client):
