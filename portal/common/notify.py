@@ -33,22 +33,25 @@ def _client() -> NotificationsAPIClient:
     )
 
 
-def _send(call: Any, **arguments: Any) -> str:
-    """Call Notify; returns the notification's id. Raises NotifyRefused for a permanent refusal, and Notify's
-    APIError (or the network's error) for a failure worth trying again."""
+def _send(method: str, **arguments: Any) -> str:
+    """Call one of the client's methods; returns the notification's id. Raises NotifyRefused for a permanent
+    refusal, and Notify's APIError (or the network's error) for a failure worth trying again."""
+    client = _client()
     try:
-        response = call(**arguments)
+        response = getattr(client, method)(**arguments)
     except APIError as error:
         if error.status_code in PERMANENT:
             raise NotifyRefused(f"Notify refused the message ({error.status_code}): {error.message}") from error
         raise
+    finally:
+        client.request_session.close()  # one client a message: its connection goes with it
     return str(response["id"])
 
 
 def send_text(phone_number: str, body: str, reference: str) -> str:
     config = current_app.config
     return _send(
-        _client().send_sms_notification,
+        "send_sms_notification",
         phone_number=phone_number,
         template_id=config["NOTIFY_TEXT_TEMPLATE_ID"],
         personalisation={"body": body},
@@ -69,7 +72,7 @@ def send_email(
         personalisation["link_to_file"] = prepare_upload(io.BytesIO(attachment), filename=attachment_name)
         template = config["NOTIFY_EMAIL_FILE_TEMPLATE_ID"]
     return _send(
-        _client().send_email_notification,
+        "send_email_notification",
         email_address=email_address,
         template_id=template,
         personalisation=personalisation,
