@@ -246,12 +246,13 @@ def due_award(pot_id: int, resident_id: int, chair_id: int, n: int) -> Made:
 
 
 def stock_sizes(counts: dict[str, int], minutes: float) -> dict[str, int]:
-    """Work to seed, with room to spare for the journeys' pace (measured on the 2-core machine: a panel chair decides
-    about 7 ideas a minute, a finance pair makes about 5 runs of 3, a story teller tells about 2 stories)."""
+    """Work to seed, with room to spare for the journeys' pace (measured on the 2-core machine when quiet: a panel
+    chair decides about 10 ideas a minute, a finance pair makes about 7.5 runs of 3, a story teller tells about 5
+    stories; under other load, fewer)."""
     return {
-        "panel_ideas_per_place": math.ceil(10 * minutes) + 4,
-        "due_awards_per_pair": 3 * (math.ceil(7 * minutes) + 2),
-        "stories_per_teller": math.ceil(3.5 * minutes) + 2,
+        "panel_ideas_per_place": math.ceil(12 * minutes) + 4,
+        "due_awards_per_pair": 3 * (math.ceil(10 * minutes) + 2),
+        "stories_per_teller": math.ceil(6.5 * minutes) + 2,
     }
 
 

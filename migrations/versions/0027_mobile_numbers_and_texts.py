@@ -27,6 +27,10 @@ def upgrade():
         batch_op.create_check_constraint('hear_by_known', "hear_by IN ('email', 'text', 'both')")
     with op.batch_alter_table('sign_in_tokens') as batch_op:
         batch_op.add_column(sa.Column('mobile_lookup', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('for_user_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_sign_in_tokens_for_user_id_users'), 'users', ['for_user_id'], ['id'], ondelete='CASCADE'
+        )
         batch_op.alter_column('email', existing_type=sa.String(length=320), nullable=True)
         batch_op.create_index(batch_op.f('ix_sign_in_tokens_mobile_lookup'), ['mobile_lookup'], unique=False)
     with op.batch_alter_table('outbox_messages') as batch_op:
@@ -43,6 +47,8 @@ def downgrade():
     with op.batch_alter_table('sign_in_tokens') as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_tokens_mobile_lookup'))
         batch_op.alter_column('email', existing_type=sa.String(length=320), nullable=False)
+        batch_op.drop_constraint(batch_op.f('fk_sign_in_tokens_for_user_id_users'), type_='foreignkey')
+        batch_op.drop_column('for_user_id')
         batch_op.drop_column('mobile_lookup')
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_hear_by_known'), type_='check')

@@ -1,4 +1,4 @@
-"""Sign-in forms, with GOV.UK-style error messages."""
+"""Sign-in and account forms, with GOV.UK-style error messages."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import Field, PasswordField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
+from wtforms import Field, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp, ValidationError
 
-from portal.common.forms import EMAIL_FORMAT, EmailField, Form, TextField, strip, submit
-from portal.domain.mobiles import MobileRefused, NotAMobile, looks_like_email, uk_mobile
+from portal.common.forms import EMAIL_FORMAT, EmailField, Form, RadioField, TextField, strip, submit
+from portal.domain.mobiles import HearBy, MobileRefused, NotAMobile, looks_like_email, uk_mobile
 
 MOBILE_REFUSAL_TEXT = {
     NotAMobile.NOT_A_NUMBER: _l("Enter a UK mobile number, like 07700 900123, or an email address"),
@@ -115,3 +115,48 @@ class OneTimeCodeForm(Form):
 
 class SignOutForm(Form):
     pass
+
+
+class MobileForm(Form):
+    """A UK mobile number to add to your account; `mobile` holds it in E.164 form once it is valid."""
+
+    number = TextField(
+        _l("What is your mobile number?"),
+        description=_l("A UK mobile number. We will text it a code to check it is yours."),
+        validators=[
+            DataRequired(message=_l("Enter your mobile number")),
+            Length(max=40, message=_l("Enter a UK mobile number, like 07700 900123")),
+        ],
+    )
+    submit = submit(_l("Continue"))
+    mobile: str | None = None
+
+    def validate_number(self, field: Field) -> None:
+        try:
+            self.mobile = uk_mobile(field.data or "")
+        except MobileRefused as refused:
+            text = (
+                _l("Enter a UK mobile number, like 07700 900123")
+                if refused.reason is NotAMobile.NOT_A_NUMBER
+                else MOBILE_REFUSAL_TEXT[refused.reason]
+            )
+            raise ValidationError(str(text)) from refused
+
+
+class CheckMobileForm(SignInTextCodeForm):
+    submit = submit(_l("Add this number"))
+
+
+class HearByForm(Form):
+    hear_by = RadioField(
+        _l("How do you want to hear from us?"),
+        description=_l("About your ideas, awards, payments and stories."),
+        choices=[
+            SelectChoice(HearBy.EMAIL.value, _l("By email")),
+            SelectChoice(HearBy.TEXT.value, _l("By text message")),
+            SelectChoice(HearBy.BOTH.value, _l("By email and text message")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Select how you want to hear from us"))],
+    )
+    submit = submit(_l("Save"))

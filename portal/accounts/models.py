@@ -108,6 +108,8 @@ class SignInToken(Model):
     # Sent to one or the other: an email address, or a mobile number (named only by its keyed hash).
     email: Mapped[str | None] = mapped_column(sa.String(320), index=True)
     mobile_lookup: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # A code that adds this number to a signed-in person's account (never one to sign in with).
+    for_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

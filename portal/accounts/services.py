@@ -167,6 +167,98 @@ def _send_sign_in_text(mobile: str, next_path: str | None) -> Refusal | None:
     return None
 
 
+# Adding a mobile number to your account -------------------------------------------------------------------------
+
+
+class ContactProblem(Exception):
+    """A number cannot be added: `reason` is "mobile_taken" (another account has it) or a Refusal's value."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def send_mobile_check(person: User, mobile: str) -> None:
+    """Text a code to a number the signed-in person wants to add (E.164), to show it is theirs. Raises
+    ContactProblem("mobile_taken") if another account has that number, or for too many codes today."""
+    problem = _send_mobile_check(person.id, mobile)
+    if problem is not None:
+        raise ContactProblem(problem)
+
+
+@transactional
+def _send_mobile_check(person_id: int, mobile: str) -> str | None:
+    lookup = mobile_lookup(mobile)
+    owner = db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup)).scalar()
+    if owner is not None and owner != person_id:
+        return "mobile_taken"
+    if _over_daily_cap(SignInToken.mobile_lookup == lookup):
+        return Refusal.TOO_MANY_LINKS.value
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    row = SignInToken(
+        mobile_lookup=lookup,
+        for_user_id=person_id,
+        token_hash=sha256_hex(secrets.token_urlsafe(32)),
+        code_hash=sha256_hex(f"{lookup}:{code}"),
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )
+    db.session.add(row)
+    db.session.flush()
+    send_text(mobile, render_template("accounts/text/check_mobile.txt", code=code, minutes=minutes).strip())
+    audit.record("user.mobile_check_sent", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
+    return None
+
+
+def add_mobile(person: User, mobile: str, code: str) -> None:
+    """Add the number to the person's account with the code texted to it; raises ContactProblem otherwise."""
+    problem = _add_mobile(person.id, mobile, code)
+    if problem is not None:
+        raise ContactProblem(problem)
+
+
+@transactional
+def _add_mobile(person_id: int, mobile: str, code: str) -> str | None:
+    # Returns the problem rather than raising it, so the count of wrong tries is committed.
+    lookup = mobile_lookup(mobile)
+    row = db.session.execute(
+        locked(
+            sa.select(SignInToken)
+            .where(SignInToken.mobile_lookup == lookup, SignInToken.for_user_id == person_id)
+            .where(SignInToken.used_at.is_(None))
+            .order_by(SignInToken.id.desc())
+            .limit(1)
+        )
+    ).scalar()
+    try:
+        row = _usable(row)
+    except SignInRefused as refused:
+        return refused.reason
+    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{lookup}:{code}")):
+        row.failed_attempts += 1
+        audit.record("user.mobile_code_wrong", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
+        too_many = row.failed_attempts >= MAX_CODE_ATTEMPTS
+        return (Refusal.TOO_MANY_ATTEMPTS if too_many else Refusal.CODE_WRONG).value
+    row.used_at = utcnow()
+    if db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup, User.id != person_id)).first():
+        return "mobile_taken"  # someone else added it meanwhile
+    person = db.session.execute(locked(sa.select(User).where(User.id == person_id))).scalar_one()
+    person.mobile = mobile  # type: ignore[assignment] # encrypted on the way in (EncryptedText)
+    person.mobile_lookup = lookup
+    audit.record("user.mobile_added", actor_id=person_id, object_type="user", object_id=person_id)
+    return None
+
+
+@transactional
+def choose_how_to_hear(person: User, hear_by: HearBy) -> None:
+    """Email, text or both, among the ways the person has (the page offers only those)."""
+    person = db.session.execute(locked(sa.select(User).where(User.id == person.id))).scalar_one()
+    person.hear_by = hear_by.value
+    audit.record(
+        "user.hear_by_chosen", actor_id=person.id, object_type="user", object_id=person.id, hear_by=hear_by.value
+    )
+
+
 def _usable(row: SignInToken | None) -> SignInToken:
     if row is None:
         raise SignInRefused(Refusal.LINK_NOT_FOUND)
@@ -206,7 +298,8 @@ def sign_in_with_texted_code(mobile: str, code: str) -> User:
     """Use the texted code once, as sign_in_with_code; a resident new to the portal gets an account with this
     number, and hears from us by text."""
     lookup = mobile_lookup(mobile)
-    outcome = _try_code(SignInToken.mobile_lookup == lookup, lookup, code, mobile=mobile)
+    sent_to = sa.and_(SignInToken.mobile_lookup == lookup, SignInToken.for_user_id.is_(None))
+    outcome = _try_code(sent_to, lookup, code, mobile=mobile)
     if isinstance(outcome, User):
         return outcome
     raise SignInRefused(outcome)
@@ -241,7 +334,7 @@ def _complete_resident_sign_in(row: SignInToken, mobile: str | None = None) -> U
     by_text = row.mobile_lookup is not None
     if by_text:
         user = db.session.execute(sa.select(User).where(User.mobile_lookup == row.mobile_lookup)).scalar()
-        sent_to = SignInToken.mobile_lookup == row.mobile_lookup
+        sent_to = sa.and_(SignInToken.mobile_lookup == row.mobile_lookup, SignInToken.for_user_id.is_(None))
     else:
         user = get_user_by_email(row.email or "")
         sent_to = SignInToken.email == row.email

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.accounts.news import can_be_told, tell
 from portal.accounts.services import SignInRefused, send_sign_in_link
 from portal.applications.journey import QUESTIONS
 from portal.applications.models import Application, CostLine
@@ -19,8 +19,6 @@ from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.access import keep_for_request
 from portal.common.crypto import decrypt, encrypt
-from portal.common.email import send_email
-from portal.common.rendering import rendering_context
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -247,16 +245,8 @@ def _unused_reference() -> str:
 
 
 def _send_confirmation(application: Application) -> None:
-    if not application.applicant.email:
-        return  # a resident without email: their community builder passes on the news
-    with rendering_context(), force_locale(application.language):
-        body = render_template(
-            "applications/email/sent.txt",
-            application=application,
-            base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
-        )
-        subject = render_template("applications/email/sent_subject.txt", application=application).strip()
-    send_email(application.applicant.email, subject, body)
+    # A resident we cannot reach: their community builder passes on the news.
+    tell(application.applicant, "applications/sent", language=application.language, application=application)
 
 
 def send_return_link(application: Application, user: User) -> None:
@@ -301,8 +291,8 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
         is_draft, Application.updated_at < now - remind_at, Application.reminder_sent_at.is_(None)
     )
     for application in db.session.execute(due.options(selectinload(Application.applicant))).scalars().all():
-        if not application.applicant.email:
-            continue  # entered by a community builder for a resident without email: the builder follows up
+        if not can_be_told(application.applicant):
+            continue  # entered by a community builder for a resident we cannot reach: the builder follows up
         claimed = db.session.execute(
             sa.update(Application)
             .where(Application.id == application.id, is_draft, Application.reminder_sent_at.is_(None))
@@ -311,15 +301,14 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             continue  # another run reminded them a moment ago
-        with force_locale(application.language):
-            body = render_template(
-                "applications/email/draft_reminder.txt",
-                application=application,
-                days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"],
-                base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
-            )
-            subject = render_template("applications/email/draft_reminder_subject.txt").strip()
-        send_email(application.applicant.email, subject, body)
+        days = current_app.config["DRAFT_REMINDER_DAYS_BEFORE"]
+        tell(
+            application.applicant,
+            "applications/draft_reminder",
+            language=application.language,
+            application=application,
+            days=days,
+        )
         reminded += 1
     return reminded, removed
 

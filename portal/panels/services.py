@@ -9,16 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import PanelMembership, User
+from portal.accounts.news import tell
 from portal.applications.models import Application
 from portal.awards.services import awarded_pence, make_award
 from portal.common import audit
-from portal.common.email import send_email
-from portal.common.rendering import rendering_context
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -336,18 +333,15 @@ def tally(application_id: int) -> dict[str, Any]:
 
 
 def _tell_the_resident(application: Application, decision: Decision) -> None:
-    """Queue the decision email, in the resident's language (a builder passes it on if they have no email)."""
-    if not application.applicant.email:
-        return
-    with rendering_context(), force_locale(application.language):
-        subject = render_template("panels/email/decision_subject.txt", application=application).strip()
-        body = render_template(
-            "panels/email/decision.txt",
-            application=application,
-            decision=decision,
-            base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"),
-        )
-    send_email(application.applicant.email, subject, body)
+    """Queue the decision by email or text, as the resident chose, in their language (a builder passes it on to a
+    resident we cannot reach)."""
+    tell(
+        application.applicant,
+        "panels/decision",
+        language=application.language,
+        application=application,
+        decision=decision,
+    )
 
 
 def latest_decision(application_id: int) -> Decision | None:

@@ -13,15 +13,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from blinker import Namespace
-from flask import current_app, render_template
-from flask_babel import force_locale
 
 from portal.accounts.models import User
+from portal.accounts.news import tell
 from portal.applications.models import Application
 from portal.awards.models import Award
 from portal.common import audit
-from portal.common.email import send_email
-from portal.common.rendering import rendering_context
 from portal.common.status import change_award_status, change_payment_status, change_run_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -390,15 +387,9 @@ def _tell_the_resident_it_failed(award: Award, payment: Payment) -> None:
     """Queue an email, in the resident's language, saying the money did not go and where to check their details; it
     is sent after the commit. A resident without email hears from their community builder, who sees it on the page."""
     application = db.session.get(Application, award.application_id)
-    if application is None or not application.applicant.email:
-        return
-    with rendering_context(), force_locale(application.language):
+    if application is not None:
         fields = {"application": application, "award": award, "payment": payment}
-        subject = render_template("payments/email/failed_subject.txt", **fields).strip()
-        body = render_template(
-            "payments/email/failed.txt", base_url=current_app.config["SERVER_BASE_URL"].rstrip("/"), **fields
-        )
-    send_email(application.applicant.email, subject, body)
+        tell(application.applicant, "payments/failed", language=application.language, **fields)
 
 
 def last_failed_payment(award_id: int) -> Payment | None:

@@ -9,15 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_babel import force_locale
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.accounts.news import tell
 from portal.applications.models import Application
 from portal.common import audit
-from portal.common.email import send_email
-from portal.common.rendering import rendering_context
 from portal.common.status import change_story_status
 from portal.common.time import utcnow
 from portal.common.transactions import transactional
@@ -35,7 +32,6 @@ from portal.programme.models import Pot
 from portal.stories.models import Story, StoryPhoto
 from portal.stories.services import (
     StoryRefused,
-    base_url,
     consent_of,
     email_the_resident,
     locked_story_by_id,
@@ -273,12 +269,7 @@ def unpublish_story(story_id: int, officer: User) -> Story:
 
 def _tell_the_resident_what_changed(story: Story) -> None:
     application = story.application
-    if not application.applicant.email:
-        return
-    with rendering_context(), force_locale(application.language):
-        subject = render_template("stories/email/edited_subject.txt", application=application).strip()
-        body = render_template("stories/email/edited.txt", application=application, story=story, base_url=base_url())
-    send_email(application.applicant.email, subject, body)
+    tell(application.applicant, "stories/edited", language=application.language, application=application, story=story)
 
 
 # The public pages --------------------------------------------------------------------------------------------------

@@ -11,16 +11,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.news import tell
 from portal.applications.models import Application
 from portal.common import audit
-from portal.common.email import send_email
 from portal.common.jobs import enqueue_after_commit, job
-from portal.common.rendering import rendering_context
 from portal.common.status import change_story_status
 from portal.common.storage import get_storage
 from portal.common.time import utcnow
@@ -349,12 +347,8 @@ def locked_story_by_id(story_id: int) -> Story | None:
 
 
 def email_the_resident(application: Application, kind: str) -> None:
-    if not application.applicant.email:
-        return
-    with rendering_context(), force_locale(application.language):
-        subject = render_template(f"stories/email/{kind}_subject.txt", application=application).strip()
-        body = render_template(f"stories/email/{kind}.txt", application=application, base_url=base_url())
-    send_email(application.applicant.email, subject, body)
+    """Queue news about their story by email or text, as the resident chose."""
+    tell(application.applicant, f"stories/{kind}", language=application.language, application=application)
 
 
 def base_url() -> str:
