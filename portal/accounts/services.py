@@ -151,17 +151,8 @@ def _send_sign_in_text(mobile: str, next_path: str | None) -> Refusal | None:
     lookup = mobile_lookup(mobile)
     if _over_daily_cap(SignInToken.mobile_lookup == lookup):
         return Refusal.TOO_MANY_LINKS
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    row, code = _new_texted_code(lookup, next_path)
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
-    row = SignInToken(
-        mobile_lookup=lookup,
-        token_hash=sha256_hex(secrets.token_urlsafe(32)),  # a text carries no link: this one is never sent
-        code_hash=sha256_hex(f"{lookup}:{code}"),
-        expires_at=utcnow() + timedelta(minutes=minutes),
-        next_path=next_path,
-    )
-    db.session.add(row)
-    db.session.flush()
     send_text(mobile, render_template("accounts/text/sign_in.txt", code=code, minutes=minutes).strip())
     audit.record("sign_in.code_texted", object_type="sign_in_token", object_id=row.id)
     return None
@@ -194,17 +185,8 @@ def _send_mobile_check(person_id: int, mobile: str) -> str | None:
         return "mobile_taken"
     if _over_daily_cap(SignInToken.mobile_lookup == lookup):
         return Refusal.TOO_MANY_LINKS.value
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    row, code = _new_texted_code(lookup, for_user_id=person_id)
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
-    row = SignInToken(
-        mobile_lookup=lookup,
-        for_user_id=person_id,
-        token_hash=sha256_hex(secrets.token_urlsafe(32)),
-        code_hash=sha256_hex(f"{lookup}:{code}"),
-        expires_at=utcnow() + timedelta(minutes=minutes),
-    )
-    db.session.add(row)
-    db.session.flush()
     send_text(mobile, render_template("accounts/text/check_mobile.txt", code=code, minutes=minutes).strip())
     audit.record("user.mobile_check_sent", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
     return None
@@ -221,24 +203,10 @@ def add_mobile(person: User, mobile: str, code: str) -> None:
 def _add_mobile(person_id: int, mobile: str, code: str) -> str | None:
     # Returns the problem rather than raising it, so the count of wrong tries is committed.
     lookup = mobile_lookup(mobile)
-    row = db.session.execute(
-        locked(
-            sa.select(SignInToken)
-            .where(SignInToken.mobile_lookup == lookup, SignInToken.for_user_id == person_id)
-            .where(SignInToken.used_at.is_(None))
-            .order_by(SignInToken.id.desc())
-            .limit(1)
-        )
-    ).scalar()
-    try:
-        row = _usable(row)
-    except SignInRefused as refused:
-        return refused.reason
-    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{lookup}:{code}")):
-        row.failed_attempts += 1
-        audit.record("user.mobile_code_wrong", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
-        too_many = row.failed_attempts >= MAX_CODE_ATTEMPTS
-        return (Refusal.TOO_MANY_ATTEMPTS if too_many else Refusal.CODE_WRONG).value
+    sent_to = sa.and_(SignInToken.mobile_lookup == lookup, SignInToken.for_user_id == person_id)
+    row = _matching_code(sent_to, lookup, code, "user.mobile_code_wrong", actor_id=person_id)
+    if isinstance(row, Refusal):
+        return row.value
     row.used_at = utcnow()
     if db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup, User.id != person_id)).first():
         return "mobile_taken"  # someone else added it meanwhile
@@ -257,6 +225,48 @@ def choose_how_to_hear(person: User, hear_by: HearBy) -> None:
     audit.record(
         "user.hear_by_chosen", actor_id=person.id, object_type="user", object_id=person.id, hear_by=hear_by.value
     )
+
+
+def _matching_code(
+    sent_to: sa.ColumnElement[bool], salt: str, code: str, wrong: str, actor_id: int | None = None
+) -> SignInToken | Refusal:
+    """The newest unused code sent there, locked, if it is usable and `code` is it; otherwise why not. A wrong code
+    is counted (and audited as `wrong`): after MAX_CODE_ATTEMPTS the code stops working."""
+    row = db.session.execute(
+        locked(
+            sa.select(SignInToken)
+            .where(sent_to, SignInToken.used_at.is_(None))
+            .order_by(SignInToken.id.desc())
+            .limit(1)
+        )
+    ).scalar()
+    try:
+        row = _usable(row)
+    except SignInRefused as refused:
+        return Refusal(refused.reason)
+    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{salt}:{code}")):
+        row.failed_attempts += 1
+        audit.record(wrong, actor_id=actor_id, object_type="sign_in_token", object_id=row.id)
+        return Refusal.TOO_MANY_ATTEMPTS if row.failed_attempts >= MAX_CODE_ATTEMPTS else Refusal.CODE_WRONG
+    return row
+
+
+def _new_texted_code(
+    lookup: str, next_path: str | None = None, for_user_id: int | None = None
+) -> tuple[SignInToken, str]:
+    """A new 6-number code for a mobile number (named by its lookup hash), stored hashed; returns it and the code."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    row = SignInToken(
+        mobile_lookup=lookup,
+        for_user_id=for_user_id,
+        token_hash=sha256_hex(secrets.token_urlsafe(32)),  # a text carries no link: this one is never sent
+        code_hash=sha256_hex(f"{lookup}:{code}"),
+        expires_at=utcnow() + timedelta(minutes=current_app.config["SIGN_IN_LINK_MINUTES"]),
+        next_path=next_path,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row, code
 
 
 def _usable(row: SignInToken | None) -> SignInToken:
@@ -308,22 +318,9 @@ def sign_in_with_texted_code(mobile: str, code: str) -> User:
 @transactional
 def _try_code(sent_to: sa.ColumnElement[bool], salt: str, code: str, mobile: str | None = None) -> User | Refusal:
     # Returns the refusal rather than raising it, so the count of wrong tries is committed.
-    row = db.session.execute(
-        locked(
-            sa.select(SignInToken)
-            .where(sent_to, SignInToken.used_at.is_(None))
-            .order_by(SignInToken.id.desc())
-            .limit(1)
-        )
-    ).scalar()
-    try:
-        row = _usable(row)
-    except SignInRefused as refused:
-        return Refusal(refused.reason)
-    if not hmac.compare_digest(row.code_hash, sha256_hex(f"{salt}:{code}")):
-        row.failed_attempts += 1
-        audit.record("sign_in.code_wrong", object_type="sign_in_token", object_id=row.id)
-        return Refusal.TOO_MANY_ATTEMPTS if row.failed_attempts >= MAX_CODE_ATTEMPTS else Refusal.CODE_WRONG
+    row = _matching_code(sent_to, salt, code, "sign_in.code_wrong")
+    if isinstance(row, Refusal):
+        return row
     try:
         return _complete_resident_sign_in(row, mobile)
     except SignInRefused as refused:
