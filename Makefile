@@ -45,7 +45,7 @@ translations: python-deps
 
 # Collect new strings into the catalogues after changing templates or code.
 extract-messages: python-deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k plural_texts:1,2 -o translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root, as on our machines).

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.common.forms import DateField, EmailField, Form, MoneyField, RadioField, TextField, strip, submit
+from portal.common.forms import (
+    CharacterCount,
+    DateField,
+    EmailField,
+    Form,
+    MoneyField,
+    RadioField,
+    TextField,
+    strip,
+    submit,
+)
 
 LONG_ANSWER = 1500
 
@@ -18,7 +28,7 @@ def long_answer(label, required_message=None, description=None, optional=False):
     validators = [Optional()] if optional else [DataRequired(message=required_message)]
     validators.append(Length(max=LONG_ANSWER, message=_l("Write %(max)s characters or fewer", max=LONG_ANSWER)))
     return TextAreaField(
-        label, widget=GovCharacterCount(), filters=[strip], validators=validators, description=description
+        label, widget=CharacterCount(), filters=[strip], validators=validators, description=description
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import wtforms
+from babel import Locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovDateInput, GovSubmitInput, GovTextInput
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, IntegerField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
@@ -32,6 +34,45 @@ class Form(FlaskForm):
             for key, value in data.items(multi=True):
                 cleaned.add(key, value.translate(_CONTROL) if isinstance(value, str) else value)
             return cleaned
+
+
+def plural_texts(singular: str, plural: str) -> dict[str, str]:
+    """A plural message for GOV.UK Frontend's script, in the page's language: one text for each of the language's
+    plural categories (CLDR: Arabic has six, Welsh six, English two), with %{count} where the number goes. Each
+    category's text is the catalogue's form for a number of that category. (`make extract-messages` collects the
+    messages given to it.)"""
+    locale = Locale.parse(str(get_locale() or "en"))
+    translations = get_translations()
+    texts: dict[str, str] = {}
+    for number in range(0, 201):
+        category = locale.plural_form(number)
+        if category not in texts:
+            texts[category] = translations.ngettext(singular, plural, number).replace("%(num)d", "%{count}")
+    return texts
+
+
+def character_count_texts() -> dict[str, Any]:
+    """The words of GOV.UK Frontend's character count, translated (its own are English only)."""
+    return {
+        "textareaDescriptionText": str(_l("You can enter up to %{count} characters")),
+        "charactersUnderLimitText": plural_texts(
+            "You have %(num)d character remaining", "You have %(num)d characters remaining"
+        ),
+        "charactersAtLimitText": str(_l("You have 0 characters remaining")),
+        "charactersOverLimitText": plural_texts(
+            "You have %(num)d character too many", "You have %(num)d characters too many"
+        ),
+    }
+
+
+class CharacterCount(GovCharacterCount):
+    """GOV.UK Frontend's character count, saying what it says in the page's language."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        for name, text in character_count_texts().items():
+            params.setdefault(name, text)
+        return params  # type: ignore[no-any-return]
 
 
 class RadioField(wtforms.RadioField):

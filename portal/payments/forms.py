@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxesInput, GovRadioInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
 from wtforms import SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.common.forms import DateField, Form, RadioField, TextField, strip, submit
+from portal.common.forms import CharacterCount, DateField, Form, RadioField, TextField, strip, submit
 from portal.domain.payments import ConfirmationOfPayee
 
 
@@ -94,7 +94,7 @@ class OtherWayForm(AgreementMixin, Form):
         description=_l(
             "For example, a prepaid card or a voucher. The host organisation will tell you what they can offer."
         ),
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[strip],
         validators=[Optional(), Length(max=500, message=_l("Write 500 characters or fewer"))],
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
@@ -15,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.common.forms import Form, RadioField, TextField, WholeNumberField, one_line, strip, submit
+from portal.common.forms import CharacterCount, Form, RadioField, TextField, WholeNumberField, one_line, strip, submit
 from portal.payments.forms import AgreementMixin
 
 YES_NO_NOT_SURE = [
@@ -29,7 +28,7 @@ class WhatHappenedForm(Form):
     what_happened = TextAreaField(
         _l("What happened?"),
         description=_l("Tell us in your own words: what you did, who came, and what it meant to people."),
-        widget=GovCharacterCount(),
+        widget=CharacterCount(),
         filters=[strip],
         validators=[
             DataRequired(message=_l("Tell us what happened")),

@@ -173,8 +173,11 @@ def test_every_string_is_translated_with_the_same_placeholders(language):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"{language}: not translated: {ids[0]!r}"
         expected = set(PLACEHOLDER.findall(ids[-1]))
+        # A plural form may say its number in words ("أسبوعين", two weeks: Arabic's dual), so leave the number out.
+        may_leave_out = {"%(num)s"} if isinstance(message.id, tuple) else set()
         for string in strings:
-            assert set(PLACEHOLDER.findall(string)) == expected, f"{language}: placeholders differ in {ids[0]!r}"
+            found = set(PLACEHOLDER.findall(string))
+            assert expected - may_leave_out <= found <= expected, f"{language}: placeholders differ in {ids[0]!r}"
 
 
 def test_the_neighbourhood_page_says_what_has_been_funded_in_numbers_only(client):
