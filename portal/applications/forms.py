@@ -189,12 +189,15 @@ class ContactForm(Form):
     )
     submit = submit(_l("Continue"))
 
-    def without_email(self) -> ContactForm:
-        """For a resident with no email address (entered by a community builder): no email choice to make."""
-        self.contact_method.choices = [
-            SelectChoice("phone", _l("By phone (a community builder will call you)")),
-            SelectChoice("builder", _l("Through your community builder")),
-        ]
+    def for_the_ways_we_have(self, *, email: bool, mobile: bool) -> ContactForm:
+        """Only the ways we can reach this resident: by email if they have an address, by text if they have a
+        mobile number (and texts are offered), by a call, and through their community builder if we have neither."""
+        choices = [SelectChoice("email", _l("By email"))] if email else []
+        choices += [SelectChoice("text", _l("By text message"))] if mobile else []
+        choices.append(SelectChoice("phone", _l("By phone (a community builder will call you)")))
+        if not email:
+            choices.append(SelectChoice("builder", _l("Through your community builder")))
+        self.contact_method.choices = choices
         return self
 
     def validate(self, extra_validators=None):  # type: ignore[no-untyped-def]

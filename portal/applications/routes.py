@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from portal.accounts.news import ways_to_hear
 from portal.applications import assisted, journey, receipt, services
 from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
@@ -143,8 +144,9 @@ def answer_question(application_id: int, question: str) -> Any:
         return sent
     form = page.form(obj=application)
     if page.slug == "contact":
-        if not application.applicant.email:
-            form.without_email()
+        applicant = application.applicant
+        texts = current_app.config["TEXT_BACKEND"] != "off"
+        form.for_the_ways_we_have(email=bool(applicant.email), mobile=applicant.mobile is not None and texts)
         if request.method == "GET":
             form.contact_phone.data = services.contact_phone(application)
     if form.validate_on_submit():
@@ -347,7 +349,8 @@ def application_sent(application_id: int) -> Any:
         return redirect(url_for("applications.check_answers", application_id=application_id))
     if current_user.id == application.assisted_by_id:
         return render_template("applications/sent_assisted.html", application=application)
-    return render_template("applications/sent.html", application=application)
+    by_email, by_text = ways_to_hear(application.applicant)
+    return render_template("applications/sent.html", application=application, by_email=by_email, by_text=by_text)
 
 
 @bp.get("/ideas/<int:application_id>/receipt")

@@ -188,3 +188,38 @@ def test_a_number_that_is_not_a_uk_mobile_is_explained_and_kept(client, typed, e
     page = post_form(client, "/account/mobile", {"number": typed})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and explained in html and f'value="{typed}"' in html
+
+
+def draft_of(person: User) -> Application:
+    idea = Application(pot_id=PotFactory().id, applicant_id=person.id, status="draft", language="en")
+    db.session.add(idea)
+    db.session.commit()
+    return idea
+
+
+def test_a_resident_with_only_a_mobile_is_offered_texts_not_email_on_their_idea(client):
+    person = login_as(client, resident(None, NUMBER, HearBy.TEXT))
+    idea = draft_of(person)
+    page = client.get(f"/ideas/{idea.id}/contact").get_data(as_text=True)
+    assert 'value="text"' in page and 'value="email"' not in page and 'value="builder"' in page
+    refused = post_form(client, f"/ideas/{idea.id}/contact", {"contact_name": "Rosa", "contact_method": "email"})
+    assert "Select how you would like to hear from us" in refused.get_data(as_text=True)
+    saved = post_form(client, f"/ideas/{idea.id}/contact", {"contact_name": "Rosa", "contact_method": "text"})
+    assert saved.status_code == 302
+    assert "By text message" in client.get(f"/ideas/{idea.id}/check-your-answers").get_data(as_text=True)
+    come_back = client.get(f"/ideas/{idea.id}/save-and-come-back-later").get_data(as_text=True)
+    assert "sign in with your mobile number" in come_back and "Email me a link" not in come_back
+
+
+def test_a_resident_with_email_and_mobile_may_choose_either(client):
+    person = login_as(client, resident("rosa@example.org", NUMBER, HearBy.BOTH))
+    page = client.get(f"/ideas/{draft_of(person).id}/contact").get_data(as_text=True)
+    assert 'value="text"' in page and 'value="email"' in page and 'value="builder"' not in page
+
+
+def test_the_sent_page_says_a_text_is_coming_to_a_resident_who_hears_by_text(client):
+    person = login_as(client, resident(None, NUMBER, HearBy.TEXT))
+    idea = decide(person)
+    page = client.get(f"/ideas/{idea.id}/sent").get_data(as_text=True)
+    assert "We have sent you a text with your reference." in page
+    assert "We will text you when they do" in page and "We will email you" not in page
