@@ -168,6 +168,10 @@ class LiveServer:
     def new_email(self, who: str = "person") -> str:
         return f"{who}.{next(self._numbers)}.{uuid.uuid4().hex[:8]}@example.org"
 
+    def new_mobile(self) -> str:
+        """A mobile number no other test in this session uses, from Ofcom's range for fiction (07700 900000-999)."""
+        return f"07700 900{next(self._numbers) % 1000:03d}"
+
     # Seeding ------------------------------------------------------------------------------------------------------
 
     def add_staff(self, *roles: Role, with_code: bool = True) -> StaffMember:
@@ -328,6 +332,19 @@ class LiveServer:
                 sa.select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
             ).scalars()
             return [(row.subject, row.body) for row in rows]
+
+    def texts_to(self, mobile: str) -> list[str]:
+        """The body of every text sent to a mobile number (as typed or in E.164 form), oldest first."""
+        from portal.common.email import OutboxMessage
+        from portal.domain.mobiles import uk_mobile
+        from portal.extensions import db
+
+        number = uk_mobile(mobile)
+        with self.app.app_context():
+            rows = db.session.execute(
+                sa.select(OutboxMessage).where(OutboxMessage.channel == "text").order_by(OutboxMessage.id)
+            ).scalars()
+            return [row.body for row in rows if row.to_mobile and row.to_mobile.reveal() == number]
 
     def sign_in_email(self, address: str) -> SignInEmail:
         """The newest sign-in email to address, with its link (which must point at this server) and code."""
