@@ -103,6 +103,9 @@ class Config:
     NOTIFY_EMAIL_FILE_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_FILE_TEMPLATE_ID", "")
     NOTIFY_TEXT_SENDER_ID = os.environ.get("NOTIFY_TEXT_SENDER_ID", "")  # optional: Notify's default sender
     NOTIFY_EMAIL_REPLY_TO_ID = os.environ.get("NOTIFY_EMAIL_REPLY_TO_ID", "")  # optional
+    # What one text fragment costs, in whole pence, for the estimate programme officers see (Notify's price per
+    # fragment beyond its yearly free allowance, rounded up).
+    TEXT_FRAGMENT_PENCE = int(os.environ.get("TEXT_FRAGMENT_PENCE", "2"))
 
     # Background jobs: "redis" when REDIS_URL is set, else "sqlite" (a queue file beside the database, worked by
     # the worker `make run` starts); tests use "immediate" (a job runs as soon as its transaction commits).

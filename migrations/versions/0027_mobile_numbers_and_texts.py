@@ -36,12 +36,14 @@ def upgrade():
     with op.batch_alter_table('outbox_messages') as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=8), server_default='email', nullable=False))
         batch_op.add_column(sa.Column('to_mobile', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('fragments', sa.SmallInteger(), nullable=True))
         batch_op.create_check_constraint('channel_known', "channel IN ('email', 'text')")
 
 
 def downgrade():
     with op.batch_alter_table('outbox_messages') as batch_op:
         batch_op.drop_constraint(op.f('ck_outbox_messages_channel_known'), type_='check')
+        batch_op.drop_column('fragments')
         batch_op.drop_column('to_mobile')
         batch_op.drop_column('channel')
     with op.batch_alter_table('sign_in_tokens') as batch_op:

@@ -27,6 +27,7 @@ from portal.common.status import claim_status, set_status_where
 from portal.common.time import UTCDateTime, utcnow
 from portal.common.transactions import transactional
 from portal.domain.background import Channel, MailStatus
+from portal.domain.mobiles import fragments
 from portal.extensions import Model, db
 
 __all__ = ["Channel", "MailStatus", "OutboxMessage", "send_email", "send_text"]
@@ -45,6 +46,8 @@ class OutboxMessage(Model):
     # An email's address; a text's number is kept encrypted in to_mobile, and to_address is empty.
     to_address: Mapped[str] = mapped_column(sa.String(320), index=True)
     to_mobile: Mapped[Sealed | None] = mapped_column(EncryptedText)
+    # A text's fragments, what Notify charges by (portal.domain.mobiles.fragments).
+    fragments: Mapped[int | None] = mapped_column(sa.SmallInteger)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -83,7 +86,9 @@ def send_email(
 
 def send_text(to_mobile: str, body: str) -> OutboxMessage:
     """Queue one text message (to a number in E.164 form) in the current unit of work; sent after commit."""
-    message = OutboxMessage(channel=Channel.TEXT.value, to_address="", to_mobile=to_mobile, subject="", body=body)
+    message = OutboxMessage(
+        channel=Channel.TEXT.value, to_address="", to_mobile=to_mobile, subject="", body=body, fragments=fragments(body)
+    )
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(deliver_email, message.id)
@@ -237,6 +242,25 @@ def _sweep(now: datetime) -> int:
     for message_id in due:
         enqueue_after_commit(deliver_email, message_id)
     return len(due)
+
+
+@dataclass(frozen=True)
+class TextsSent:
+    texts: int
+    fragments: int
+    estimated_pence: int
+
+
+def texts_sent_since(start: datetime) -> TextsSent:
+    """Texts sent since `start`, the fragments Notify charges for, and their cost at TEXT_FRAGMENT_PENCE each."""
+    texts, sent_fragments = db.session.execute(
+        sa.select(sa.func.count(OutboxMessage.id), sa.func.coalesce(sa.func.sum(OutboxMessage.fragments), 0)).where(
+            OutboxMessage.channel == Channel.TEXT.value,
+            OutboxMessage.status == MailStatus.SENT.value,
+            OutboxMessage.sent_at >= start,
+        )
+    ).one()
+    return TextsSent(int(texts), int(sent_fragments), int(sent_fragments) * current_app.config["TEXT_FRAGMENT_PENCE"])
 
 
 def list_outbox(limit: int = 20) -> list[OutboxMessage]:

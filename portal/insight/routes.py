@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,9 +24,11 @@ from wtforms import SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 
 from portal.common.access import object_access, role_required
+from portal.common.email import texts_sent_since
 from portal.common.forms import Form, RadioField, submit
 from portal.common.pdf import pdf_response
 from portal.common.progress import Progress, progress_response
+from portal.common.time import utcnow
 from portal.domain.background import FileStatus
 from portal.domain.periods import period_dates
 from portal.domain.roles import Role
@@ -44,6 +56,9 @@ def show_dashboard() -> Any:
     if filters.neighbourhood_id not in {None, *(n for n, _ in choices)}:
         filters, period = services.Filters(start=filters.start, end=filters.end), period
     released_at, answered, counts = reach.summary()
+    texts = None
+    if current_user.has_role(Role.PROGRAMME_OFFICER) and current_app.config["TEXT_BACKEND"] != "off":
+        texts = texts_sent_since(utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0))
     return render_template(
         "insight/dashboard.html",
         board=services.dashboard(filters),
@@ -55,6 +70,7 @@ def show_dashboard() -> Any:
         reach=counts,
         questions=question_names(),
         answers=answer_names(),
+        texts=texts,
     )
 
 

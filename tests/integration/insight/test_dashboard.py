@@ -146,3 +146,29 @@ def test_only_programme_officers_and_viewers_see_the_dashboard(client):
     login_as(client, viewer)
     for page in ("/finance", "/programme/neighbourhoods", "/programme/stories"):
         assert client.get(page).status_code == 403, page
+
+
+def test_programme_officers_see_the_months_texts_and_their_estimated_cost(client, app):
+    from portal.common.email import OutboxMessage, send_text
+    from portal.common.transactions import transactional
+
+    @transactional
+    def texts() -> None:
+        send_text("+447700900123", "Short and plain.")  # 1 fragment
+        send_text("+447700900124", "ŵ" * 100)  # Welsh ŵ: Unicode, 2 fragments
+        send_text("+447700900125", "Sent last month.")
+
+    texts()
+    last_month = utcnow().replace(day=1) - timedelta(days=1)
+    db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.body == "Sent last month.").values(sent_at=last_month)
+    )
+    db.session.commit()
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    page = html.unescape(client.get("/insight").get_data(as_text=True))
+    price = app.config["TEXT_FRAGMENT_PENCE"]
+    assert "Texts this month" in page
+    assert "2 texts sent to residents, 3 fragments." in page
+    assert f"Estimated cost: £{3 * price / 100:.2f}" in page
+    login_as(client, make_staff(Role.VIEWER)[0])
+    assert "Texts this month" not in client.get("/insight").get_data(as_text=True)
