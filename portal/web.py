@@ -29,6 +29,7 @@ from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
 from portal.api.routes import init_api
+from portal.applications import agreement_routes  # noqa: F401 - its pages join the applications blueprint
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp

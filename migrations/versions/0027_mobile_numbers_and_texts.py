@@ -28,6 +28,7 @@ def upgrade():
     with op.batch_alter_table('sign_in_tokens') as batch_op:
         batch_op.add_column(sa.Column('mobile_lookup', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('for_user_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('purpose', sa.String(length=40), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f('fk_sign_in_tokens_for_user_id_users'), 'users', ['for_user_id'], ['id'], ondelete='CASCADE'
         )
@@ -38,9 +39,20 @@ def upgrade():
         batch_op.add_column(sa.Column('to_mobile', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('fragments', sa.SmallInteger(), nullable=True))
         batch_op.create_check_constraint('channel_known', "channel IN ('email', 'text')")
+    # A community builder's resident may agree to an idea by a texted code.
+    with op.batch_alter_table('applications') as batch_op:
+        batch_op.drop_constraint(op.f('ck_applications_consent_method_known'), type_='check')
+        batch_op.create_check_constraint('consent_method_known', "consent_method IN ('email', 'spoken', 'text')")
 
 
 def downgrade():
+    # What only this revision can hold goes first: texts, texted codes, agreements by text (kept as spoken ones).
+    op.execute("DELETE FROM outbox_messages WHERE channel = 'text'")
+    op.execute("DELETE FROM sign_in_tokens WHERE email IS NULL")
+    op.execute("UPDATE applications SET consent_method = 'spoken' WHERE consent_method = 'text'")
+    with op.batch_alter_table('applications') as batch_op:
+        batch_op.drop_constraint(op.f('ck_applications_consent_method_known'), type_='check')
+        batch_op.create_check_constraint('consent_method_known', "consent_method IN ('email', 'spoken')")
     with op.batch_alter_table('outbox_messages') as batch_op:
         batch_op.drop_constraint(op.f('ck_outbox_messages_channel_known'), type_='check')
         batch_op.drop_column('fragments')
@@ -50,6 +62,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sign_in_tokens_mobile_lookup'))
         batch_op.alter_column('email', existing_type=sa.String(length=320), nullable=False)
         batch_op.drop_constraint(batch_op.f('fk_sign_in_tokens_for_user_id_users'), type_='foreignkey')
+        batch_op.drop_column('purpose')
         batch_op.drop_column('for_user_id')
         batch_op.drop_column('mobile_lookup')
     with op.batch_alter_table('users') as batch_op:

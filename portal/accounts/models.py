@@ -108,8 +108,11 @@ class SignInToken(Model):
     # Sent to one or the other: an email address, or a mobile number (named only by its keyed hash).
     email: Mapped[str | None] = mapped_column(sa.String(320), index=True)
     mobile_lookup: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    # A code that adds this number to a signed-in person's account (never one to sign in with).
+    # A code for something a person does other than signing in (never one to sign in with): `purpose` says what,
+    # "add_mobile" (adding this number to their account) or "agree:<idea id>" (agreeing to an idea a community
+    # builder wrote down with them).
     for_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str | None] = mapped_column(sa.String(40))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import services, staff
+from portal.accounts import contact, services, staff
 from portal.accounts.forms import (
     CheckMobileForm,
     ConfirmSignInForm,
@@ -322,7 +322,7 @@ def how_we_contact_you() -> Any:
         return redirect(url_for("accounts.account"))
     form = HearByForm(data=None if request.method == "POST" else {"hear_by": current_user.hear_by})
     if form.validate_on_submit():
-        services.choose_how_to_hear(current_user, HearBy(form.hear_by.data))
+        contact.choose_how_to_hear(current_user, HearBy(form.hear_by.data))
         flash(_("We will contact you the way you chose."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/how_we_contact_you.html", form=form)
@@ -348,8 +348,8 @@ def add_mobile() -> Any:
     form = MobileForm()
     if form.validate_on_submit() and form.mobile:
         try:
-            services.send_mobile_check(current_user, form.mobile)
-        except services.ContactProblem as problem:
+            contact.send_mobile_check(current_user, form.mobile)
+        except contact.ContactProblem as problem:
             form.number.errors.append(_contact_problem(problem.reason))
         else:
             session["adding_mobile"] = form.mobile
@@ -367,8 +367,8 @@ def check_mobile() -> Any:
     form = CheckMobileForm()
     if form.validate_on_submit():
         try:
-            services.add_mobile(current_user, mobile, form.code.data)
-        except services.ContactProblem as problem:
+            contact.add_mobile(current_user, mobile, form.code.data)
+        except contact.ContactProblem as problem:
             form.code.errors.append(_contact_problem(problem.reason))
         else:
             session.pop("adding_mobile", None)

@@ -103,7 +103,7 @@ def send_sign_in_link(email: str, next_path: str | None = None) -> None:
         raise SignInRefused(refusal)
 
 
-def _over_daily_cap(sent_to: sa.ColumnElement[bool]) -> bool:
+def over_daily_cap(sent_to: sa.ColumnElement[bool]) -> bool:
     """Whether this address or number has had SIGN_IN_LINKS_PER_DAY links or codes in the last day (the refusal is
     audited)."""
     sent_today = db.session.execute(
@@ -117,7 +117,7 @@ def _over_daily_cap(sent_to: sa.ColumnElement[bool]) -> bool:
 
 @transactional
 def _send_sign_in_link(email: str, next_path: str | None) -> Refusal | None:
-    if _over_daily_cap(SignInToken.email == email):
+    if over_daily_cap(SignInToken.email == email):
         return Refusal.TOO_MANY_LINKS
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -149,85 +149,16 @@ def send_sign_in_text(mobile: str, next_path: str | None = None) -> None:
 @transactional
 def _send_sign_in_text(mobile: str, next_path: str | None) -> Refusal | None:
     lookup = mobile_lookup(mobile)
-    if _over_daily_cap(SignInToken.mobile_lookup == lookup):
+    if over_daily_cap(SignInToken.mobile_lookup == lookup):
         return Refusal.TOO_MANY_LINKS
-    row, code = _new_texted_code(lookup, next_path)
+    row, code = new_texted_code(lookup, next_path)
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
     send_text(mobile, render_template("accounts/text/sign_in.txt", code=code, minutes=minutes).strip())
     audit.record("sign_in.code_texted", object_type="sign_in_token", object_id=row.id)
     return None
 
 
-# Adding a mobile number to your account -------------------------------------------------------------------------
-
-
-class ContactProblem(Exception):
-    """A number cannot be added: `reason` is "mobile_taken" (another account has it) or a Refusal's value."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def send_mobile_check(person: User, mobile: str) -> None:
-    """Text a code to a number the signed-in person wants to add (E.164), to show it is theirs. Raises
-    ContactProblem("mobile_taken") if another account has that number, or for too many codes today."""
-    problem = _send_mobile_check(person.id, mobile)
-    if problem is not None:
-        raise ContactProblem(problem)
-
-
-@transactional
-def _send_mobile_check(person_id: int, mobile: str) -> str | None:
-    lookup = mobile_lookup(mobile)
-    owner = db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup)).scalar()
-    if owner is not None and owner != person_id:
-        return "mobile_taken"
-    if _over_daily_cap(SignInToken.mobile_lookup == lookup):
-        return Refusal.TOO_MANY_LINKS.value
-    row, code = _new_texted_code(lookup, for_user_id=person_id)
-    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
-    send_text(mobile, render_template("accounts/text/check_mobile.txt", code=code, minutes=minutes).strip())
-    audit.record("user.mobile_check_sent", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
-    return None
-
-
-def add_mobile(person: User, mobile: str, code: str) -> None:
-    """Add the number to the person's account with the code texted to it; raises ContactProblem otherwise."""
-    problem = _add_mobile(person.id, mobile, code)
-    if problem is not None:
-        raise ContactProblem(problem)
-
-
-@transactional
-def _add_mobile(person_id: int, mobile: str, code: str) -> str | None:
-    # Returns the problem rather than raising it, so the count of wrong tries is committed.
-    lookup = mobile_lookup(mobile)
-    sent_to = sa.and_(SignInToken.mobile_lookup == lookup, SignInToken.for_user_id == person_id)
-    row = _matching_code(sent_to, lookup, code, "user.mobile_code_wrong", actor_id=person_id)
-    if isinstance(row, Refusal):
-        return row.value
-    row.used_at = utcnow()
-    if db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup, User.id != person_id)).first():
-        return "mobile_taken"  # someone else added it meanwhile
-    person = db.session.execute(locked(sa.select(User).where(User.id == person_id))).scalar_one()
-    person.mobile = mobile  # type: ignore[assignment] # encrypted on the way in (EncryptedText)
-    person.mobile_lookup = lookup
-    audit.record("user.mobile_added", actor_id=person_id, object_type="user", object_id=person_id)
-    return None
-
-
-@transactional
-def choose_how_to_hear(person: User, hear_by: HearBy) -> None:
-    """Email, text or both, among the ways the person has (the page offers only those)."""
-    person = db.session.execute(locked(sa.select(User).where(User.id == person.id))).scalar_one()
-    person.hear_by = hear_by.value
-    audit.record(
-        "user.hear_by_chosen", actor_id=person.id, object_type="user", object_id=person.id, hear_by=hear_by.value
-    )
-
-
-def _matching_code(
+def matching_code(
     sent_to: sa.ColumnElement[bool], salt: str, code: str, wrong: str, actor_id: int | None = None
 ) -> SignInToken | Refusal:
     """The newest unused code sent there, locked, if it is usable and `code` is it; otherwise why not. A wrong code
@@ -251,14 +182,15 @@ def _matching_code(
     return row
 
 
-def _new_texted_code(
-    lookup: str, next_path: str | None = None, for_user_id: int | None = None
+def new_texted_code(
+    lookup: str, next_path: str | None = None, for_user_id: int | None = None, purpose: str | None = None
 ) -> tuple[SignInToken, str]:
     """A new 6-number code for a mobile number (named by its lookup hash), stored hashed; returns it and the code."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = SignInToken(
         mobile_lookup=lookup,
         for_user_id=for_user_id,
+        purpose=purpose,
         token_hash=sha256_hex(secrets.token_urlsafe(32)),  # a text carries no link: this one is never sent
         code_hash=sha256_hex(f"{lookup}:{code}"),
         expires_at=utcnow() + timedelta(minutes=current_app.config["SIGN_IN_LINK_MINUTES"]),
@@ -318,7 +250,7 @@ def sign_in_with_texted_code(mobile: str, code: str) -> User:
 @transactional
 def _try_code(sent_to: sa.ColumnElement[bool], salt: str, code: str, mobile: str | None = None) -> User | Refusal:
     # Returns the refusal rather than raising it, so the count of wrong tries is committed.
-    row = _matching_code(sent_to, salt, code, "sign_in.code_wrong")
+    row = matching_code(sent_to, salt, code, "sign_in.code_wrong")
     if isinstance(row, Refusal):
         return row
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput
-from wtforms import BooleanField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextInput
+from wtforms import BooleanField, Field, SelectChoice, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal.common.forms import (
     CharacterCount,
@@ -20,8 +20,13 @@ from portal.common.forms import (
     strip,
     submit,
 )
+from portal.domain.mobiles import MobileRefused, NotAMobile, uk_mobile
 
 LONG_ANSWER = 1500
+MOBILE_TEXT = {
+    NotAMobile.NOT_UK: _l("We can only send texts to UK mobile numbers"),
+    NotAMobile.NOT_MOBILE: _l("That looks like a landline. Enter a mobile number, like 07700 900123"),
+}
 
 
 def long_answer(label, required_message=None, description=None, optional=False):  # type: ignore[no-untyped-def]
@@ -238,9 +243,24 @@ class AssistedStartForm(Form):
     )
     resident_email = EmailField(
         _l("The resident's email address (optional)"),
-        description=_l("Leave this empty if they do not have one. You will then pass on our news to them."),
+        description=_l("Leave this empty if they do not have one."),
+    )
+    resident_mobile = TextField(
+        _l("The resident's mobile number (optional)"),
+        description=_l("A UK mobile. With no email address, we text them our news, and they can agree by a code."),
+        validators=[Optional(), Length(max=40, message=_l("Enter a UK mobile number, like 07700 900123"))],
     )
     submit = submit(_l("Start"))
+    mobile: str | None = None
+
+    def validate_resident_mobile(self, field: Field) -> None:
+        if not field.data:
+            return
+        try:
+            self.mobile = uk_mobile(field.data)
+        except MobileRefused as refused:
+            text = MOBILE_TEXT.get(refused.reason, _l("Enter a UK mobile number, like 07700 900123"))
+            raise ValidationError(str(text)) from refused
 
 
 class SpokenAgreementForm(Form):
@@ -266,6 +286,26 @@ class EmailAgreementForm(Form):
     """A resident with an email address agrees by the link we email them: they check the idea and send it."""
 
     submit = submit(_l("Email them a link to check and send it"))
+
+
+class TextAgreementForm(Form):
+    """A resident with a mobile number and no email address agrees by telling the builder a code we text them."""
+
+    submit = submit(_l("Text them a code"))
+
+
+class AgreementCodeForm(Form):
+    code = StringField(
+        _l("The code they tell you"),
+        description=_l("It is 6 numbers, for example 123456"),
+        widget=GovTextInput(),
+        filters=[lambda value: value.replace(" ", "").strip() if isinstance(value, str) else value],
+        validators=[
+            InputRequired(message=_l("Enter the code they tell you")),
+            Regexp(r"^\d{6}$", message=_l("The code is 6 numbers, for example 123456")),
+        ],
+    )
+    submit = submit(_l("They agree: send their idea"))
 
 
 class ConfirmIdeaForm(Form):

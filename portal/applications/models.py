@@ -21,7 +21,7 @@ class Application(Model):
     __table_args__ = (
         sa.Index("ix_applications_pot_status_submitted", "pot_id", "status", "submitted_at"),
         one_of("status", ApplicationStatus),
-        one_of("consent_method", ("email", "spoken")),
+        one_of("consent_method", ("email", "spoken", "text")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

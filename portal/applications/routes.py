@@ -20,6 +20,7 @@ from portal.applications.forms import (
     DeclarationForm,
     EmailAgreementForm,
     SpokenAgreementForm,
+    TextAgreementForm,
 )
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
@@ -278,9 +279,11 @@ def _record_agreement(application: Any) -> Any:
                 flash(PROBLEM_TEXT[problem.reason](problem.details), "error")
             else:
                 return redirect(url_for("applications.application_sent", application_id=application.id))
+    texts = application.applicant.mobile is not None and current_app.config["TEXT_BACKEND"] != "off"
     return render_template(
         "applications/check_answers.html",
         form=form,
+        text_form=TextAgreementForm() if texts and not application.applicant.email else None,
         application=application,
         assisted=True,
         builder_field_labels=journey.BUILDER_FIELD_LABELS,
@@ -328,7 +331,12 @@ def start_assisted() -> Any:
         pot = next(p for p in pots if p.id == form.pot_id.data)
         try:
             application = assisted.start_assisted_application(
-                current_user, pot, form.resident_name.data, form.resident_email.data or None, str(get_locale() or "en")
+                current_user,
+                pot,
+                form.resident_name.data,
+                form.resident_email.data or None,
+                str(get_locale() or "en"),
+                resident_mobile=form.mobile,
             )
         except services.ApplicationProblem as problem:
             form.resident_email.errors.append(PROBLEM_TEXT[problem.reason](problem.details))

@@ -58,7 +58,8 @@ def test_the_language_switch_changes_the_page_and_is_remembered(page):
 
     page.goto("/sign-in")
     assert page.locator("html").get_attribute("lang") == "cy", "the choice of Welsh is kept on the next page"
-    assert page.get_by_role("button", name="Anfon dolen ataf").is_visible()
+    assert page.get_by_label("Beth yw eich cyfeiriad e-bost neu rif eich ffôn symudol?").is_visible()
+    assert page.get_by_role("button", name="Parhau").is_visible()
 
     page.get_by_role("button", name="العربية").click()
     page.wait_for_url("**/sign-in")

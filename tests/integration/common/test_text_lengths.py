@@ -22,6 +22,7 @@ IDEA_NEWS = [{"application": IDEA, "base_url": BASE_URL}]
 SAMPLES = {
     "accounts/text/sign_in.txt": [{"code": "123456", "minutes": minutes} for minutes in (1, 2, 3, 11, 30, 100)],
     "accounts/text/check_mobile.txt": [{"code": "123456", "minutes": minutes} for minutes in (1, 2, 3, 11, 30, 100)],
+    "applications/text/agree.txt": [{"code": "123456", "minutes": minutes} for minutes in (1, 2, 3, 11, 30, 100)],
     "applications/text/sent.txt": IDEA_NEWS,
     "applications/text/draft_reminder.txt": [{**IDEA_NEWS[0], "days": days} for days in (1, 2, 3, 7, 11, 100)],
     "panels/text/decision.txt": [{**IDEA_NEWS[0], "decision": decision} for decision in DECISIONS],
