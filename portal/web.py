@@ -39,6 +39,7 @@ from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
 from portal.common.jobs import init_jobs
+from portal.common.languages import written
 from portal.common.markup import breakable, nowrap
 from portal.common.navigation import service_navigation
 from portal.common.page_cache import init_page_cache
@@ -156,6 +157,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.filters["shown_mobile"] = shown_mobile
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["written"] = written
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -20,8 +20,38 @@ from portal.common.forms import (
     strip,
     submit,
 )
+from portal.common.languages import other_language_versions
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
+
+OTHER_LANGUAGES = ("cy", "ar")
+
+
+def optional_long_text(label: Any, most: int) -> TextAreaField:
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Optional(), Length(max=most, message=_l("Write %(max)s characters or fewer", max=most))],
+    )
+
+
+class InOtherLanguages:
+    """A form whose fields in TRANSLATED also have `<name>_cy` and `<name>_ar` fields: the Welsh and Arabic versions,
+    each optional, edited beside the English."""
+
+    TRANSLATED: tuple[str, ...] = ()
+
+    def other_languages(self) -> dict[str, dict[str, str]]:
+        return other_language_versions(
+            {lang: {name: getattr(self, f"{name}_{lang}").data for name in self.TRANSLATED} for lang in OTHER_LANGUAGES}
+        )
+
+    def show_other_languages(self, versions: dict[str, dict[str, str]]) -> None:
+        for lang in OTHER_LANGUAGES:
+            for name in self.TRANSLATED:
+                getattr(self, f"{name}_{lang}").data = (versions.get(lang) or {}).get(name, "")
+
 
 PAYMENT_METHOD_CHOICES = [
     SelectChoice(PaymentMethod.BANK_TRANSFER.value, _l("Into a bank account")),
@@ -31,7 +61,9 @@ PAYMENT_METHOD_CHOICES = [
 ]
 
 
-class NeighbourhoodForm(Form):
+class NeighbourhoodForm(InOtherLanguages, Form):
+    TRANSLATED = ("description", "builder_contact")
+
     name = TextField(
         _l("Name"),
         validators=[
@@ -49,6 +81,8 @@ class NeighbourhoodForm(Form):
             Length(max=1000, message=_l("Description must be 1,000 characters or fewer")),
         ],
     )
+    description_cy = optional_long_text(_l("Short description in Welsh (optional)"), 1000)
+    description_ar = optional_long_text(_l("Short description in Arabic (optional)"), 1000)
     host_organisation = TextField(
         _l("Host organisation"),
         validators=[
@@ -65,6 +99,12 @@ class NeighbourhoodForm(Form):
             DataRequired(message=_l("Enter how residents can reach the community builder")),
             Length(max=500, message=_l("Write 500 characters or fewer")),
         ],
+    )
+    builder_contact_cy = optional_long_text(
+        _l("How residents can reach the community builder, in Welsh (optional)"), 500
+    )
+    builder_contact_ar = optional_long_text(
+        _l("How residents can reach the community builder, in Arabic (optional)"), 500
     )
     decision_weeks = WholeNumberField(
         _l("How many weeks does the panel usually take to decide?"),
@@ -101,13 +141,23 @@ class NeighbourhoodForm(Form):
     submit = submit(_l("Save"))
 
 
-class PotForm(Form):
+class PotForm(InOtherLanguages, Form):
+    TRANSLATED = ("name",)
+
     name = TextField(
         _l("Name of the pot"),
         validators=[
             DataRequired(message=_l("Enter the name of the pot")),
             Length(max=120, message=_l("Name must be 120 characters or fewer")),
         ],
+    )
+    name_cy = TextField(
+        _l("Name of the pot in Welsh (optional)"),
+        validators=[Optional(), Length(max=120, message=_l("Name must be 120 characters or fewer"))],
+    )
+    name_ar = TextField(
+        _l("Name of the pot in Arabic (optional)"),
+        validators=[Optional(), Length(max=120, message=_l("Name must be 120 characters or fewer"))],
     )
     budget = MoneyField(
         _l("Budget"),

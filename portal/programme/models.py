@@ -37,6 +37,8 @@ class Neighbourhood(Model):
     # Where it is, for open data: an ONS ward or local-authority code and its 360Giving geoCodeType.
     geo_code: Mapped[str] = mapped_column(sa.String(12), default="")
     geo_code_type: Mapped[str] = mapped_column(sa.String(8), default="")
+    # Welsh and Arabic versions of what residents read, edited beside the English: {"cy": {"description": …}}.
+    other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pots: Mapped[list[Pot]] = relationship(back_populates="neighbourhood", order_by="Pot.name")
@@ -63,6 +65,8 @@ class Pot(Model):
     closes_on: Mapped[date | None] = mapped_column(sa.Date)
     is_rolling: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     payment_methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Its name in Welsh and Arabic, where the programme gave one: {"cy": {"name": …}, "ar": {"name": …}}.
+    other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="pots")

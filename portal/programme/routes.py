@@ -62,7 +62,10 @@ def create_neighbourhood() -> Any:
 @programme_officer_any_neighbourhood
 def edit_neighbourhood(neighbourhood_id: int) -> Any:
     neighbourhood = _neighbourhood_or_404(neighbourhood_id)
-    return _save_neighbourhood(NeighbourhoodForm(obj=neighbourhood), neighbourhood)
+    form = NeighbourhoodForm(obj=neighbourhood)
+    if not form.is_submitted():
+        form.show_other_languages(neighbourhood.other_languages or {})
+    return _save_neighbourhood(form, neighbourhood)
 
 
 GEO_CODE_TEXT = {
@@ -98,6 +101,7 @@ def _save_neighbourhood(form: NeighbourhoodForm, neighbourhood: Any) -> Any:
                 decision_weeks=form.decision_weeks.data or 2,  # required and 1-26 once validated
                 geo_code=form.geo_code.data or "",
                 geo_code_type=form.geo_code_type.data or "",
+                other_languages=form.other_languages(),
             )
         except services.NameTaken:
             form.name.errors.append(_("There is already a neighbourhood with this name"))
@@ -122,6 +126,8 @@ def edit_pot(neighbourhood_id: int, pot_id: int) -> Any:
     form = PotForm(
         obj=pot, budget=pot.budget_pence, max_award=pot.max_award_pence, fast_track_limit=pot.fast_track_limit_pence
     )
+    if not form.is_submitted():
+        form.show_other_languages(pot.other_languages or {})
     return _save_pot(form, neighbourhood, pot)
 
 
@@ -135,6 +141,7 @@ def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
                 name=form.name.data,
                 limits=form.limits(),
                 payment_methods=form.payment_methods.data,
+                other_languages=form.other_languages(),
             )
         except PotRuleBroken as broken:
             _explain_pot_problems(form, broken.problems)

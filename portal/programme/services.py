@@ -101,6 +101,7 @@ def save_neighbourhood(
     decision_weeks: int = 2,
     geo_code: str = "",
     geo_code_type: str = "",
+    other_languages: dict[str, dict[str, str]] | None = None,
 ) -> Neighbourhood:
     """Create (neighbourhood=None) or change a neighbourhood; raises NameTaken."""
     if _name_taken(name, neighbourhood.id if neighbourhood else None):
@@ -118,6 +119,8 @@ def save_neighbourhood(
     neighbourhood.decision_weeks = decision_weeks
     neighbourhood.geo_code = geo_code
     neighbourhood.geo_code_type = geo_code_type if geo_code else ""
+    if other_languages is not None:
+        neighbourhood.other_languages = other_languages
     db.session.flush()
     audit.record(
         "neighbourhood.created" if created else "neighbourhood.changed",
@@ -179,6 +182,7 @@ def save_pot(
     name: str,
     limits: PotLimits,
     payment_methods: list[str],
+    other_languages: dict[str, dict[str, str]] | None = None,
 ) -> Pot:
     """Create or change a pot; raises PotRuleBroken, listing every problem, if its limits contradict each other, the
     budget would fall below what is already awarded, or another pot in the neighbourhood has the name.
@@ -196,6 +200,8 @@ def save_pot(
         pot = Pot(neighbourhood_id=neighbourhood.id)
         db.session.add(pot)
     pot.name = name
+    if other_languages is not None:
+        pot.other_languages = other_languages
     pot.budget_pence = limits.budget_pence
     pot.max_award_pence = limits.max_award_pence
     pot.fast_track_limit_pence = limits.fast_track_limit_pence
