@@ -86,3 +86,30 @@ def test_a_pots_welsh_name_is_shown_on_welsh_pages(client):
     in_language(client, "cy")
     shown = page(client, "/neighbourhoods/armley")
     assert "Gwreichion y gwanwyn" in shown and "Spring sparks" not in shown
+
+
+def test_what_a_resident_wrote_keeps_its_language_and_direction_for_the_panel(client):
+    from portal.applications.models import Application, CostLine
+    from portal.common.time import utcnow
+    from tests.factories import UserFactory, make_chair
+
+    pot = PotFactory()
+    idea = Application(
+        pot_id=pot.id,
+        applicant_id=UserFactory().id,
+        status="submitted",
+        idea_name="حديقة الشارع",
+        idea_description="نزرع الزهور معًا.",
+        reference="ABCD-EFGH",
+        submitted_at=utcnow(),
+        contact_name="Rosa",
+        language="ar",
+        cost_lines=[CostLine(item="بذور", amount_pence=2_000)],
+    )
+    db.session.add(idea)
+    db.session.commit()
+    login_as(client, make_chair(pot))
+    shown = page(client, f"/panels/{pot.neighbourhood_id}/ideas/{idea.id}")
+    assert '<span dir="auto" lang="ar">حديقة الشارع</span>' in shown
+    assert '<span dir="auto" lang="ar">نزرع الزهور معًا.</span>' in shown
+    assert '<span dir="auto" lang="ar">بذور</span>' in shown
