@@ -54,6 +54,7 @@ from portal.insight.routes import bp as insight_bp
 from portal.insight.routes import downloads as exports_bp
 from portal.opendata.routes import bp as opendata_bp
 from portal.pages.routes import bp as pages_bp
+from portal.panels import translation_routes  # noqa: F401 - its pages join the panels blueprint
 from portal.panels.routes import answers as answers_bp
 from portal.panels.routes import bp as panels_bp
 from portal.payments import finance_awards, finance_runs  # noqa: F401 - their pages join the finance blueprint

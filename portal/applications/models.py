@@ -69,6 +69,10 @@ class Application(Model):
         "Decision", order_by="(Decision.decided_at, Decision.id)", viewonly=True
     )
     award: Mapped[Any] = relationship("Award", uselist=False, viewonly=True)  # an Award, or None
+    # Community builders' translations of it for the panel (IdeaTranslation rows).
+    translations: Mapped[list[Any]] = relationship(
+        "IdeaTranslation", order_by="IdeaTranslation.language", viewonly=True
+    )
     # The outcome story, once the resident starts one (stories refer to ideas; ideas only read them).
     story: Mapped[Any] = relationship("Story", uselist=False, viewonly=True)  # a Story, or None
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
@@ -66,3 +67,26 @@ class Decision(Model):
     # For a question: the resident's answer, which puts the idea back in the queue.
     answer: Mapped[str | None] = mapped_column(sa.Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The reason in the idea's language, when a community builder translated it back for the resident.
+    reason_translation: Mapped[str | None] = mapped_column(sa.Text)
+    reason_translated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason_translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdeaTranslation(Model):
+    """A community builder's translation of what a resident wrote, for a panel that reads another language; shown
+    beside the original, marked as a translation, with who made it."""
+
+    __tablename__ = "idea_translations"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "language", name="uq_idea_translations_application_language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))  # the language it is translated into
+    texts: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)  # answer's name → its translation
+    made_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    made_by: Mapped[Any] = relationship("User", viewonly=True)

@@ -49,6 +49,7 @@ def test_gunicorn_with_the_repositorys_configuration_serves_the_portal_in_produc
             "REDIS_URL": REDIS_URL,
             "SECRET_KEY": secrets.token_urlsafe(48),
             "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+            "LOOKUP_HMAC_KEY": secrets.token_urlsafe(48),
             "ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "TRUSTED_PROXIES": "1",
             "SERVER_BASE_URL": f"http://127.0.0.1:{port}",

@@ -185,7 +185,7 @@ def test_the_manifest_holds_no_keys(drill):
     """The keys that decrypt bank details and sign the audit chain are kept apart from backups."""
     everything = (drill["target"] / "manifest.json").read_text()
     config = drill["source"].config
-    for name in ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_HMAC_KEY"):
+    for name in ("SECRET_KEY", "ENCRYPTION_KEY", "AUDIT_HMAC_KEY", "LOOKUP_HMAC_KEY"):
         assert str(config[name]) not in everything
     if not ON_POSTGRES:
         copy = (drill["target"] / backup.SQLITE_COPY).read_bytes()

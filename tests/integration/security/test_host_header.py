@@ -97,6 +97,7 @@ def test_production_refuses_a_request_for_any_other_host(tmp_path):
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "LOOKUP_HMAC_KEY": secrets.token_urlsafe(48),
         "ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.db'}",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
