@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.common import notify
 from portal.common.constraints import one_of
 from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.pence import sum_whole
 from portal.common.sealed import EncryptedText, Sealed
 from portal.common.status import claim_status, set_status_where
 from portal.common.time import UTCDateTime, utcnow
@@ -254,7 +255,7 @@ class TextsSent:
 def texts_sent_since(start: datetime) -> TextsSent:
     """Texts sent since `start`, the fragments Notify charges for, and their cost at TEXT_FRAGMENT_PENCE each."""
     texts, sent_fragments = db.session.execute(
-        sa.select(sa.func.count(OutboxMessage.id), sa.func.coalesce(sa.func.sum(OutboxMessage.fragments), 0)).where(
+        sa.select(sa.func.count(OutboxMessage.id), sum_whole(OutboxMessage.fragments)).where(
             OutboxMessage.channel == Channel.TEXT.value,
             OutboxMessage.status == MailStatus.SENT.value,
             OutboxMessage.sent_at >= start,

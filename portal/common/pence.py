@@ -32,6 +32,11 @@ def sum_pence(expression: Any) -> ColumnElement[int]:
     return sa.type_coerce(sa.func.coalesce(sa.func.sum(expression), 0), Pence())
 
 
+def sum_whole(expression: Any) -> ColumnElement[int]:
+    """SUM of a column of whole numbers that are not money (such as text fragments), as an int on both databases."""
+    return sum_pence(expression)
+
+
 def pence_or_nothing(expression: Any) -> ColumnElement[int]:
     """A column of pence (such as a sum from a subquery) read as an int, 0 where it is NULL (an outer join found no
     rows)."""
