@@ -122,11 +122,15 @@ class IsolatedRequestsClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
+def app(database_url: str) -> Iterator[Flask]:
+    from portal.extensions import db
+
     app = make_test_app(database_url)
     app.test_client_class = IsolatedRequestsClient
     migrate_to_head(app)
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # its pooled connections closed now, not left to the collector after the session
 
 
 class _BoundSession(FlaskSQLAlchemySession):
