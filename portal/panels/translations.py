@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.applications.models import Application
+from portal.applications.services import WRITTEN_ANSWERS
 from portal.common import audit
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -19,20 +20,8 @@ from portal.domain.states import ApplicationStatus
 from portal.extensions import db
 from portal.panels.models import Decision, IdeaTranslation
 
-# What a panel reads of an idea, in the order its page shows it.
-TRANSLATABLE = (
-    "idea_name",
-    "group_name",
-    "idea_description",
-    "brings_together",
-    "helps_area",
-    "bring_head",
-    "bring_hands",
-    "bring_heart",
-    "help_from_others",
-    "when_text",
-    "where_text",
-)
+# What a panel reads of an idea: the answers written in words, but for the resident's name.
+TRANSLATABLE = tuple(name for name in WRITTEN_ANSWERS if name != "contact_name")
 LANGUAGES = ("en", "cy", "ar")
 SENT = (
     ApplicationStatus.SUBMITTED.value,
