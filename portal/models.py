@@ -1,7 +1,7 @@
 """Imports every model, so the metadata (for migrations and the models-versus-migrations test) is complete."""
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
-from portal.applications.models import Application, CostLine
+from portal.applications.models import Application, CostLine, Letter
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -9,7 +9,7 @@ from portal.common.jobs import FailedJob
 from portal.insight.models import Report, ReportStory
 from portal.insight.reach import AboutYou, ReachRelease, ReachSettings
 from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
-from portal.panels.models import Decision, Interest, PanelView
+from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
 from portal.programme.models import Neighbourhood, Pot
 from portal.stories.models import Story, StoryInvitation, StoryPhoto
@@ -22,7 +22,9 @@ __all__ = [
     "CostLine",
     "Decision",
     "FailedJob",
+    "IdeaTranslation",
     "Interest",
+    "Letter",
     "Neighbourhood",
     "OpenDataSettings",
     "OutboxMessage",

@@ -29,7 +29,7 @@ from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
 from portal.api.routes import init_api
-from portal.applications import agreement_routes  # noqa: F401 - its pages join the applications blueprint
+from portal.applications import agreement_routes, letter_routes  # noqa: F401 - their pages join the blueprint
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
@@ -46,6 +46,7 @@ from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.demo.data import demo_data
+from portal.domain.direction import direction_of
 from portal.domain.mobiles import shown as shown_mobile
 from portal.domain.money import format_pence
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
@@ -157,6 +158,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["nowrap"] = nowrap
     app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.filters["shown_mobile"] = shown_mobile
+    app.jinja_env.filters["direction"] = direction_of
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["written"] = written
     app.jinja_env.globals["error_summary"] = error_summary

@@ -33,6 +33,8 @@ class User(UserMixin, Model):
     mobile: Mapped[Sealed | None] = mapped_column(EncryptedText)
     mobile_lookup: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     hear_by: Mapped[str] = mapped_column(sa.String(8), default=HearBy.EMAIL.value, server_default=HearBy.EMAIL.value)
+    # Where letters go, for a resident with neither email nor mobile (a community builder enters it), encrypted.
+    postal_address: Mapped[Sealed | None] = mapped_column(EncryptedText)
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     totp_secret_encrypted: Mapped[str | None] = mapped_column(sa.Text)

@@ -60,7 +60,9 @@ def list_assisted_by(builder: User) -> list[Application]:
     )
 
 
-def _the_resident(resident_name: str, email: str | None, mobile: str | None) -> tuple[User, bool]:
+def _the_resident(
+    resident_name: str, email: str | None, mobile: str | None, address: str | None = None
+) -> tuple[User, bool]:
     """The account an email address (else a mobile number) belongs to, or a new one; and whether it is new. A new
     resident's number is kept only if no account has it already."""
     found = get_user_by_email(email) if email else get_user_by_mobile(mobile) if mobile else None
@@ -73,6 +75,8 @@ def _the_resident(resident_name: str, email: str | None, mobile: str | None) -> 
         resident.mobile = mobile  # type: ignore[assignment] # encrypted on the way in (EncryptedText)
         resident.mobile_lookup = mobile_lookup(mobile)
         resident.hear_by = (HearBy.BOTH if email else HearBy.TEXT).value
+    if address:
+        resident.postal_address = address  # type: ignore[assignment] # encrypted on the way in (EncryptedText)
     return resident, True
 
 
@@ -84,6 +88,7 @@ def start_assisted_application(
     resident_email: str | None,
     language: str,
     resident_mobile: str | None = None,
+    resident_address: str | None = None,
 ) -> Application:
     """A community builder starts an idea for a resident, who may have no email address, or only a mobile number
     (E.164).
@@ -95,7 +100,7 @@ def start_assisted_application(
     """
     if not pot_is_taking_ideas(pot):
         raise ApplicationProblem("pot_closed")
-    resident, new = _the_resident(resident_name, resident_email, resident_mobile)
+    resident, new = _the_resident(resident_name, resident_email, resident_mobile, resident_address)
     if new:
         db.session.add(resident)
         db.session.flush()

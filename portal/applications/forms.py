@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -249,6 +249,13 @@ class AssistedStartForm(Form):
         _l("The resident's mobile number (optional)"),
         description=_l("A UK mobile. With no email address, we text them our news, and they can agree by a code."),
         validators=[Optional(), Length(max=40, message=_l("Enter a UK mobile number, like 07700 900123"))],
+    )
+    resident_address = TextAreaField(
+        _l("Their postal address (optional)"),
+        description=_l("With no email address and no mobile, we write them letters for you to post or hand over."),
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Optional(), Length(max=300, message=_l("Write 300 characters or fewer"))],
     )
     submit = submit(_l("Start"))
     mobile: str | None = None

@@ -103,3 +103,22 @@ class CostLine(Model):
     amount_pence: Mapped[int] = mapped_column(sa.BigInteger)
 
     application: Mapped[Application] = relationship(back_populates="cost_lines")
+
+
+class Letter(Model):
+    """News for a resident we can reach neither by email nor by text (a community builder entered their idea): a
+    printable letter, listed for the builder and programme officers to post or hand over, drawn when downloaded."""
+
+    __tablename__ = "letters"
+    __table_args__ = (one_of("kind", ("decision", "paid")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_over_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship()
+    decision: Mapped[Any] = relationship("Decision", viewonly=True)  # a Decision, for a decision's letter

@@ -337,6 +337,7 @@ def start_assisted() -> Any:
                 form.resident_email.data or None,
                 str(get_locale() or "en"),
                 resident_mobile=form.mobile,
+                resident_address=form.resident_address.data or None,
             )
         except services.ApplicationProblem as problem:
             form.resident_email.errors.append(PROBLEM_TEXT[problem.reason](problem.details))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import PanelMembership, User
 from portal.accounts.news import tell
+from portal.applications.letters import queue_letter
 from portal.applications.models import Application
 from portal.awards.services import awarded_pence, make_award
 from portal.common import audit
@@ -333,15 +334,17 @@ def tally(application_id: int) -> dict[str, Any]:
 
 
 def _tell_the_resident(application: Application, decision: Decision) -> None:
-    """Queue the decision by email or text, as the resident chose, in their language (a builder passes it on to a
-    resident we cannot reach)."""
-    tell(
+    """Queue the decision by email or text, as the resident chose, in their language; a letter to print for a
+    resident we can reach neither way."""
+    told = tell(
         application.applicant,
         "panels/decision",
         language=application.language,
         application=application,
         decision=decision,
     )
+    if not told:
+        queue_letter(application, "decision", decision.id)
 
 
 def latest_decision(application_id: int) -> Decision | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.accounts.news import tell
+from portal.applications.letters import queue_letter
 from portal.applications.models import Application
 from portal.common import audit
 from portal.common.jobs import enqueue_after_commit, job
@@ -347,8 +348,11 @@ def locked_story_by_id(story_id: int) -> Story | None:
 
 
 def email_the_resident(application: Application, kind: str) -> None:
-    """Queue news about their story by email or text, as the resident chose."""
-    tell(application.applicant, f"stories/{kind}", language=application.language, application=application)
+    """Queue news about their story by email or text, as the resident chose; the invitation, which says the award is
+    paid, becomes a letter to print for a resident we can reach neither way."""
+    told = tell(application.applicant, f"stories/{kind}", language=application.language, application=application)
+    if not told and kind == "invitation":
+        queue_letter(application, "paid")
 
 
 def base_url() -> str:

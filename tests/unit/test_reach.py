@@ -47,3 +47,12 @@ def test_the_total_is_hidden_under_10_and_rounded(count, shown):
 )
 def test_new_figures_are_released_only_after_a_batch_of_10_new_answers(now, last, due):
     assert release_due(now, last) is due
+
+
+def test_the_direction_of_text_is_its_first_strong_letters():
+    from portal.domain.direction import direction_of
+
+    assert direction_of("نزرع الزهور") == "rtl"
+    assert direction_of("12 Chapel Street") == "ltr"
+    assert direction_of("2026 - «حديقة»") == "rtl"  # numbers and punctuation have no direction of their own
+    assert direction_of("123 ...") == "ltr" and direction_of("", otherwise="rtl") == "rtl"
