@@ -129,3 +129,28 @@ def test_question_pages_are_mirrored_in_arabic(page, live_server, tmp_path):
 
     for screenshot in ("rtl-who-is-applying.png", "rtl-idea-name-error.png", "rtl-costs.png"):
         assert (tmp_path / screenshot).read_bytes().startswith(b"\x89PNG"), screenshot
+
+
+def test_the_arabic_neighbourhood_page_marks_english_text_and_says_two_weeks_with_the_dual(new_page, live_server):
+    pot = live_server.add_open_pot()
+    page = new_page(viewport={"width": 360, "height": 740})
+    page.goto("/")
+    page.get_by_role("button", name="العربية").click()
+    page.wait_for_load_state()
+    page.goto(f"/neighbourhoods/{pot.slug}")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    description = page.locator("main p.govuk-body-l")
+    expect(description).to_have_attribute("lang", "en")
+    expect(description).to_have_attribute("dir", "ltr")
+    # Laid out left to right inside the right-to-left page: each line of the English sentence starts at the left
+    # (right to left, a short last line would hug the right edge, its full stop at its left).
+    box = description.bounding_box()
+    lines = page.evaluate(
+        """() => { const r = document.createRange();
+                   r.selectNodeContents(document.querySelector('main p.govuk-body-l'));
+                   return [...r.getClientRects()].map(rect => [rect.left, rect.right]); }"""
+    )
+    assert lines and all(left - box["x"] < 10 for left, _ in lines), (lines, box)
+    expect(page.locator("main")).to_contain_text("أسبوعين")
+    expect(page.locator("main")).not_to_contain_text("2 أسبوع")
+    assert_accessible(page, "the Arabic neighbourhood page with English text")

@@ -82,3 +82,23 @@ def test_html_in_answers_is_printed_as_text_not_markup(client):
     post_form(client, f"/ideas/{application.id}/check-your-answers", {"declaration": "y"})
     text = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data)).pages[0].extract_text()
     assert "<b>Bold</b> & <script>x</script>" in text
+
+
+def test_an_arabic_receipt_is_laid_out_right_to_left_and_keeps_english_answers_left_to_right(client):
+    from tests.integration.applications.test_letters import where_text_starts
+
+    application = send(client)  # its answers were written in English
+    application.language = "ar"
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(client.get(f"/ideas/{application.id}/receipt").data))
+    page = reader.pages[0]
+    half = float(page.mediabox.width) / 2
+    starts = where_text_starts(page)
+    text = page.extract_text()
+    assert "إيصال" in text  # the Arabic title, its letters whole and in reading order
+    heading_x = next(x for run, x in starts if "إيصال" in run)
+    assert heading_x > half, starts  # a short Arabic heading sits at the right
+    answer_x = next(x for run, x in starts if "Saturday litter pick" in run)
+    # An English answer starts at its cell's left edge, the page's 20 mm margin (57 points): laid out right to left,
+    # it was pushed to the cell's right (234 points) and its full stop moved to its left.
+    assert answer_x < 100, starts

@@ -112,3 +112,15 @@ def test_answering_a_question_puts_the_idea_back_in_the_queue(client):
     db.session.refresh(idea)
     assert idea.status == "submitted"
     assert services.latest_decision(idea.id).answer == "We will use the church hall."
+
+
+def test_an_arabic_award_letter_is_laid_out_right_to_left_with_the_english_reason_left_to_right(client):
+    from tests.integration.applications.test_letters import where_text_starts
+
+    idea, resident = decided(DecisionKind.YES, language="ar")
+    login_as(client, resident)
+    page = PdfReader(io.BytesIO(client.get(f"/ideas/{idea.id}/award-letter").data)).pages[0]
+    starts = where_text_starts(page)
+    half = float(page.mediabox.width) / 2
+    assert next(x for run, x in starts if "رقمك المرجعي" in run) > half, starts  # a short Arabic line, at the right
+    assert next(x for run, x in starts if "It brings the street" in run) < 100, starts  # the panel's English words
