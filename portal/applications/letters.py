@@ -50,12 +50,16 @@ def letters_for(person: User) -> list[Letter]:
     )
 
 
-def letter_for(person: User, letter_id: int) -> Letter | None:
-    return db.session.execute(
+def letter_for(person: User, letter_id: int, application_id: int | None = None) -> Letter | None:
+    """The letter, if this person may print it (and it is for that idea, when one is named)."""
+    query = (
         sa.select(Letter)
         .join(Application, Application.id == Letter.application_id)
-        .where(Letter.id == letter_id, _mine(person))
-    ).scalar_one_or_none()
+        .where(Letter.id == letter_id, _mine(person), Application.status != "draft")
+    )
+    if application_id is not None:
+        query = query.where(Letter.application_id == application_id)
+    return db.session.execute(query).scalar_one_or_none()
 
 
 @transactional

@@ -13,13 +13,25 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.common.access import role_required
+from portal.common.access import object_access, role_required
 from portal.common.forms import Form, RadioField, strip, submit
 from portal.domain.roles import Role
 from portal.panels import translations
 from portal.panels.routes import bp, panel_labels
 
-builders = role_required(Role.COMMUNITY_BUILDER, scope="any sent idea written in Welsh or Arabic: what a panel reads")
+builders = role_required(Role.COMMUNITY_BUILDER, scope="sent ideas written in Welsh or Arabic: what a panel reads")
+a_sent_idea = object_access(
+    lambda user, kwargs: (
+        user.has_role(Role.COMMUNITY_BUILDER) and translations.sent_idea(kwargs["application_id"]) is not None
+    ),
+    "a community builder, for any sent idea (what a panel reads of it)",
+)
+a_decision_to_translate = object_access(
+    lambda user, kwargs: (
+        user.has_role(Role.COMMUNITY_BUILDER) and translations.decision_to_translate(kwargs["decision_id"]) is not None
+    ),
+    "a community builder, for a decision on an idea written in Welsh or Arabic",
+)
 LANGUAGE_NAMES = {"en": _l("English"), "cy": _l("Welsh"), "ar": _l("Arabic")}
 
 
@@ -71,7 +83,7 @@ def list_translations() -> Any:
 
 
 @bp.route("/translations/ideas/<int:application_id>", methods=["GET", "POST"])
-@builders
+@a_sent_idea
 def translate_idea(application_id: int) -> Any:
     idea = translations.sent_idea(application_id) or abort(404)
     form = IdeaTranslationForm()
@@ -97,7 +109,7 @@ def translate_idea(application_id: int) -> Any:
 
 
 @bp.route("/translations/decisions/<int:decision_id>", methods=["GET", "POST"])
-@builders
+@a_decision_to_translate
 def translate_reason(decision_id: int) -> Any:
     decision = translations.decision_to_translate(decision_id) or abort(404)
     form = ReasonTranslationForm()

@@ -53,10 +53,10 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
 
     name = live_server.unique("Meanwood")
     page.get_by_label("Name", exact=True).fill(f"  {name}  ")
-    page.get_by_label("Short description").fill("Streets around the park and the beck.")
+    page.get_by_label("Short description", exact=True).fill("Streets around the park and the beck.")
     page.get_by_label("Host organisation").fill("Meanwood Community Centre")
     contact = "Bea at the library, 0113 496 0000, Tuesday mornings"
-    page.get_by_label("How residents can reach the community builder").fill(contact)
+    page.get_by_label("How residents can reach the community builder", exact=True).fill(contact)
     page.get_by_label("How many weeks does the panel usually take to decide?").fill("3")
     page.get_by_role("button", name="Save").click()
 
@@ -70,7 +70,7 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
     assert_accessible(page, "the add-a-pot form")
     pot_name = live_server.unique("Spring sparks")
     opens_on, closes_on = today_plus(-1), today_plus(365)
-    page.get_by_label("Name of the pot").fill(pot_name)
+    page.get_by_label("Name of the pot", exact=True).fill(pot_name)
     page.get_by_label("Budget").fill("1,000")
     page.get_by_label("Most one idea can get").fill("2,000")
     page.get_by_label("Fast-track limit").fill("12.345")

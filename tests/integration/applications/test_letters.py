@@ -67,13 +67,13 @@ def test_a_decision_becomes_a_letter_for_the_builder_to_print_and_hand_over(clie
     login_as(client, builder)
     listing = client.get("/letters").get_data(as_text=True)
     assert "The panel has decided" in listing and "Mark as posted or handed over" in listing
-    text, reader = pdf_text(client.get(f"/letters/{letter.id}/letter.pdf"))
+    text, reader = pdf_text(client.get(f"/ideas/{letter.application_id}/letters/{letter.id}"))
     for expected in ("Mo Resident", "12 Chapel Street", "LS7 3AA", application.reference, "£30.00"):
         assert expected in text, expected
     assert "It brings the street together." in text and "tell your community builder" in text
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert float(reader.pages[0].mediabox.height) > 840  # A4: 297 mm is 842 points
-    post_form(client, f"/letters/{letter.id}/handed-over", {}, token_from="/letters")
+    post_form(client, f"/ideas/{letter.application_id}/letters/{letter.id}/handed-over", {}, token_from="/letters")
     db.session.refresh(letter)
     assert letter.handed_over_at is not None and letter.handed_over_by_id == builder.id
 
@@ -87,7 +87,7 @@ def test_the_payment_becomes_a_letter_too(client):
     assert kinds == ["decision", "paid"]
     login_as(client, builder)
     paid = db.session.execute(sa.select(Letter).where(Letter.kind == "paid")).scalar_one()
-    text, _ = pdf_text(client.get(f"/letters/{paid.id}/letter.pdf"))
+    text, _ = pdf_text(client.get(f"/ideas/{paid.application_id}/letters/{paid.id}"))
     assert "Your award has been paid" in text
 
 
@@ -97,7 +97,7 @@ def test_an_arabic_letter_is_in_arabic_shaped_and_laid_out_right_to_left(client)
     decide(pot, application, DecisionKind.NOT_YET, reason="نرجو أن تخبرونا أين ستقام الحديقة.")
     letter = db.session.execute(sa.select(Letter)).scalar_one()
     login_as(client, builder)
-    text, reader = pdf_text(client.get(f"/letters/{letter.id}/letter.pdf"))
+    text, reader = pdf_text(client.get(f"/ideas/{letter.application_id}/letters/{letter.id}"))
     assert reader.trailer["/Root"]["/Lang"] == "ar"
     assert "The panel said not yet" not in text
     assert "قالت اللجنة" in text  # the Arabic words come out whole, in reading order: shaped, with their ToUnicode map
@@ -125,7 +125,7 @@ def test_an_english_letter_starts_its_lines_at_the_left(client):
     decide(pot, application, DecisionKind.NOT_YET, reason="Please tell us where the garden will be.")
     letter = db.session.execute(sa.select(Letter)).scalar_one()
     login_as(client, builder)
-    _, reader = pdf_text(client.get(f"/letters/{letter.id}/letter.pdf"))
+    _, reader = pdf_text(client.get(f"/ideas/{letter.application_id}/letters/{letter.id}"))
     starts = where_text_starts(reader.pages[0])
     reason_x = next(x for run, x in starts if "Please tell us where" in run)
     assert reason_x < 100, starts  # the 20 mm margin is 57 points
@@ -155,9 +155,14 @@ def test_only_the_builder_who_entered_it_and_programme_officers_see_a_letter(cli
     letter = db.session.execute(sa.select(Letter)).scalar_one()
     login_as(client, make_staff(Role.COMMUNITY_BUILDER, name="Other Builder")[0])
     assert "There are no letters to print." in client.get("/letters").get_data(as_text=True)
-    assert client.get(f"/letters/{letter.id}/letter.pdf").status_code == 404
-    assert post_form(client, f"/letters/{letter.id}/handed-over", {}, token_from="/letters").status_code == 404
+    assert client.get(f"/ideas/{letter.application_id}/letters/{letter.id}").status_code == 404
+    assert (
+        post_form(
+            client, f"/ideas/{letter.application_id}/letters/{letter.id}/handed-over", {}, token_from="/letters"
+        ).status_code
+        == 404
+    )
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
-    assert client.get(f"/letters/{letter.id}/letter.pdf").status_code == 200
+    assert client.get(f"/ideas/{letter.application_id}/letters/{letter.id}").status_code == 200
     login_as(client, application.applicant)
     assert client.get("/letters").status_code == 403

@@ -142,6 +142,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "story_id": story.id,
         "report_id": report.id,
         "photo_id": 1,
+        "letter_id": 1,  # none yet: every letter route must hide what is not there
+        "decision_id": 1,
         "step": "what-happened",
         "size": "small",
     }

@@ -96,7 +96,7 @@ def test_only_community_builders_translate_and_only_sent_ideas(client):
     for person in (resident, make_chair(pot), make_staff(Role.PROGRAMME_OFFICER)[0]):
         login_as(client, person)
         assert client.get("/panels/translations").status_code == 403
-        assert client.get(f"/panels/translations/ideas/{idea.id}").status_code == 403
+        assert client.get(f"/panels/translations/ideas/{idea.id}").status_code == 404  # nothing said of it
     _, _, draft = arabic_idea(status="draft", reference="WXYZ-2345")
     login_as(client, make_staff(Role.COMMUNITY_BUILDER)[0])
     assert client.get(f"/panels/translations/ideas/{draft.id}").status_code == 404
