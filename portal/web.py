@@ -25,6 +25,7 @@ import portal.payments.exports  # noqa: F401
 import portal.stories.invitations  # noqa: F401
 import portal.stories.photo_services  # noqa: F401
 import portal.stories.services  # noqa: F401
+from portal.accounts import contact_routes  # noqa: F401 - its pages join the accounts blueprint
 from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
@@ -39,7 +40,7 @@ from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
 from portal.common.jobs import init_jobs
-from portal.common.languages import written
+from portal.common.languages import in_words_around, written
 from portal.common.markup import breakable, nowrap
 from portal.common.navigation import service_navigation
 from portal.common.page_cache import init_page_cache
@@ -159,6 +160,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["breakable"] = breakable
     app.jinja_env.filters["shown_mobile"] = shown_mobile
     app.jinja_env.filters["direction"] = direction_of
+    app.jinja_env.filters["isolated"] = in_words_around
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["written"] = written
     app.jinja_env.globals["error_summary"] = error_summary

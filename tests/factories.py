@@ -10,7 +10,7 @@ import pyotp
 
 from portal.accounts.models import PanelMembership, User, UserRole
 from portal.accounts.services import password_hasher
-from portal.applications.models import Application
+from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.common.crypto import encrypt
 from portal.common.time import utcnow
@@ -106,6 +106,30 @@ def make_staff(*roles: Role, with_code: bool = True, **kwargs: Any) -> tuple[Use
         db.session.commit()
         return user, pyotp.TOTP(secret)
     return user, None
+
+
+_references = iter(range(1, 10**6))
+
+
+def sent_idea(
+    pot: Pot, applicant: User | None = None, costs: dict[str, int] | None = None, **fields: Any
+) -> Application:
+    """An idea sent to the pot's panel, as a resident's "Send" leaves it: named "Street party", written in English by
+    Rosa, £200 of food, unless `fields` (any Application column) and `costs` ({item: pence}) say otherwise."""
+    values: dict[str, Any] = {
+        "status": "submitted",
+        "idea_name": "Street party",
+        "reference": f"SENT-{next(_references):04d}",
+        "submitted_at": utcnow(),
+        "contact_name": "Rosa",
+        "language": "en",
+        **fields,
+    }
+    lines = [CostLine(item=item, amount_pence=pence) for item, pence in (costs or {"Food": 20_000}).items()]
+    idea = Application(pot_id=pot.id, applicant_id=(applicant or UserFactory()).id, cost_lines=lines, **values)
+    db.session.add(idea)
+    db.session.commit()
+    return idea
 
 
 def make_award(pot: Pot, pence: int, status: str = "offered", idea: Application | None = None) -> Award:

@@ -1,5 +1,5 @@
-"""How we reach a resident: adding a mobile number to their account (by a code texted to it), codes texted for
-something they agree to, and how they choose to hear from us."""
+"""How we reach a resident: adding a mobile number or an email address to their account (by a code sent to it),
+codes texted for something they agree to, and how they choose to hear from us."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from portal.accounts.services import (
     Refusal,
     matching_code,
     mobile_lookup,
+    new_emailed_code,
     new_texted_code,
+    normalise_email,
     over_daily_cap,
 )
 from portal.common import audit
-from portal.common.email import send_text
+from portal.common.email import send_email, send_text
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
 from portal.domain.mobiles import HearBy
@@ -25,7 +27,8 @@ from portal.extensions import db
 
 
 class ContactProblem(Exception):
-    """A number cannot be added: `reason` is "mobile_taken" (another account has it) or a Refusal's value."""
+    """A number or address cannot be added: `reason` is "mobile_taken" or "email_taken" (another account has it),
+    or a Refusal's value."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -66,13 +69,9 @@ def add_mobile(person: User, mobile: str, code: str) -> None:
 def _add_mobile(person_id: int, mobile: str, code: str) -> str | None:
     # Returns the problem rather than raising it, so the count of wrong tries is committed.
     lookup = mobile_lookup(mobile)
-    sent_to = sa.and_(
-        SignInToken.mobile_lookup == lookup, SignInToken.for_user_id == person_id, SignInToken.purpose == "add_mobile"
-    )
-    row = matching_code(sent_to, lookup, code, "user.mobile_code_wrong", actor_id=person_id)
-    if isinstance(row, Refusal):
-        return row.value
-    row.used_at = utcnow()
+    problem = _use_code(SignInToken.mobile_lookup == lookup, lookup, code, "mobile", person_id)
+    if problem is not None:
+        return problem
     if db.session.execute(sa.select(User.id).where(User.mobile_lookup == lookup, User.id != person_id)).first():
         return "mobile_taken"  # someone else added it meanwhile
     person = db.session.execute(locked(sa.select(User).where(User.id == person_id))).scalar_one()
@@ -80,6 +79,73 @@ def _add_mobile(person_id: int, mobile: str, code: str) -> str | None:
     person.mobile_lookup = lookup
     audit.record("user.mobile_added", actor_id=person_id, object_type="user", object_id=person_id)
     return None
+
+
+def send_email_check(person: User, email: str) -> None:
+    """Email a code to an address the signed-in person wants to add or change to, to show it is theirs (a resident
+    who signed up with a mobile number, say). Raises ContactProblem("email_taken") if another account has it, or for
+    too many codes today."""
+    problem = _send_email_check(person.id, normalise_email(email))
+    if problem is not None:
+        raise ContactProblem(problem)
+
+
+@transactional
+def _send_email_check(person_id: int, email: str) -> str | None:
+    if _email_owner(email, person_id) is not None:
+        return "email_taken"
+    if over_daily_cap(SignInToken.email == email):
+        return Refusal.TOO_MANY_LINKS.value
+    row, code = new_emailed_code(email, for_user_id=person_id, purpose="add_email")
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    send_email(
+        email,
+        render_template("accounts/email/check_email_subject.txt").strip(),
+        render_template("accounts/email/check_email.txt", code=code, minutes=minutes),
+    )
+    audit.record("user.email_check_sent", actor_id=person_id, object_type="sign_in_token", object_id=row.id)
+    return None
+
+
+def add_email(person: User, email: str, code: str) -> None:
+    """Make the address the person's own with the code emailed to it; raises ContactProblem otherwise."""
+    problem = _add_email(person.id, normalise_email(email), code)
+    if problem is not None:
+        raise ContactProblem(problem)
+
+
+@transactional
+def _add_email(person_id: int, email: str, code: str) -> str | None:
+    # Returns the problem rather than raising it, so the count of wrong tries is committed.
+    problem = _use_code(SignInToken.email == email, email, code, "email", person_id)
+    if problem is not None:
+        return problem
+    if _email_owner(email, person_id) is not None:
+        return "email_taken"  # someone signed up with it meanwhile
+    person = db.session.execute(locked(sa.select(User).where(User.id == person_id))).scalar_one()
+    had_email = person.email is not None
+    person.email = email
+    audit.record(
+        "user.email_changed" if had_email else "user.email_added",
+        actor_id=person_id,
+        object_type="user",
+        object_id=person_id,
+    )
+    return None
+
+
+def _use_code(sent_to: sa.ColumnElement[bool], salt: str, code: str, way: str, person_id: int) -> str | None:
+    """Use the newest code sent there (`way`: "mobile" or "email") for this person to add it; why not, if not."""
+    mine = sa.and_(sent_to, SignInToken.for_user_id == person_id, SignInToken.purpose == f"add_{way}")
+    row = matching_code(mine, salt, code, f"user.{way}_code_wrong", actor_id=person_id)
+    if isinstance(row, Refusal):
+        return row.value
+    row.used_at = utcnow()
+    return None
+
+
+def _email_owner(email: str, person_id: int) -> int | None:
+    return db.session.execute(sa.select(User.id).where(User.email == email, User.id != person_id)).scalar()
 
 
 def text_code_for(person: User, purpose: str, template: str, **context: Any) -> None:

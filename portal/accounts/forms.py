@@ -147,6 +147,19 @@ class CheckMobileForm(SignInTextCodeForm):
     submit = submit(_l("Add this number"))
 
 
+class AddEmailForm(Form):
+    address = EmailField(
+        _l("What is your email address?"),
+        required_message=_l("Enter your email address"),
+        description=_l("We will email it a code to check it is yours."),
+    )
+    submit = submit(_l("Continue"))
+
+
+class CheckEmailForm(SignInCodeForm):
+    submit = submit(_l("Add this email address"))
+
+
 class HearByForm(Form):
     hear_by = RadioField(
         _l("How do you want to hear from us?"),

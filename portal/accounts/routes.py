@@ -9,12 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import contact, services, staff
+from portal.accounts import services, staff
 from portal.accounts.forms import (
-    CheckMobileForm,
     ConfirmSignInForm,
-    HearByForm,
-    MobileForm,
     OneTimeCodeForm,
     SignInCodeForm,
     SignInEmailForm,
@@ -43,6 +40,8 @@ COUNTED = frozenset(
         "enter_texted_code",
         "add_mobile",
         "check_mobile",
+        "add_email",
+        "check_email",
         "confirm_sign_in_link",
         "staff_sign_in",
         "set_up_one_time_code",
@@ -312,67 +311,3 @@ def account() -> str:
     return render_template(
         "accounts/account.html", roles=role_links(), mobile=mobile, texts=services.texts_offered(), hear_by=HearBy
     )
-
-
-@bp.route("/account/how-we-contact-you", methods=["GET", "POST"])
-@signed_in
-def how_we_contact_you() -> Any:
-    """Email, text or both: offered when the person has both an email address and a mobile number."""
-    if not (current_user.email and current_user.mobile and services.texts_offered()):
-        return redirect(url_for("accounts.account"))
-    form = HearByForm(data=None if request.method == "POST" else {"hear_by": current_user.hear_by})
-    if form.validate_on_submit():
-        contact.choose_how_to_hear(current_user, HearBy(form.hear_by.data))
-        flash(_("We will contact you the way you chose."), "success")
-        return redirect(url_for("accounts.account"))
-    return render_template("accounts/how_we_contact_you.html", form=form)
-
-
-CONTACT_PROBLEM_TEXT = {
-    "mobile_taken": lambda: _("That number is already used by another account. Sign out and sign in with it instead."),
-}
-
-
-def _contact_problem(reason: str) -> str:
-    if reason in CONTACT_PROBLEM_TEXT:
-        return CONTACT_PROBLEM_TEXT[reason]()
-    return TEXT_REFUSAL_TEXT[services.Refusal(reason)]()
-
-
-@bp.route("/account/mobile", methods=["GET", "POST"])
-@signed_in
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def add_mobile() -> Any:
-    if not services.texts_offered():
-        return redirect(url_for("accounts.account"))
-    form = MobileForm()
-    if form.validate_on_submit() and form.mobile:
-        try:
-            contact.send_mobile_check(current_user, form.mobile)
-        except contact.ContactProblem as problem:
-            form.number.errors.append(_contact_problem(problem.reason))
-        else:
-            session["adding_mobile"] = form.mobile
-            return redirect(url_for("accounts.check_mobile"))
-    return render_template("accounts/add_mobile.html", form=form)
-
-
-@bp.route("/account/mobile/code", methods=["GET", "POST"])
-@signed_in
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
-def check_mobile() -> Any:
-    mobile = session.get("adding_mobile")
-    if not mobile:
-        return redirect(url_for("accounts.add_mobile"))
-    form = CheckMobileForm()
-    if form.validate_on_submit():
-        try:
-            contact.add_mobile(current_user, mobile, form.code.data)
-        except contact.ContactProblem as problem:
-            form.code.errors.append(_contact_problem(problem.reason))
-        else:
-            session.pop("adding_mobile", None)
-            flash(_("Your mobile number has been added."), "success")
-            target = "accounts.how_we_contact_you" if current_user.email else "accounts.account"
-            return redirect(url_for(target))
-    return render_template("accounts/check_mobile.html", form=form, mobile=shown(mobile))

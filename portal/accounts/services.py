@@ -6,6 +6,7 @@ import hmac
 import secrets
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -182,19 +183,27 @@ def matching_code(
     return row
 
 
+def new_emailed_code(email: str, *, for_user_id: int, purpose: str) -> tuple[SignInToken, str]:
+    """A new 6-number code emailed for something other than signing in (adding the address to an account), bound to
+    the person; returns its row and the code."""
+    return _new_code(email, email=email, for_user_id=for_user_id, purpose=purpose)
+
+
 def new_texted_code(
     lookup: str, next_path: str | None = None, for_user_id: int | None = None, purpose: str | None = None
 ) -> tuple[SignInToken, str]:
-    """A new 6-number code for a mobile number (named by its lookup hash), stored hashed; returns it and the code."""
+    """A new 6-number code for a mobile number (named by its lookup hash); returns its row and the code."""
+    return _new_code(lookup, mobile_lookup=lookup, next_path=next_path, for_user_id=for_user_id, purpose=purpose)
+
+
+def _new_code(salt: str, **sent_to: Any) -> tuple[SignInToken, str]:
+    """A code without a link, stored hashed with `salt` (the address, or the number's lookup hash)."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     row = SignInToken(
-        mobile_lookup=lookup,
-        for_user_id=for_user_id,
-        purpose=purpose,
-        token_hash=sha256_hex(secrets.token_urlsafe(32)),  # a text carries no link: this one is never sent
-        code_hash=sha256_hex(f"{lookup}:{code}"),
+        **sent_to,
+        token_hash=sha256_hex(secrets.token_urlsafe(32)),  # no link is sent: this one never leaves the database
+        code_hash=sha256_hex(f"{salt}:{code}"),
         expires_at=utcnow() + timedelta(minutes=current_app.config["SIGN_IN_LINK_MINUTES"]),
-        next_path=next_path,
     )
     db.session.add(row)
     db.session.flush()
@@ -222,7 +231,13 @@ def check_sign_in_link(token: str) -> None:
 def sign_in_with_link(token: str) -> tuple[User, str | None]:
     """Use an emailed link once. Raises SignInRefused if it is unknown, used, expired or for a staff account."""
     row = _usable(
-        db.session.execute(locked(sa.select(SignInToken).where(SignInToken.token_hash == sha256_hex(token)))).scalar()
+        db.session.execute(
+            locked(
+                sa.select(SignInToken).where(
+                    SignInToken.token_hash == sha256_hex(token), SignInToken.for_user_id.is_(None)
+                )
+            )
+        ).scalar()
     )
     return _complete_resident_sign_in(row), row.next_path
 
@@ -230,7 +245,7 @@ def sign_in_with_link(token: str) -> tuple[User, str | None]:
 def sign_in_with_code(email: str, code: str) -> User:
     """Use the emailed code once; after MAX_CODE_ATTEMPTS wrong codes the link and code stop working."""
     email = normalise_email(email)
-    outcome = _try_code(SignInToken.email == email, email, code)
+    outcome = _try_code(sa.and_(SignInToken.email == email, SignInToken.for_user_id.is_(None)), email, code)
     if isinstance(outcome, User):
         return outcome
     raise SignInRefused(outcome)
@@ -266,7 +281,7 @@ def _complete_resident_sign_in(row: SignInToken, mobile: str | None = None) -> U
         sent_to = sa.and_(SignInToken.mobile_lookup == row.mobile_lookup, SignInToken.for_user_id.is_(None))
     else:
         user = get_user_by_email(row.email or "")
-        sent_to = SignInToken.email == row.email
+        sent_to = sa.and_(SignInToken.email == row.email, SignInToken.for_user_id.is_(None))
     if user is not None and user.is_staff:
         raise SignInRefused(Refusal.STAFF_USE_PASSWORD)
     if user is not None and not user.is_active:

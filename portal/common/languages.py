@@ -11,6 +11,8 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from portal.domain.direction import isolated
+
 ENGLISH = "en"
 
 
@@ -20,6 +22,12 @@ def page_language() -> str:
 
 def direction(language: str) -> str:
     return "rtl" if language in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def in_words_around(text: str | None) -> str:
+    """Text people wrote, set inside a sentence of an email or PDF in the current language (the `isolated` filter):
+    isolated when it reads the other way."""
+    return isolated(text or "", direction(page_language()))
 
 
 @dataclass(frozen=True)

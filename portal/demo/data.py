@@ -84,6 +84,15 @@ def demo_data(scale: int | None) -> None:
     click.echo("Demo data is ready.")
 
 
+# The demo pot's description in the three languages; the neighbourhoods' descriptions stay English only, so a visitor
+# in Welsh or Arabic sees both a programme's own translation and the marked English fallback.
+DEMO_POT_DESCRIPTION = {
+    "en": "For ideas that bring neighbours together. Anyone who lives here can ask, with or without a group.",
+    "cy": "Ar gyfer syniadau sy'n dod â chymdogion ynghyd. Gall unrhyw un sy'n byw yma ofyn, gyda grŵp neu hebddo.",
+    "ar": "للأفكار التي تجمع الجيران. يمكن لأي شخص يسكن هنا أن يطلب، مع مجموعة أو بدونها.",
+}
+
+
 def _demo_neighbourhoods() -> list[int]:
     """The three demo neighbourhoods in Leeds, each with an open pot; their ids, in DEMO_NEIGHBOURHOODS' order."""
     today = date.today()
@@ -110,6 +119,10 @@ def _demo_neighbourhoods() -> list[int]:
                 existing,
                 None,
                 name="Small sparks " + str(today.year),
+                description=DEMO_POT_DESCRIPTION["en"],
+                other_languages={
+                    lang: {"description": text} for lang, text in DEMO_POT_DESCRIPTION.items() if lang != "en"
+                },
                 limits=PotLimits(
                     budget_pence=500_000,
                     max_award_pence=50_000,

@@ -17,3 +17,18 @@ def direction_of(text: str, otherwise: str = "ltr") -> str:
         if kind == "L":
             return "ltr"
     return otherwise
+
+
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def isolated(text: str, around: str) -> str:
+    """`text` set inside words that read `around` ("ltr" or "rtl"): kept as it is when it reads the same way, else
+    wrapped in Unicode's first-strong isolate, the plain-text dir="auto", so an English idea's name in an Arabic
+    sentence keeps its full stop where it belongs and does not pull the sentence's own words out of order. For plain
+    text and PDFs; a page marks the element instead. Not for text messages: the isolate is not in the GSM alphabet,
+    so one would make a whole English text cost Unicode fragments."""
+    if not text or direction_of(text, around) == around:
+        return text
+    return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"

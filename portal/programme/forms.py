@@ -142,7 +142,7 @@ class NeighbourhoodForm(InOtherLanguages, Form):
 
 
 class PotForm(InOtherLanguages, Form):
-    TRANSLATED = ("name",)
+    TRANSLATED = ("name", "description")
 
     name = TextField(
         _l("Name of the pot"),
@@ -159,6 +159,9 @@ class PotForm(InOtherLanguages, Form):
         _l("Name of the pot in Arabic (optional)"),
         validators=[Optional(), Length(max=120, message=_l("Name must be 120 characters or fewer"))],
     )
+    description = optional_long_text(_l("Short description (optional)"), 500)
+    description_cy = optional_long_text(_l("Short description in Welsh (optional)"), 500)
+    description_ar = optional_long_text(_l("Short description in Arabic (optional)"), 500)
     budget = MoneyField(
         _l("Budget"),
         required_message=_l("Enter the budget"),

@@ -58,6 +58,8 @@ class Pot(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # A sentence or two for residents: what the pot is for and who may ask.
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     budget_pence: Mapped[int] = mapped_column(sa.BigInteger)
     max_award_pence: Mapped[int] = mapped_column(sa.BigInteger)
     fast_track_limit_pence: Mapped[int] = mapped_column(sa.BigInteger, default=0)
@@ -65,7 +67,7 @@ class Pot(Model):
     closes_on: Mapped[date | None] = mapped_column(sa.Date)
     is_rolling: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     payment_methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    # Its name in Welsh and Arabic, where the programme gave one: {"cy": {"name": …}, "ar": {"name": …}}.
+    # Its name and description in Welsh and Arabic, where the programme gave them: {"cy": {"name": …}, "ar": {…}}.
     other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

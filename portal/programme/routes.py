@@ -139,6 +139,7 @@ def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
                 neighbourhood,
                 pot,
                 name=form.name.data,
+                description=form.description.data or "",
                 limits=form.limits(),
                 payment_methods=form.payment_methods.data,
                 other_languages=form.other_languages(),

@@ -182,6 +182,7 @@ def save_pot(
     name: str,
     limits: PotLimits,
     payment_methods: list[str],
+    description: str = "",
     other_languages: dict[str, dict[str, str]] | None = None,
 ) -> Pot:
     """Create or change a pot; raises PotRuleBroken, listing every problem, if its limits contradict each other, the
@@ -200,6 +201,7 @@ def save_pot(
         pot = Pot(neighbourhood_id=neighbourhood.id)
         db.session.add(pot)
     pot.name = name
+    pot.description = description
     if other_languages is not None:
         pot.other_languages = other_languages
     pot.budget_pence = limits.budget_pence

@@ -56,3 +56,13 @@ def test_the_direction_of_text_is_its_first_strong_letters():
     assert direction_of("12 Chapel Street") == "ltr"
     assert direction_of("2026 - «حديقة»") == "rtl"  # numbers and punctuation have no direction of their own
     assert direction_of("123 ...") == "ltr" and direction_of("", otherwise="rtl") == "rtl"
+
+
+def test_text_reading_the_other_way_is_isolated_and_text_reading_the_same_way_is_left_alone():
+    from portal.domain.direction import isolated
+
+    assert isolated("Street garden.", "rtl") == "\u2068Street garden.\u2069"
+    assert isolated("حديقة الشارع.", "ltr") == "\u2068حديقة الشارع.\u2069"
+    assert isolated("Street garden.", "ltr") == "Street garden."
+    assert isolated("حديقة", "rtl") == "حديقة"
+    assert isolated("2026", "rtl") == "2026" and isolated("", "rtl") == ""

@@ -11,16 +11,15 @@ import sqlalchemy as sa
 from portal.accounts.models import User
 from portal.accounts.news import tell, ways_to_hear
 from portal.accounts.services import mobile_lookup
-from portal.applications.models import Application, CostLine
+from portal.applications.models import Application
 from portal.common.email import OutboxMessage
-from portal.common.time import utcnow
 from portal.common.transactions import transactional
 from portal.domain.decisions import DecisionKind
 from portal.domain.mobiles import HearBy
 from portal.extensions import db
 from portal.panels import services as panels
 from tests.conftest import login_as, post_form
-from tests.factories import PotFactory, UserFactory, make_chair
+from tests.factories import PotFactory, UserFactory, make_chair, sent_idea
 
 NUMBER, OTHER = "+447700900123", "+447700900456"
 
@@ -48,19 +47,7 @@ def resident(email: str | None = "rosa@example.org", mobile: str | None = None, 
 
 def decide(person: User, kind=DecisionKind.YES) -> Application:
     pot = PotFactory()
-    idea = Application(
-        pot_id=pot.id,
-        applicant_id=person.id,
-        status="submitted",
-        idea_name="Street party",
-        reference="ABCD-EFGH",
-        submitted_at=utcnow(),
-        contact_name="Rosa",
-        language="en",
-        cost_lines=[CostLine(item="Food", amount_pence=20_000)],
-    )
-    db.session.add(idea)
-    db.session.commit()
+    idea = sent_idea(pot, person, reference="ABCD-EFGH")
     chair = make_chair(pot)
     panels.declare_interest(idea.id, chair, has_interest=False, note="")
     panels.record_decision(idea.id, chair, kind=kind, reason="It brings the street together.")

@@ -94,7 +94,7 @@ def test_a_resident_with_email_confirms_by_link_and_that_sends_it(client, app):
     landed = resident.post(link, data={"csrf_token": csrf_token(resident, link)})
     assert landed.headers["Location"] == f"/ideas/{application.id}/confirm"
     page = resident.get(landed.headers["Location"]).get_data(as_text=True)
-    assert "Bea Builder wrote this down with you" in page and "Saturday litter pick" in page
+    assert '<span dir="auto">Bea Builder</span> wrote this down with you' in page and "Saturday litter pick" in page
     sent = post_form(resident, f"/ideas/{application.id}/confirm", {})
     assert sent.headers["Location"] == f"/ideas/{application.id}/sent"
     db.session.refresh(application)

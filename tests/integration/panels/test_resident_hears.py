@@ -7,32 +7,18 @@ import io
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
-from portal.common.time import utcnow
 from portal.domain.decisions import DecisionKind
 from portal.extensions import db
 from portal.panels import services
 from tests.conftest import login_as, outbox, post_form
-from tests.factories import PotFactory, UserFactory, make_chair
+from tests.factories import PotFactory, UserFactory, make_chair, sent_idea
 
 
 def decided(kind, *, language="en", **extra):
     pot = PotFactory()
     resident = UserFactory(email="rosa@example.org")
-    idea = Application(
-        pot_id=pot.id,
-        applicant_id=resident.id,
-        status="submitted",
-        idea_name="Street party",
-        reference="ABCD-EFGH",
-        submitted_at=utcnow(),
-        contact_name="Rosa",
-        language=language,
-        cost_lines=[CostLine(item="Food", amount_pence=20_000)],
-    )
-    db.session.add(idea)
-    db.session.commit()
+    idea = sent_idea(pot, resident, reference="ABCD-EFGH", language=language)
     chair = make_chair(pot)
     services.declare_interest(idea.id, chair, has_interest=False, note="")
     services.record_decision(idea.id, chair, kind=kind, reason="It brings the street together.", **extra)
@@ -55,6 +41,22 @@ def test_the_decision_email_is_in_the_residents_language(client):
     [email] = outbox("rosa@example.org")
     assert "the panel said yes" not in email.body
     assert "It brings the street together." in email.body
+
+
+def test_english_words_in_an_arabic_email_are_isolated_so_they_keep_their_own_order(client):
+    """A plain-text email has no dir attribute: what the resident and panel wrote in English is wrapped in Unicode's
+    first-strong isolate (U+2068 … U+2069) inside an Arabic email, and left alone in an English one."""
+    decided(DecisionKind.YES, language="ar")
+    [email] = outbox("rosa@example.org")
+    assert "\u2068Street party\u2069" in email.subject and "\u2068Street party\u2069" in email.body
+    assert "\u2068It brings the street together.\u2069" in email.body
+    assert "\u2068Rosa\u2069" in email.body
+
+
+def test_an_english_email_has_no_isolates_around_english_words(client):
+    decided(DecisionKind.YES)
+    [email] = outbox("rosa@example.org")
+    assert "\u2068" not in email.body + email.subject and "\u2069" not in email.body + email.subject
 
 
 def test_accepting_the_award_moves_it_on_to_payment_once(client):

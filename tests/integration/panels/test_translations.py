@@ -4,44 +4,60 @@ the resident; each translation is shown beside the original, marked as one, with
 from __future__ import annotations
 
 import html
+import re
 
 import sqlalchemy as sa
 
-from portal.applications.models import Application, CostLine
 from portal.common.audit import AuditEvent
-from portal.common.time import utcnow
 from portal.domain.decisions import DecisionKind
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.panels import services
 from portal.panels.models import Decision, IdeaTranslation
 from tests.conftest import login_as, post_form
-from tests.factories import PotFactory, UserFactory, make_chair, make_staff
+from tests.factories import PotFactory, UserFactory, make_chair, make_staff, sent_idea
 
 
 def arabic_idea(status="submitted", reference="ABCD-EFGH"):
     pot = PotFactory()
     resident = UserFactory()
-    idea = Application(
-        pot_id=pot.id,
-        applicant_id=resident.id,
+    idea = sent_idea(
+        pot,
+        resident,
+        {"بذور": 2_000},
         status=status,
         idea_name="حديقة الشارع",
         idea_description="نزرع الزهور معًا.",
         helps_area="يصبح الشارع أجمل.",
         reference=reference,
-        submitted_at=utcnow(),
-        contact_name="Rosa",
         language="ar",
-        cost_lines=[CostLine(item="بذور", amount_pence=2_000)],
     )
-    db.session.add(idea)
-    db.session.commit()
     return pot, resident, idea
 
 
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
+
+
+def row_value(page: str, key: str) -> str:
+    """The text of a summary list row's value, its tags removed."""
+    found = re.search(
+        rf'<dt class="govuk-summary-list__key">{key}</dt><dd class="govuk-summary-list__value">(.*?)</dd>', page
+    )
+    assert found, f"no {key!r} row"
+    return re.sub(r"<[^>]+>", " ", found.group(1)).strip()
+
+
+def test_the_panel_sees_the_language_an_idea_was_written_in_and_that_it_can_be_translated(client):
+    pot, _, idea = arabic_idea()
+    login_as(client, make_chair(pot))
+    panel = text(client.get(f"/panels/{pot.neighbourhood_id}/ideas/{idea.id}"))
+    assert row_value(panel, "Written in").startswith("Arabic")
+    assert "A community builder can add a translation for the panel." in panel
+    english = sent_idea(pot, idea_name="Street garden")
+    page = text(client.get(f"/panels/{pot.neighbourhood_id}/ideas/{english.id}"))
+    assert row_value(page, "Written in") == "English"
+    assert "can add a translation" not in page
 
 
 def test_a_builder_translates_an_arabic_idea_and_the_panel_sees_it_beside_the_original(client):
@@ -71,6 +87,7 @@ def test_a_builder_translates_an_arabic_idea_and_the_panel_sees_it_beside_the_or
     assert '<span dir="auto" lang="ar">نزرع الزهور معًا.</span>' in panel  # the resident's own words
     assert "A translation into English" in panel and "Translated by Bea Builder, community builder" in panel
     assert "We plant flowers together." in panel
+    assert "can add a translation" not in panel  # there is one
 
 
 def test_a_builder_translates_the_reason_back_and_the_resident_reads_both(client):

@@ -246,3 +246,22 @@ def test_a_one_payment_schedule_weighs_under_100_kb_because_its_fonts_are_subset
         assert len(made.content) < 100_000, len(made.content)
     remittance = zipfile.ZipFile(io.BytesIO(export(run, a, ExportKind.REMITTANCES).content))
     assert all(info.file_size < 30_000 for info in remittance.infolist())
+
+
+def test_an_arabic_remittance_advice_keeps_english_names_whole_and_left_to_right(db_session):
+    """Found checking reach: in an Arabic advice, an English idea's name lost its own "!" to the far side of the
+    name (the sentence read ". ! Tea and talk"), and the payee's English name was pushed to the right of its cell."""
+    from tests.integration.applications.test_letters import where_text_starts
+
+    run, cases, a, _ = authorised_run(1, language="ar")
+    cases[0].application.idea_name = "Tea and talk!"
+    db.session.commit()
+    made = export(run, a, ExportKind.REMITTANCES)
+    archive = zipfile.ZipFile(io.BytesIO(made.content))
+    page = PdfReader(io.BytesIO(archive.read(archive.namelist()[0]))).pages[0]
+    starts = where_text_starts(page)
+    text = page.extract_text()
+    assert "ندفع" in text  # the sentence is in Arabic
+    assert "Tea and talk!" in text, text  # the name whole, its "!" at its end
+    payee_x = next(x for run_text, x in starts if "Payee 0" in run_text)
+    assert payee_x < 100, starts  # at its cell's left edge, the page's margin

@@ -89,27 +89,55 @@ def test_a_pots_welsh_name_is_shown_on_welsh_pages(client):
 
 
 def test_what_a_resident_wrote_keeps_its_language_and_direction_for_the_panel(client):
-    from portal.applications.models import Application, CostLine
-    from portal.common.time import utcnow
-    from tests.factories import UserFactory, make_chair
+    from tests.factories import make_chair, sent_idea
 
     pot = PotFactory()
-    idea = Application(
-        pot_id=pot.id,
-        applicant_id=UserFactory().id,
-        status="submitted",
-        idea_name="حديقة الشارع",
-        idea_description="نزرع الزهور معًا.",
-        reference="ABCD-EFGH",
-        submitted_at=utcnow(),
-        contact_name="Rosa",
-        language="ar",
-        cost_lines=[CostLine(item="بذور", amount_pence=2_000)],
+    idea = sent_idea(
+        pot, None, {"بذور": 2_000}, idea_name="حديقة الشارع", idea_description="نزرع الزهور معًا.", language="ar"
     )
-    db.session.add(idea)
-    db.session.commit()
     login_as(client, make_chair(pot))
     shown = page(client, f"/panels/{pot.neighbourhood_id}/ideas/{idea.id}")
     assert '<span dir="auto" lang="ar">حديقة الشارع</span>' in shown
     assert '<span dir="auto" lang="ar">نزرع الزهور معًا.</span>' in shown
     assert '<span dir="auto" lang="ar">بذور</span>' in shown
+
+
+def test_a_pot_has_a_description_in_three_languages_shown_to_residents(client):
+    from tests.integration.programme.test_set_up import POT
+
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    place = NeighbourhoodFactory(name="Armley", slug="armley", is_active=True)
+    form = {
+        **POT,
+        "description": "For ideas that bring neighbours together.",
+        "description_cy": "Ar gyfer syniadau sy'n dod â chymdogion ynghyd.",
+        "description_ar": "",
+    }
+    assert post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new", form).status_code == 302
+    pot = place.pots[0]
+    assert pot.description == "For ideas that bring neighbours together."
+    assert pot.other_languages == {"cy": {"description": "Ar gyfer syniadau sy'n dod â chymdogion ynghyd."}}
+    assert "Ar gyfer syniadau" in page(client, f"/programme/neighbourhoods/{place.id}/pots/{pot.id}")  # to edit
+    in_language(client, "cy")
+    assert '<p class="govuk-body">Ar gyfer syniadau sy\'n dod â chymdogion ynghyd.</p>' in page(
+        client, "/neighbourhoods/armley"
+    )
+    in_language(client, "ar")
+    arabic = page(client, "/neighbourhoods/armley")
+    assert '<p class="govuk-body" lang="en" dir="ltr">For ideas that bring neighbours together.</p>' in arabic
+
+
+def test_a_pot_description_longer_than_500_characters_is_refused_and_kept_on_the_page(client):
+    from tests.integration.programme.test_set_up import POT
+
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    place = NeighbourhoodFactory(name="Armley", slug="armley", is_active=True)
+    long = "Neighbours " * 50
+    shown = html.unescape(
+        post_form(client, f"/programme/neighbourhoods/{place.id}/pots/new", {**POT, "description_ar": long}).get_data(
+            as_text=True
+        )
+    )
+    assert "Write 500 characters or fewer" in shown and long.strip() in shown
+    db.session.refresh(place)
+    assert place.pots == []

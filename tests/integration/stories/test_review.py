@@ -301,7 +301,7 @@ def test_an_officer_edits_the_title_and_a_photo_description_before_publishing(cl
     explained(response, "Enter the title as the public will read it")
     publish_as_shown(officer, story.id, **{**changes, "public_title": "A party", "edit_note": "A shorter title."})
     public = Public(client, story)
-    assert '<h1 class="govuk-heading-l">A party</h1>' in public.story_page()
+    assert '<h1 class="govuk-heading-l"><span dir="auto">A party</span></h1>' in public.story_page()
     assert "Street party" not in public.everything()
     assert public.api()["title"] == "A party" and public.api()["photos"][0]["alt"] == "Bulbs in a row"
     assert "A shorter title." in outbox(case.resident.email)[-1].body
