@@ -30,7 +30,11 @@ from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
 from portal.accounts.services import load_user_from_session
 from portal.api.routes import init_api
-from portal.applications import agreement_routes, letter_routes  # noqa: F401 - their pages join the blueprint
+from portal.applications import (  # noqa: F401 - their pages join the applications blueprint
+    agreement_routes,
+    eligibility_routes,
+    letter_routes,
+)
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
@@ -62,6 +66,7 @@ from portal.panels.routes import bp as panels_bp
 from portal.payments import finance_awards, finance_runs  # noqa: F401 - their pages join the finance blueprint
 from portal.payments.finance import finance as finance_bp
 from portal.payments.payee_routes import bp as payments_bp
+from portal.programme import other_help_routes  # noqa: F401 - its pages join the programme blueprint
 from portal.programme.routes import bp as programme_bp
 from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp

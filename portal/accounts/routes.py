@@ -49,6 +49,7 @@ COUNTED = frozenset(
     )
 )
 PENDING_STAFF_SECONDS = 600
+CARRIED_OVER_SIGN_IN = ("lang", "checks")
 
 
 @bp.before_request
@@ -103,10 +104,11 @@ TEXT_REFUSAL_TEXT = {
 
 def _begin_session(user: User, next_path: str | None = None) -> Any:
     next_url = safe_next(next_path or session.get("next"), landing_page(user))
-    language = session.get("lang")
-    session.clear()  # a new session at sign-in, so nothing from before carries over
-    if language:
-        session["lang"] = language
+    # A new session at sign-in, so nothing from before carries over but the language chosen and a pot's eligibility
+    # answers (which pot, and which checks were "not sure": nothing about the person).
+    kept = {key: session[key] for key in CARRIED_OVER_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
     login_user(user)
     session["last_active"] = session["signed_in_at"] = int(utcnow().timestamp())
     session.permanent = True

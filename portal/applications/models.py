@@ -56,6 +56,8 @@ class Application(Model):
     consent_method: Mapped[str | None] = mapped_column(sa.String(10))
     consent_given_on: Mapped[date | None] = mapped_column(sa.Date)
     resident_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The eligibility checks the resident answered "not sure" to before starting (Check values): a note for the panel.
+    eligibility_unsure: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     pot: Mapped[Pot] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])

@@ -11,7 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.news import ways_to_hear
-from portal.applications import assisted, journey, receipt, services
+from portal.applications import assisted, eligibility, journey, receipt, services
 from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
     AssistedStartForm,
@@ -103,13 +103,18 @@ def show_neighbourhood(slug: str) -> str:
 def start_application(slug: str, pot_id: int) -> Any:
     neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
     pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
+    if not eligibility.passed(pot) and services.pot_is_taking_ideas(pot):  # its questions first, from the start
+        return redirect(url_for("applications.eligibility_check", slug=slug, pot_id=pot_id, number=1))
     form = ButtonForm()
     if form.validate_on_submit():
         try:
-            application = services.start_application(current_user, pot, str(get_locale() or "en"))
+            application = services.start_application(
+                current_user, pot, str(get_locale() or "en"), unsure=eligibility.unsure_about(pot)
+            )
         except services.ApplicationProblem as problem:
             flash(PROBLEM_TEXT[problem.reason](problem.details))
             return redirect(url_for("applications.show_neighbourhood", slug=slug))
+        eligibility.forget(pot)
         return redirect(
             url_for("applications.answer_question", application_id=application.id, question=journey.QUESTIONS[0].slug)
         )

@@ -107,8 +107,9 @@ def pot_is_taking_ideas(pot: Pot, today: date | None = None) -> bool:
 
 
 @transactional
-def start_application(user: User, pot: Pot, language: str) -> Application:
-    """Start (or carry on) this resident's idea in this pot; raises ApplicationProblem('pot_closed')."""
+def start_application(user: User, pot: Pot, language: str, unsure: list[str] | None = None) -> Application:
+    """Start (or carry on) this resident's idea in this pot; raises ApplicationProblem('pot_closed'). `unsure`: the
+    eligibility checks they were not sure about, a note for the panel."""
     if not pot_is_taking_ideas(pot):
         raise ApplicationProblem("pot_closed")
     existing = db.session.execute(
@@ -122,8 +123,16 @@ def start_application(user: User, pot: Pot, language: str) -> Application:
         .limit(1)
     ).scalar()
     if existing is not None:  # a double click, or coming back: carry on rather than start twice
+        if unsure:
+            existing.eligibility_unsure = sorted(set(existing.eligibility_unsure or []) | set(unsure))
         return existing
-    application = Application(pot_id=pot.id, applicant_id=user.id, language=language, contact_name=user.name or None)
+    application = Application(
+        pot_id=pot.id,
+        applicant_id=user.id,
+        language=language,
+        contact_name=user.name or None,
+        eligibility_unsure=list(unsure or []),
+    )
     db.session.add(application)
     db.session.flush()
     audit.record("application.started", actor_id=user.id, object_type="application", object_id=application.id)

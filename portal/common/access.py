@@ -43,6 +43,17 @@ def public(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def public_because(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Anyone may see this page about an object, for the reason `scope` gives (an open pot's questions are as
+    public as the neighbourhood page that links to them)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        _mark(view, Access("public", scope=scope))
+        return view
+
+    return decorator
+
+
 def public_if(
     check: Callable[[Any, dict[str, Any]], bool], description: str
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications.access import your_application, yours_only
+from portal.applications.eligibility import WORDS
 from portal.applications.forms import AnswerForm
 from portal.applications.services import get_application
 from portal.awards.services import money_left_in_pots
@@ -16,6 +17,7 @@ from portal.common.access import object_access, role_required
 from portal.common.forms import ButtonForm
 from portal.domain.budget import BudgetExceeded
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decision_problems
+from portal.domain.eligibility import Check, known_checks
 from portal.domain.money import format_pence
 from portal.domain.roles import Role
 from portal.domain.states import ApplicationStatus, InvalidTransition
@@ -112,6 +114,11 @@ def panel_labels() -> dict[str, str]:
     }
 
 
+def not_sure_about(idea: Any) -> list[str]:
+    """What the resident was not sure about in the pot's questions before the form, for the panel."""
+    return [str(WORDS[Check(value)].for_the_panel) for value in known_checks(idea.eligibility_unsure or [])]
+
+
 def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
     neighbourhood = idea.pot.neighbourhood
     interest = services.interest_of(idea.id, current_user.id)
@@ -148,6 +155,7 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         interests=services.interests_declared(idea.id) if current_user.has_role(Role.PROGRAMME_OFFICER) else [],
         correct_form=ButtonForm(prefix="correct"),
         decisions=services.decisions_on(idea.id),
+        unsure=not_sure_about(idea),
         form=next(iter(forms.values()), None),
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput, GovTextArea
 from wtforms import BooleanField, Field, SelectChoice, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.common.forms import (
     DateField,
@@ -21,6 +22,7 @@ from portal.common.forms import (
     submit,
 )
 from portal.common.languages import other_language_versions
+from portal.domain.eligibility import MOST_CHECKS, Check
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod
 
@@ -34,6 +36,12 @@ def optional_long_text(label: Any, most: int) -> TextAreaField:
         filters=[strip],
         validators=[Optional(), Length(max=most, message=_l("Write %(max)s characters or fewer", max=most))],
     )
+
+
+def short_text(label: Any, most: int, too_long: Any, required: Any = None, **kwargs: Any) -> TextField:
+    """A one-line text of at most `most` characters: required (with that message) or optional."""
+    first = DataRequired(message=required) if required else Optional()
+    return TextField(label, validators=[first, Length(max=most, message=too_long)], **kwargs)
 
 
 class InOtherLanguages:
@@ -141,24 +149,23 @@ class NeighbourhoodForm(InOtherLanguages, Form):
     submit = submit(_l("Save"))
 
 
+# The questions a pot may ask before the form, as the programme officer chooses them.
+ELIGIBILITY_CHOICES = [
+    SelectChoice(Check.LIVES_HERE.value, _l("Do they live, work or volunteer in the neighbourhood?")),
+    SelectChoice(Check.NOT_FOR_PROFIT.value, _l("Is the idea not for profit?")),
+    SelectChoice(Check.NOT_ALREADY_PAID.value, _l("Is the money for something not already paid for?")),
+    SelectChoice(Check.AGED_16_OR_OVER.value, _l("Are they 16 or older?")),
+]
+
+
 class PotForm(InOtherLanguages, Form):
     TRANSLATED = ("name", "description")
 
-    name = TextField(
-        _l("Name of the pot"),
-        validators=[
-            DataRequired(message=_l("Enter the name of the pot")),
-            Length(max=120, message=_l("Name must be 120 characters or fewer")),
-        ],
+    name = short_text(
+        _l("Name of the pot"), 120, _l("Name must be 120 characters or fewer"), _l("Enter the name of the pot")
     )
-    name_cy = TextField(
-        _l("Name of the pot in Welsh (optional)"),
-        validators=[Optional(), Length(max=120, message=_l("Name must be 120 characters or fewer"))],
-    )
-    name_ar = TextField(
-        _l("Name of the pot in Arabic (optional)"),
-        validators=[Optional(), Length(max=120, message=_l("Name must be 120 characters or fewer"))],
-    )
+    name_cy = short_text(_l("Name of the pot in Welsh (optional)"), 120, _l("Name must be 120 characters or fewer"))
+    name_ar = short_text(_l("Name of the pot in Arabic (optional)"), 120, _l("Name must be 120 characters or fewer"))
     description = optional_long_text(_l("Short description (optional)"), 500)
     description_cy = optional_long_text(_l("Short description in Welsh (optional)"), 500)
     description_ar = optional_long_text(_l("Short description in Arabic (optional)"), 500)
@@ -195,7 +202,21 @@ class PotForm(InOtherLanguages, Form):
         widget=GovCheckboxesInput(),
         validators=[InputRequired(message=_l("Select at least one way to pay people"))],
     )
+    eligibility_checks = SelectMultipleField(
+        _l("Questions to ask before the form (optional)"),
+        description=_l(
+            "Up to 3. Someone who answers no is told why and where else to go. Someone who is not sure can always "
+            "go on, and the panel sees a note."
+        ),
+        choices=ELIGIBILITY_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[Optional()],
+    )
     submit = submit(_l("Save"))
+
+    def validate_eligibility_checks(self, field: Field) -> None:
+        if len(field.data or []) > MOST_CHECKS:
+            raise ValidationError(str(_l("Choose up to 3 questions")))
 
     def settings_as_typed(self) -> dict[str, Any]:
         """The name and limits as typed, None for any the form could not read, so the pot's own rules can be checked
@@ -266,3 +287,37 @@ class PanelMemberForm(Form):
     )
     is_chair = BooleanField(_l("They chair the panel"), widget=GovCheckboxInput())
     add = submit(_l("Add to the panel"))
+
+
+def web_address(form: Any, field: Field) -> None:
+    """A link for residents to follow: https (or http) and a host, nothing that runs in the page."""
+    value = (field.data or "").strip()
+    if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, flags=re.IGNORECASE):
+        raise ValidationError(str(_l("Enter a web address starting with https://, like https://www.leeds.gov.uk")))
+
+
+class OtherHelpForm(InOtherLanguages, Form):
+    TRANSLATED = ("title", "text")
+
+    title = short_text(
+        _l("Title"),
+        120,
+        _l("Title must be 120 characters or fewer"),
+        _l("Enter a title"),
+        description=_l("For example: Leeds Community Foundation grants"),
+    )
+    title_cy = short_text(_l("Title in Welsh (optional)"), 120, _l("Title must be 120 characters or fewer"))
+    title_ar = short_text(_l("Title in Arabic (optional)"), 120, _l("Title must be 120 characters or fewer"))
+    text = optional_long_text(_l("A sentence about it (optional)"), 500)
+    text_cy = optional_long_text(_l("A sentence about it in Welsh (optional)"), 500)
+    text_ar = optional_long_text(_l("A sentence about it in Arabic (optional)"), 500)
+    url = TextField(
+        _l("Web address (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Web address must be 500 characters or fewer")),
+            web_address,
+        ],
+    )
+    submit = submit(_l("Save"))

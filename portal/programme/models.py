@@ -67,6 +67,8 @@ class Pot(Model):
     closes_on: Mapped[date | None] = mapped_column(sa.Date)
     is_rolling: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     payment_methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The yes/no questions asked before the form (portal/domain/eligibility.py: Check values), at most 3.
+    eligibility_checks: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Its name and description in Welsh and Arabic, where the programme gave them: {"cy": {"name": …}, "ar": {…}}.
     other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -85,5 +87,21 @@ class Pot(Model):
         )
 
 
+class OtherHelp(Model):
+    """Other help the programme points people to when a small spark is not for them (on the eligibility check's
+    exit page): a title, a short text and a link, in English with optional Welsh and Arabic versions."""
+
+    __tablename__ = "other_help"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    url: Mapped[str] = mapped_column(sa.String(500), default="")
+    # {"cy": {"title": …, "text": …}, "ar": {…}}
+    other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 shown_on_public_pages(Neighbourhood)
 shown_on_public_pages(Pot)
+shown_on_public_pages(OtherHelp)

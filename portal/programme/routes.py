@@ -140,6 +140,7 @@ def _save_pot(form: PotForm, neighbourhood: Any, pot: Any) -> Any:
                 pot,
                 name=form.name.data,
                 description=form.description.data or "",
+                eligibility_checks=form.eligibility_checks.data or [],
                 limits=form.limits(),
                 payment_methods=form.payment_methods.data,
                 other_languages=form.other_languages(),

@@ -16,6 +16,7 @@ from portal.accounts.services import get_user_by_email, normalise_email
 from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.transactions import locked, transactional
+from portal.domain.eligibility import MOST_CHECKS, known_checks
 from portal.domain.pots import PotLimits, PotRuleBroken, check_budget_covers_awards, is_open, pot_limit_problems
 from portal.domain.roles import Role
 from portal.extensions import db
@@ -183,6 +184,7 @@ def save_pot(
     limits: PotLimits,
     payment_methods: list[str],
     description: str = "",
+    eligibility_checks: list[str] | None = None,
     other_languages: dict[str, dict[str, str]] | None = None,
 ) -> Pot:
     """Create or change a pot; raises PotRuleBroken, listing every problem, if its limits contradict each other, the
@@ -211,6 +213,8 @@ def save_pot(
     pot.opens_on = None if limits.is_rolling else limits.opens_on
     pot.closes_on = None if limits.is_rolling else limits.closes_on
     pot.payment_methods = sorted(payment_methods)
+    if eligibility_checks is not None:
+        pot.eligibility_checks = known_checks(eligibility_checks)[:MOST_CHECKS]
     db.session.flush()
     audit.record(
         "pot.created" if created else "pot.changed",
