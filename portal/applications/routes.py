@@ -25,6 +25,7 @@ from portal.applications.forms import (
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
 from portal.common.forms import ButtonForm
+from portal.common.navigation import news_first
 from portal.common.page_cache import cached_for_visitors
 from portal.common.paging import page_number
 from portal.common.pdf import pdf_response, render_pdf
@@ -60,6 +61,16 @@ PROBLEM_TEXT = {
     "not_the_applicant": lambda d: _("Only the resident whose idea it is can do this."),
     "too_many_links": lambda d: _("We have sent a lot of links to this address today. Try again tomorrow."),
 }
+
+
+def _ideas_first(user: Any) -> str | None:
+    """A resident with ideas lands on "Your ideas" after signing in, whatever else they do (a panel, say)."""
+    if user.has_role(Role.RESIDENT) and not user.is_staff and services.has_ideas(user.id):
+        return url_for("applications.list_ideas")
+    return None
+
+
+news_first(_ideas_first)
 
 
 def _from_check() -> dict[str, Any]:

@@ -67,6 +67,14 @@ def get_neighbourhood_by_slug(slug: str) -> Neighbourhood | None:
     ).scalar_one_or_none()
 
 
+def has_ideas(user_id: int) -> bool:
+    """Whether this person has an idea of their own, sent or not (not one a community builder entered for others)."""
+    return (
+        db.session.execute(sa.select(Application.id).where(Application.applicant_id == user_id).limit(1)).first()
+        is not None
+    )
+
+
 def get_application(application_id: int) -> Application | None:
     """The application with its pot and neighbourhood (every page of it names them), in one query."""
     return db.session.get(

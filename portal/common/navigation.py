@@ -3,6 +3,7 @@ page links to. Features are named by their endpoints, so common imports none of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, url_for
@@ -23,9 +24,23 @@ ROLE_PAGES: dict[Role, str | None] = {
 }
 
 
+# Where news waits for a person, before their role's own page: features add a function that names the page (a
+# resident's ideas, when they have some) or None. A resident put on a panel landed on an empty panel while the
+# decision on their own idea waited in "Your ideas".
+_news_first: list[Callable[[Any], str | None]] = []
+
+
+def news_first(where: Callable[[Any], str | None]) -> None:
+    _news_first.append(where)
+
+
 def landing_page(user: Any) -> str:
-    """After signing in, each person lands where their work is (in ROLE_PAGES order); a member of one panel lands on
-    that panel."""
+    """After signing in, each person lands where their news waits (news_first), else where their work is (in
+    ROLE_PAGES order); a member of one panel lands on that panel."""
+    for where in _news_first:
+        page = where(user)
+        if page is not None:
+            return page
     for role, endpoint in ROLE_PAGES.items():
         if endpoint is None or not user.has_role(role):
             continue

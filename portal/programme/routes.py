@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.common.access import role_required
+from portal.common.forms import ButtonForm
 from portal.domain.money import format_pence
 from portal.domain.open_data import check_geo_code
 from portal.domain.pots import PotRuleBroken
@@ -180,14 +181,15 @@ def manage_panel(neighbourhood_id: int) -> Any:
         flash(_("The panel's rules have been saved."), "success")
         return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
     if member.add.data and member.validate_on_submit():
-        services.add_panel_member(
+        change = services.add_panel_member(
             current_user.id,
             neighbourhood,
             email=member.email.data,
             name=member.name.data,
             is_chair=member.is_chair.data,
         )
-        flash(_("%(name)s is on the panel.", name=member.name.data), "success")
+        for said in what_changed(change, member.email.data):
+            flash(said, "success")
         return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
     form = member if member.errors else rules if rules.errors else None
     return render_template(
@@ -200,10 +202,45 @@ def manage_panel(neighbourhood_id: int) -> Any:
     )
 
 
-@bp.post("/neighbourhoods/<int:neighbourhood_id>/panel/members/<int:user_id>/remove")
+@bp.route("/neighbourhoods/<int:neighbourhood_id>/panel/members/<int:user_id>/remove", methods=["GET", "POST"])
 @programme_officer_any_neighbourhood
 def remove_panel_member(neighbourhood_id: int, user_id: int) -> Any:
+    """Asks first, naming the person; then removes them and says who was removed."""
     neighbourhood = _neighbourhood_or_404(neighbourhood_id)
-    services.remove_panel_member(current_user.id, neighbourhood, user_id)
-    flash(_("They are no longer on the panel."), "success")
-    return redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
+    back = redirect(url_for("programme.manage_panel", neighbourhood_id=neighbourhood_id))
+    found = services.panel_member(neighbourhood_id, user_id)
+    if found is None:
+        return back  # removed already (another tab, another officer)
+    person, is_chair = found
+    form = ButtonForm()
+    if form.validate_on_submit():
+        services.remove_panel_member(current_user.id, neighbourhood, user_id)
+        flash(_("%(name)s is no longer on the panel.", name=person.name), "success")
+        if is_chair:
+            flash(_("The panel has no chair now. Add a member as chair, or tick the box for someone already on it."))
+        return back
+    return render_template(
+        "programme/remove_panel_member.html", neighbourhood=neighbourhood, person=person, is_chair=is_chair, form=form
+    )
+
+
+def what_changed(change: services.PanelChange, email: str) -> list[str]:
+    """Each thing adding a panel member did, in plain words."""
+    said = []
+    if change.name_differs:
+        said.append(
+            _("%(email)s already has an account, as %(name)s. We have kept that name.", email=email, name=change.name)
+        )
+    if change.already_member:
+        said.append(_("%(name)s was already on the panel.", name=change.name))
+    else:
+        said.append(_("%(name)s has been added to the panel.", name=change.name))
+    if change.is_chair and change.chair_before:
+        said.append(
+            _("%(name)s now chairs the panel, instead of %(before)s.", name=change.name, before=change.chair_before)
+        )
+    elif change.is_chair and not change.was_chair:
+        said.append(_("%(name)s now chairs the panel.", name=change.name))
+    elif change.was_chair and not change.is_chair:
+        said.append(_("%(name)s no longer chairs the panel.", name=change.name))
+    return said

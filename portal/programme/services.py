@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -242,10 +242,28 @@ def list_panel_members(neighbourhood_id: int) -> list[Any]:
     )
 
 
+@dataclass(frozen=True)
+class PanelChange:
+    """What putting a person on a panel did, for the page to say exactly: their name as their account has it (an
+    existing account keeps its own), whether they were on it already, and whose chair they took."""
+
+    name: str
+    account_existed: bool
+    name_differs: bool  # the account's name is not the one typed
+    already_member: bool
+    is_chair: bool
+    was_chair: bool
+    chair_before: str | None  # who chaired the panel until now, if it was someone else
+
+
 @transactional
-def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str, name: str, is_chair: bool) -> None:
-    """Put a person on the neighbourhood's panel (making a resident account if they are new); idempotent."""
+def add_panel_member(
+    actor_id: int, neighbourhood: Neighbourhood, *, email: str, name: str, is_chair: bool
+) -> PanelChange:
+    """Put a person on the neighbourhood's panel (making a resident account if they are new); idempotent. A panel has
+    one chair: making this person chair makes the chair before them a member."""
     user = get_user_by_email(email)
+    existed = user is not None
     if user is None:
         user = User(email=normalise_email(email), name=name, role_rows=[UserRole(role=Role.RESIDENT)])
         db.session.add(user)
@@ -254,9 +272,12 @@ def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str,
     if not user.has_role(Role.PANEL_MEMBER):
         user.role_rows.append(UserRole(role=Role.PANEL_MEMBER))
     membership = db.session.get(PanelMembership, (user.id, neighbourhood.id))
+    already = membership is not None
     if membership is None:
         membership = PanelMembership(user_id=user.id, neighbourhood_id=neighbourhood.id)
         db.session.add(membership)
+    was_chair = bool(membership.is_chair)
+    chair_before = _hand_over_the_chair(neighbourhood.id, user.id) if is_chair else None
     membership.is_chair = is_chair
     db.session.flush()
     audit.record(
@@ -267,6 +288,36 @@ def add_panel_member(actor_id: int, neighbourhood: Neighbourhood, *, email: str,
         user_id=user.id,
         is_chair=is_chair,
     )
+    shown = user.name or name
+    return PanelChange(shown, existed, existed and shown != name, already, is_chair, was_chair, chair_before)
+
+
+def _hand_over_the_chair(neighbourhood_id: int, new_chair_id: int) -> str | None:
+    """Make whoever else chairs the panel a member; their name, if there was one."""
+    before = db.session.execute(
+        locked(
+            sa.select(PanelMembership).where(
+                PanelMembership.neighbourhood_id == neighbourhood_id,
+                PanelMembership.is_chair.is_(True),
+                PanelMembership.user_id != new_chair_id,
+            )
+        )
+    ).scalar()
+    if before is None:
+        return None
+    before.is_chair = False
+    chair = db.session.get(User, before.user_id)
+    return chair.name if chair is not None else None
+
+
+def panel_member(neighbourhood_id: int, user_id: int) -> tuple[User, bool] | None:
+    """A member of this panel and whether they chair it; None if they are not on it."""
+    row = db.session.execute(
+        sa.select(User, PanelMembership.is_chair)
+        .join(PanelMembership, PanelMembership.user_id == User.id)
+        .where(PanelMembership.neighbourhood_id == neighbourhood_id, PanelMembership.user_id == user_id)
+    ).first()
+    return (row[0], bool(row[1])) if row is not None else None
 
 
 @transactional

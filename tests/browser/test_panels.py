@@ -384,7 +384,7 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
     ola = live_server.new_email("ola")
     page.get_by_label("Email address of the new panel member").fill(ola)
     page.get_by_role("button", name="Add to the panel").click()
-    expect_flash(page, "Ola Okafor is on the panel.")
+    expect_flash(page, "Ola Okafor has been added to the panel.")
     expect(members).to_have_count(3)
     expect(members.filter(has_text="Ola Okafor").get_by_role("cell").nth(1)).to_have_text("Member")
     assert panel_members(live_server, panel) == {chair: True, leaving: False, ola: False}
@@ -406,8 +406,12 @@ def test_a_programme_officer_adds_and_removes_members_and_sets_the_panels_rules(
     assert panel_rules(live_server, panel) == (4, "programme_officer")
 
     # Removing a member.
-    page.get_by_role("button", name="Remove Morgan Member").click()
-    expect_flash(page, "They are no longer on the panel.")
+    page.get_by_role("link", name="Remove Morgan Member").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Remove Morgan Member from the {panel.name} panel?")
+    assert_accessible(page, "removing a member, asked first")
+    assert panel_members(live_server, panel) == {chair: True, leaving: False, ola: False}  # asking removes nobody
+    page.get_by_role("button", name="Remove").click()
+    expect_flash(page, "Morgan Member is no longer on the panel.")
     expect(members).to_have_count(2)
     expect(members.filter(has_text="Morgan Member")).to_have_count(0)
     assert panel_members(live_server, panel) == {chair: True, ola: False}
