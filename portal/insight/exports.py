@@ -4,10 +4,12 @@ nobody's bank details are here), every cell is safe to open in a spreadsheet, an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
@@ -17,7 +19,10 @@ from portal.common import audit
 from portal.common.pence import sum_pence
 from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
+from portal.domain.money import format_pence
+from portal.domain.payments import payment_state
 from portal.extensions import db
+from portal.insight import words
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetails, Payment, PaymentRun
 from portal.payments.states import award_payment_text
@@ -47,6 +52,29 @@ def note_download(person: User, kind: str) -> None:
     audit.record("export.downloaded", actor_id=person.id, object_type="export", object_id=kind)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column: its heading (in the reader's language for people; a fixed name for a code or pence column, which
+    systems read) and its value for a row."""
+
+    heading: Callable[[], str]
+    value: Callable[[Any], Any]
+
+
+def code(name: str, value: Callable[[Any], Any]) -> Column:
+    return Column(lambda: name, value)
+
+
+def _sheet(columns: list[Column], query: Any) -> Iterator[str]:
+    """The spreadsheet: plain-word columns first, then the codes and pence. Headings are read in the request's
+    language; rows as they stream (the request context goes with the stream)."""
+    return _csv([column.heading() for column in columns], ([c.value(row) for c in columns] for row in _rows(query)))
+
+
+def _pounds(pence: int | None) -> str:
+    return format_pence(pence, always_show_pence=True) if pence is not None else ""
+
+
 def applications_csv() -> Iterator[str]:
     """Every sent idea (drafts are the resident's own), with who sent it: for programme officers only."""
     asked = (
@@ -55,49 +83,42 @@ def applications_csv() -> Iterator[str]:
         .subquery()
     )
     query = (
-        sa.select(Application, Pot.name, Neighbourhood.name, User.email, asked.c.pence)
+        sa.select(Application, Pot.name, Neighbourhood.name, User.email, asked.c.pence, Award.status)
         .join(Pot, Pot.id == Application.pot_id)
         .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .join(User, User.id == Application.applicant_id)
         .outerjoin(asked, asked.c.application_id == Application.id)
+        .outerjoin(Award, Award.application_id == Application.id)
         .where(Application.submitted_at.is_not(None))
         .order_by(Application.id)
     )
-    header = [
-        "reference",
-        "neighbourhood",
-        "pot",
-        "status",
-        "who_is_applying",
-        "group_name",
-        "idea_name",
-        "asked_for_pence",
-        "sent_on",
-        "entered_with_a_community_builder",
-        "language",
-        "contact_name",
-        "email",
-    ]
-    return _csv(
-        header,
-        (
-            [
-                a.reference,
-                place,
-                pot,
-                a.status,
-                a.applicant_type or "",
-                a.group_name or "",
-                a.idea_name or "",
-                pence or 0,
-                _day(a.submitted_at),
-                "yes" if a.assisted_by_id else "no",
-                a.language,
-                a.contact_name or "",
-                email,
-            ]
-            for a, pot, place, email, pence in _rows(query)
-        ),
+
+    def state(row: Any) -> str:
+        return "paid" if row[5] == "paid" else row[0].status
+
+    return _sheet(
+        [
+            Column(lambda: _("Reference"), lambda row: row[0].reference),
+            Column(lambda: _("Neighbourhood"), lambda row: row[2]),
+            Column(lambda: _("Pot"), lambda row: row[1]),
+            Column(lambda: _("Status"), lambda row: words.said(words.IDEA_STATUS, state(row))),
+            Column(lambda: _("Who is applying"), lambda row: words.said(words.WHO_IS_APPLYING, row[0].applicant_type)),
+            Column(lambda: _("Group name"), lambda row: row[0].group_name or ""),
+            Column(lambda: _("Idea"), lambda row: row[0].idea_name or ""),
+            Column(lambda: _("Asked for"), lambda row: _pounds(row[4] or 0)),
+            Column(lambda: _("Sent on"), lambda row: _day(row[0].submitted_at)),
+            Column(
+                lambda: _("Entered with a community builder"), lambda row: words.yes_no(bool(row[0].assisted_by_id))
+            ),
+            Column(lambda: _("Written in"), lambda row: words.said(words.LANGUAGE, row[0].language)),
+            Column(lambda: _("Contact name"), lambda row: row[0].contact_name or ""),
+            Column(lambda: _("Email"), lambda row: row[3]),
+            code("status_code", state),
+            code("who_is_applying_code", lambda row: row[0].applicant_type or ""),
+            code("asked_for_pence", lambda row: row[4] or 0),
+            code("language_code", lambda row: row[0].language),
+        ],
+        query,
     )
 
 
@@ -110,21 +131,19 @@ def decisions_csv() -> Iterator[str]:
         .join(Neighbourhood, Neighbourhood.id == Pot.neighbourhood_id)
         .order_by(Decision.id)
     )
-    header = ["reference", "neighbourhood", "decided_on", "decision", "amount_pence", "fast_track", "reason"]
-    return _csv(
-        header,
-        (
-            [
-                ref,
-                place,
-                _day(d.decided_at),
-                d.kind,
-                d.amount_pence if d.amount_pence is not None else "",
-                "yes" if d.fast_track else "no",
-                d.reason,
-            ]
-            for d, ref, place in _rows(query)
-        ),
+    return _sheet(
+        [
+            Column(lambda: _("Reference"), lambda row: row[1]),
+            Column(lambda: _("Neighbourhood"), lambda row: row[2]),
+            Column(lambda: _("Decided on"), lambda row: _day(row[0].decided_at)),
+            Column(lambda: _("Decision"), lambda row: words.said(words.DECISION, row[0].kind)),
+            Column(lambda: _("Amount"), lambda row: _pounds(row[0].amount_pence)),
+            Column(lambda: _("On the fast track"), lambda row: words.yes_no(row[0].fast_track)),
+            Column(lambda: _("Reason"), lambda row: row[0].reason),
+            code("decision_code", lambda row: row[0].kind),
+            code("amount_pence", lambda row: row[0].amount_pence if row[0].amount_pence is not None else ""),
+        ],
+        query,
     )
 
 
@@ -146,21 +165,19 @@ def awards_csv() -> Iterator[str]:
         .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
         .order_by(Award.id)
     )
-    header = ["reference", "neighbourhood", "pot", "amount_pence", "status", "decided_on", "accepted_on"]
-    return _csv(
-        header,
-        (
-            [
-                ref,
-                place,
-                pot,
-                award.amount_pence,
-                award_payment_text(award.status, bool(has_details)),
-                _day(decided),
-                _day(award.accepted_at),
-            ]
-            for award, ref, pot, place, decided, has_details in _rows(query)
-        ),
+    return _sheet(
+        [
+            Column(lambda: _("Reference"), lambda row: row[1]),
+            Column(lambda: _("Neighbourhood"), lambda row: row[3]),
+            Column(lambda: _("Pot"), lambda row: row[2]),
+            Column(lambda: _("Amount"), lambda row: _pounds(row[0].amount_pence)),
+            Column(lambda: _("Status"), lambda row: award_payment_text(row[0].status, bool(row[5]))),
+            Column(lambda: _("Decided on"), lambda row: _day(row[4])),
+            Column(lambda: _("Accepted on"), lambda row: _day(row[0].accepted_at)),
+            code("status_code", lambda row: payment_state(row[0].status, bool(row[5])).value),
+            code("amount_pence", lambda row: row[0].amount_pence),
+        ],
+        query,
     )
 
 
@@ -179,31 +196,20 @@ def payments_csv() -> Iterator[str]:
         .join(preparer, preparer.id == Payment.prepared_by_id)
         .order_by(Payment.id)
     )
-    header = [
-        "reference",
-        "run",
-        "amount_pence",
-        "method",
-        "status",
-        "account_ending",
-        "prepared_by",
-        "paid_on",
-        "finance_reference",
-    ]
-    return _csv(
-        header,
-        (
-            [
-                ref,
-                run or "",
-                p.amount_pence,
-                p.method,
-                p.status,
-                last2 or "",
-                prepared_by or "",
-                p.paid_on.isoformat() if p.paid_on else "",
-                p.finance_reference or "",
-            ]
-            for p, ref, run, last2, prepared_by in _rows(query)
-        ),
+    return _sheet(
+        [
+            Column(lambda: _("Reference"), lambda row: row[1]),
+            Column(lambda: _("Payment run"), lambda row: row[2] or ""),
+            Column(lambda: _("Amount"), lambda row: _pounds(row[0].amount_pence)),
+            Column(lambda: _("How"), lambda row: words.said(words.PAYMENT_METHOD, row[0].method)),
+            Column(lambda: _("Status"), lambda row: words.said(words.PAYMENT_STATUS, row[0].status)),
+            Column(lambda: _("Account ending"), lambda row: row[3] or ""),
+            Column(lambda: _("Prepared by"), lambda row: row[4] or ""),
+            Column(lambda: _("Paid on"), lambda row: row[0].paid_on.isoformat() if row[0].paid_on else ""),
+            Column(lambda: _("Finance reference"), lambda row: row[0].finance_reference or ""),
+            code("amount_pence", lambda row: row[0].amount_pence),
+            code("method_code", lambda row: row[0].method),
+            code("status_code", lambda row: row[0].status),
+        ],
+        query,
     )

@@ -12,7 +12,7 @@ from portal.common.audit import AuditEvent
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
 from portal.payments import services as payments
-from tests.conftest import count_queries, login_as
+from tests.conftest import count_queries, login_as, post_form
 from tests.factories import make_staff
 from tests.integration.payments.helpers import GOOD_BANK, accepted_award
 from tests.integration.stories.helpers import paid_award
@@ -33,14 +33,17 @@ def test_programme_officers_get_ideas_decisions_and_awards(client):
     db.session.commit()
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
     ideas = rows(client.get("/exports/applications.csv"))
-    row = next(r for r in ideas if r["reference"] == case.application.reference)
-    assert row["email"] == case.resident.email and row["contact_name"] == "Rosa"  # programme officers may see who
-    assert row["group_name"] == "'=SUM(A1:A9)"  # a formula is neutralised
-    assert row["asked_for_pence"] == "20000" and row["status"] == "approved"
+    row = next(r for r in ideas if r["Reference"] == case.application.reference)
+    assert row["Email"] == case.resident.email and row["Contact name"] == "Rosa"  # programme officers may see who
+    assert row["Group name"] == "'=SUM(A1:A9)"  # a formula is neutralised
+    # Pounds and plain words for people, the pence and codes beside them for systems; a paid idea says "Paid".
+    assert (row["Asked for"], row["Status"], row["Written in"]) == ("£200.00", "Paid", "English")
+    assert (row["asked_for_pence"], row["status_code"], row["language_code"]) == ("20000", "paid", "en")
     decisions = rows(client.get("/exports/decisions.csv"))
-    assert [d["decision"] for d in decisions if d["reference"] == case.application.reference] == ["yes"]
+    mine = [d for d in decisions if d["Reference"] == case.application.reference]
+    assert [(d["Decision"], d["decision_code"], d["Amount"]) for d in mine] == [("Yes", "yes", "£200.00")]
     awards = rows(client.get("/exports/awards.csv"))
-    assert [(a["amount_pence"], a["status"]) for a in awards] == [("20000", "Paid")]  # named as finance names it
+    assert [(a["amount_pence"], a["Status"], a["status_code"]) for a in awards] == [("20000", "Paid", "paid")]
     assert client.get("/exports/payments.csv").status_code == 403  # payments are the finance officers'
     downloads = db.session.scalars(sa.select(AuditEvent.object_id).where(AuditEvent.action == "export.downloaded"))
     assert sorted(downloads) == ["applications", "awards", "decisions"]
@@ -50,9 +53,10 @@ def test_finance_officers_get_awards_and_payments_without_who_applied_or_bank_de
     case = paid_award()
     login_as(client, case.officer_a)
     paid = rows(client.get("/exports/payments.csv"))
-    assert [(p["reference"], p["status"], p["account_ending"]) for p in paid] == [
-        (case.application.reference, "paid", GOOD_BANK.account_number[-2:])
+    assert [(p["Reference"], p["Status"], p["status_code"], p["Account ending"]) for p in paid] == [
+        (case.application.reference, "Paid", "paid", GOOD_BANK.account_number[-2:])
     ]
+    assert (paid[0]["How"], paid[0]["method_code"]) == ("Into a bank account", "bank_transfer")
     text = client.get("/exports/payments.csv").get_data(as_text=True)
     for secret in (GOOD_BANK.account_number, GOOD_BANK.account_name, case.resident.email, "30-94-30", "309430"):
         assert secret not in text
@@ -61,6 +65,20 @@ def test_finance_officers_get_awards_and_payments_without_who_applied_or_bank_de
         assert client.get(f"/exports/{kind}.csv").status_code == 403
     page = client.get("/exports").get_data(as_text=True)
     assert "Payments (CSV)" in page and "Ideas sent (CSV)" not in page
+
+
+def test_a_welsh_officer_reads_welsh_headings_and_words_beside_the_same_codes(client):
+    from flask_babel import force_locale, gettext
+
+    case = paid_award()
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    post_form(client, "/language", {"language": "cy", "next": "/"})
+    ideas = rows(client.get("/exports/applications.csv"))
+    with client.application.test_request_context(), force_locale("cy"):
+        reference, status, paid = gettext("Reference"), gettext("Status"), gettext("Paid")
+    assert reference != "Reference" and paid != "Paid"  # the catalogue has them
+    row = next(r for r in ideas if r[reference] == case.application.reference)
+    assert row[status] == paid and row["status_code"] == "paid" and row["asked_for_pence"] == "20000"
 
 
 def test_others_cannot_download_spreadsheets(client):

@@ -95,7 +95,7 @@ def test_an_awards_payment_state_is_named_the_same_on_the_page_the_pdf_the_csv_a
 
     spreadsheet = client.get("/exports/awards.csv").get_data(as_text=True).lstrip("\ufeff")
     [in_spreadsheet] = [
-        r["status"] for r in csv.DictReader(io.StringIO(spreadsheet)) if r["reference"] == idea.reference
+        r["Status"] for r in csv.DictReader(io.StringIO(spreadsheet)) if r["Reference"] == idea.reference
     ]
 
     assert on_page == in_csv == in_spreadsheet == NAMES[state]
