@@ -11,7 +11,7 @@ from portal.applications import eligibility, services
 from portal.applications.routes import bp
 from portal.common.access import public_because
 from portal.domain.eligibility import CheckAnswer, rules_out
-from portal.programme.other_help import other_help
+from portal.programme.texts import other_help
 
 # The questions of any active neighbourhood's pot are as public as the neighbourhood's page, which links to them.
 any_pot_shown = public_because("a shown neighbourhood's pots and their questions are public")

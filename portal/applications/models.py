@@ -58,6 +58,10 @@ class Application(Model):
     resident_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The eligibility checks the resident answered "not sure" to before starting (Check values): a note for the panel.
     eligibility_unsure: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # The idea a resident tried again from, after a "not yet" (a copy of it, sent afresh).
+    copied_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="SET NULL"), index=True
+    )
 
     pot: Mapped[Pot] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])

@@ -60,6 +60,7 @@ PROBLEM_TEXT = {
     ),
     "not_the_applicant": lambda d: _("Only the resident whose idea it is can do this."),
     "too_many_links": lambda d: _("We have sent a lot of links to this address today. Try again tomorrow."),
+    "not_not_yet": lambda d: _("Only an idea the panel said not yet to can be tried again."),
 }
 
 

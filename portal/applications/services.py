@@ -147,6 +147,46 @@ def start_application(user: User, pot: Pot, language: str, unsure: list[str] | N
     return application
 
 
+# What a copy made to try again keeps: the resident's own answers (not its reference, status, or anything decided).
+COPIED_ANSWERS = (*sorted(ANSWER_FIELDS), "contact_phone_encrypted", "language")
+
+
+@transactional
+def try_again(application: Application, user: User) -> Application:
+    """A new draft in the same pot from a copy of an idea the panel said "not yet" to, for the resident to change and
+    send afresh; the same draft again if they already started one. Raises ApplicationProblem('not_not_yet') for an
+    idea not in "not yet", or ('pot_closed') when its pot is not taking ideas."""
+    if application.status != ApplicationStatus.NOT_YET.value:
+        raise ApplicationProblem("not_not_yet")
+    if not pot_is_taking_ideas(application.pot):
+        raise ApplicationProblem("pot_closed")
+    started = db.session.execute(
+        sa.select(Application).where(
+            Application.copied_from_id == application.id, Application.status == ApplicationStatus.DRAFT.value
+        )
+    ).scalar()
+    if started is not None:
+        return started
+    copy = Application(
+        pot_id=application.pot_id,
+        applicant_id=application.applicant_id,
+        assisted_by_id=application.assisted_by_id,
+        copied_from_id=application.id,
+        cost_lines=[CostLine(item=line.item, amount_pence=line.amount_pence) for line in application.cost_lines],
+        **{name: getattr(application, name) for name in COPIED_ANSWERS},
+    )
+    db.session.add(copy)
+    db.session.flush()
+    audit.record(
+        "application.tried_again",
+        actor_id=user.id,
+        object_type="application",
+        object_id=copy.id,
+        copied_from=application.id,
+    )
+    return copy
+
+
 def locked_draft(application: Application) -> Application:
     """The idea's row, locked for this unit of work and read afresh, if it is still a draft.
 

@@ -92,6 +92,8 @@ class Figures:
     received: int = 0
     decided_yes: int = 0
     decided_not_yet: int = 0
+    came_back: int = 0  # ideas sent again from a copy, after a "not yet"
+    came_back_funded: int = 0  # of those, decided yes
     withdrawn: int = 0
     stories_shared: int = 0
     stories_published: int = 0
@@ -107,6 +109,8 @@ class Figures:
             "received",
             "decided_yes",
             "decided_not_yet",
+            "came_back",
+            "came_back_funded",
             "withdrawn",
             "stories_shared",
             "stories_published",
@@ -241,6 +245,24 @@ def _add_ideas(figures: dict[int, Figures], pot_ids: list[int], filters: Filters
             target.decided_not_yet += number
         elif status == ApplicationStatus.WITHDRAWN.value:
             target.withdrawn += number
+    _add_came_back(figures, pot_ids, filters)
+
+
+def _add_came_back(figures: dict[int, Figures], pot_ids: list[int], filters: Filters) -> None:
+    """Of the ideas sent in the period, those that were a "not yet" idea tried again, and those of them funded."""
+    for pot_id, status, number in db.session.execute(
+        sa.select(Application.pot_id, Application.status, sa.func.count())
+        .where(
+            Application.pot_id.in_(pot_ids),
+            Application.copied_from_id.is_not(None),
+            Application.status.in_(SENT),
+            *filters.between(Application.submitted_at),
+        )
+        .group_by(Application.pot_id, Application.status)
+    ):
+        figures[pot_id].came_back += number
+        if status == ApplicationStatus.APPROVED.value:
+            figures[pot_id].came_back_funded += number
 
 
 def _add_stories(figures: dict[int, Figures], pot_ids: list[int], filters: Filters) -> None:

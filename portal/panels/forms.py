@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import SelectChoice, TextAreaField
@@ -76,7 +78,31 @@ class DecisionForm(Form):
             Length(max=2000, message=_l("Write 2000 characters or fewer")),
         ],
     )
+    not_yet_reason = RadioField(
+        _l("If the panel says not yet: the reason"),
+        description=_l("The resident reads it with what would help. Add the panel's own words below."),
+        choices=[],
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     submit = submit(_l("Record the decision"))
+
+    def offer_not_yet_reasons(self, reasons: list[Any]) -> DecisionForm:
+        """The programme's reasons for "not yet", to choose from (none: the panel's own words are enough)."""
+        self.not_yet_reason.choices = [SelectChoice(str(reason.id), reason.title) for reason in reasons]
+        return self
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """A "not yet" names one of the programme's reasons, when it has some (the field alone is optional)."""
+        valid = bool(super().validate(extra_validators))
+        reason = self.not_yet_reason
+        if self.kind.data == "not_yet" and reason.choices and not reason.data and not reason.errors:
+            reason.errors = [str(_l("Select the reason for not yet"))]
+            return False
+        return valid
+
+    def chosen_not_yet_reason(self) -> int | None:
+        return int(self.not_yet_reason.data) if self.kind.data == "not_yet" and self.not_yet_reason.data else None
 
     def for_the_fast_track(self) -> DecisionForm:
         """The fast track only says yes: the other choices are the panel's."""

@@ -12,6 +12,7 @@ from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.decisions import DecisionKind, ViewKind
 from portal.extensions import Model
+from portal.programme.models import ProgrammeText
 
 
 class Interest(Model):
@@ -71,6 +72,10 @@ class Decision(Model):
     reason_translation: Mapped[str | None] = mapped_column(sa.Text)
     reason_translated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reason_translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For a "not yet": the programme's reason the panel chose (with what would help), beside its own words.
+    not_yet_reason_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme_texts.id", ondelete="SET NULL"))
+
+    not_yet_reason: Mapped[ProgrammeText | None] = relationship(viewonly=True)
 
 
 class IdeaTranslation(Model):

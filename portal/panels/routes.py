@@ -24,6 +24,7 @@ from portal.domain.states import ApplicationStatus, InvalidTransition
 from portal.panels import services
 from portal.panels.forms import DecisionForm, InterestForm, ViewForm
 from portal.programme.services import get_neighbourhood, list_neighbourhoods
+from portal.programme.texts import TextKind, texts_of
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 # The resident's side of a panel's question lives beside the resident's other pages.
@@ -114,6 +115,9 @@ def panel_labels() -> dict[str, str]:
     }
 
 
+NOT_YET_REASON = TextKind.NOT_YET_REASON
+
+
 def not_sure_about(idea: Any) -> list[str]:
     """What the resident was not sure about in the pot's questions before the form, for the panel."""
     return [str(WORDS[Check(value)].for_the_panel) for value in known_checks(idea.eligibility_unsure or [])]
@@ -132,7 +136,7 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
     )
     may_decide = services.may_record_decisions(current_user, neighbourhood)
     fast_track = not may_decide and current_user.has_role(Role.PROGRAMME_OFFICER)
-    decision_form = forms.get("decision_form") or DecisionForm()
+    decision_form = forms.get("decision_form") or DecisionForm().offer_not_yet_reasons(texts_of(NOT_YET_REASON))
     if fast_track:
         decision_form.for_the_fast_track()
     return render_template(
@@ -214,6 +218,7 @@ def record_decision(neighbourhood_id: int, application_id: int) -> Any:
     idea = _idea_or_404(neighbourhood_id, application_id)
     fast_track = request.form.get("fast_track") == "yes"
     form = DecisionForm().for_the_fast_track() if fast_track else DecisionForm()
+    form.offer_not_yet_reasons(texts_of(NOT_YET_REASON))
     if form.validate_on_submit():
         try:
             services.record_decision(
@@ -224,6 +229,7 @@ def record_decision(neighbourhood_id: int, application_id: int) -> Any:
                 amount_pence=form.amount.data,
                 condition=form.condition.data or "",
                 fast_track=fast_track,
+                not_yet_reason_id=form.chosen_not_yet_reason(),
             )
         except DecisionRefused as refused:
             form.kind.errors.append(RULE_TEXT[refused.rule]())

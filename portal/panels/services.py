@@ -34,6 +34,7 @@ from portal.domain.states import ApplicationStatus, InvalidTransition
 from portal.extensions import db
 from portal.panels.models import Decision, Interest, PanelView
 from portal.programme.models import Neighbourhood, Pot
+from portal.programme.texts import TextKind, get_text
 
 DECIDABLE = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value)
 WAITING = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value, ApplicationStatus.QUESTION_ASKED.value)
@@ -174,6 +175,13 @@ def give_view(application_id: int, member: User, *, view: ViewKind, comment: str
     return panel_view
 
 
+def _a_not_yet_reason(reason_id: int | None) -> int | None:
+    """The reason's id if it is one of the programme's reasons for "not yet" (a removed one is dropped)."""
+    if reason_id is None:
+        return None
+    return reason_id if get_text(TextKind.NOT_YET_REASON, reason_id) is not None else None
+
+
 @transactional
 def record_decision(
     application_id: int,
@@ -184,6 +192,7 @@ def record_decision(
     amount_pence: int | None = None,
     condition: str = "",
     fast_track: bool = False,
+    not_yet_reason_id: int | None = None,
 ) -> Decision:
     """Record a decision by whoever the panel's rule allows; a yes makes an award only if the pot has the money left.
 
@@ -209,6 +218,7 @@ def record_decision(
         reason=reason.strip(),
         decided_by_id=decider.id,
         fast_track=fast_track,
+        not_yet_reason_id=_a_not_yet_reason(not_yet_reason_id) if kind is DecisionKind.NOT_YET else None,
     )
     db.session.add(decision)
     db.session.flush()

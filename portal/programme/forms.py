@@ -296,21 +296,19 @@ def web_address(form: Any, field: Field) -> None:
         raise ValidationError(str(_l("Enter a web address starting with https://, like https://www.leeds.gov.uk")))
 
 
-class OtherHelpForm(InOtherLanguages, Form):
+class ProgrammeTextForm(InOtherLanguages, Form):
+    """One entry of a programme's short list (portal/programme/text_routes.py): its labels come from the list."""
+
     TRANSLATED = ("title", "text")
 
     title = short_text(
-        _l("Title"),
-        120,
-        _l("Title must be 120 characters or fewer"),
-        _l("Enter a title"),
-        description=_l("For example: Leeds Community Foundation grants"),
+        _l("Title"), 120, _l("Title must be 120 characters or fewer"), _l("Enter the words residents will read")
     )
-    title_cy = short_text(_l("Title in Welsh (optional)"), 120, _l("Title must be 120 characters or fewer"))
-    title_ar = short_text(_l("Title in Arabic (optional)"), 120, _l("Title must be 120 characters or fewer"))
+    title_cy = short_text(_l("In Welsh (optional)"), 120, _l("Title must be 120 characters or fewer"))
+    title_ar = short_text(_l("In Arabic (optional)"), 120, _l("Title must be 120 characters or fewer"))
     text = optional_long_text(_l("A sentence about it (optional)"), 500)
-    text_cy = optional_long_text(_l("A sentence about it in Welsh (optional)"), 500)
-    text_ar = optional_long_text(_l("A sentence about it in Arabic (optional)"), 500)
+    text_cy = optional_long_text(_l("In Welsh (optional)"), 500)
+    text_ar = optional_long_text(_l("In Arabic (optional)"), 500)
     url = TextField(
         _l("Web address (optional)"),
         filters=[strip],
@@ -321,3 +319,10 @@ class OtherHelpForm(InOtherLanguages, Form):
         ],
     )
     submit = submit(_l("Save"))
+
+    def __init__(self, words: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title.label.text = words.title
+        self.text.label.text = words.text
+        if not words.with_link:
+            self.url.data = ""

@@ -87,13 +87,16 @@ class Pot(Model):
         )
 
 
-class OtherHelp(Model):
-    """Other help the programme points people to when a small spark is not for them (on the eligibility check's
-    exit page): a title, a short text and a link, in English with optional Welsh and Arabic versions."""
+class ProgrammeText(Model):
+    """A short list the programme writes for residents, in English with optional Welsh and Arabic versions beside it:
+    other help to point people to when a small spark is not for them (a title, a sentence, a link), or the reasons a
+    panel may give for "not yet" (the reason, and what would help)."""
 
-    __tablename__ = "other_help"
+    __tablename__ = "programme_texts"
+    __table_args__ = (one_of("kind", ("other_help", "not_yet_reason")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     text: Mapped[str] = mapped_column(sa.Text, default="")
     url: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -104,4 +107,4 @@ class OtherHelp(Model):
 
 shown_on_public_pages(Neighbourhood)
 shown_on_public_pages(Pot)
-shown_on_public_pages(OtherHelp)
+shown_on_public_pages(ProgrammeText)

@@ -19,7 +19,7 @@ def with_questions_and_other_help(live, panel) -> tuple[str, str]:
     """The pot asks two questions; the programme lists one piece of other help. Its English and Arabic titles (the
     live server's database is shared by the tests, so each is told apart by a suffix)."""
     from portal.extensions import db
-    from portal.programme.models import OtherHelp, Pot
+    from portal.programme.models import Pot, ProgrammeText
 
     title = live.unique("Leeds Community Foundation")
     arabic = "مؤسسة ليدز المجتمعية" + title.removeprefix("Leeds Community Foundation")
@@ -27,7 +27,8 @@ def with_questions_and_other_help(live, panel) -> tuple[str, str]:
         pot = db.session.get(Pot, panel.pot_id)
         pot.eligibility_checks = ["lives_here", "not_already_paid"]
         db.session.add(
-            OtherHelp(
+            ProgrammeText(
+                kind="other_help",
                 title=title,
                 text="Grants for groups across Leeds.",
                 url="https://www.leedscf.org.uk",

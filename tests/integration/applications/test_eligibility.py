@@ -13,7 +13,7 @@ from portal.applications.models import Application
 from portal.common.audit import AuditEvent
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.programme.models import OtherHelp
+from portal.programme.models import ProgrammeText
 from tests.conftest import explained, login_as, outbox, post_form
 from tests.factories import NeighbourhoodFactory, PotFactory, UserFactory, make_chair, make_staff
 from tests.integration.programme.test_set_up import POT
@@ -88,7 +88,8 @@ def test_a_visitor_answers_yes_and_not_sure_then_signs_in_and_the_panel_sees_the
 def test_no_leads_to_a_page_that_says_why_and_where_to_go_and_keeps_nothing(client):
     pot = a_pot("lives_here", "not_already_paid")
     db.session.add(
-        OtherHelp(
+        ProgrammeText(
+            kind="other_help",
             title="Leeds Community Foundation",
             text="Grants for groups across Leeds.",
             url="https://www.leedscf.org.uk",

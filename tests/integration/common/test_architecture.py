@@ -147,7 +147,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "step": "what-happened",
         "size": "small",
         "number": 1,
-        "help_id": 1,  # none: a missing piece of other help sends you back to the list
+        "list_name": "other-help",
+        "text_id": 1,  # none: a missing entry sends you back to its list
     }
     user = None
     if who != "anonymous":
