@@ -361,7 +361,10 @@ def test_sending_twice_makes_one_application_and_one_email(new_page, live_server
     page.get_by_label("This is my idea.").check()
     page.get_by_role("button", name="Send your idea").dblclick()
     page.wait_for_url(f"**/ideas/{application_id}/sent")
-    assert sends == [live_server.url + check_answers], "a double click sends the form once"
+    if javascript:  # GOV.UK's preventDoubleClick holds the second click back
+        assert sends == [live_server.url + check_answers], "a double click sends the form once"
+    else:  # without it the browser may send both (CI saw it, on a busy machine); the server makes one idea of them
+        assert sends in ([live_server.url + check_answers], [live_server.url + check_answers] * 2), sends
     reference = page.locator(".govuk-panel__body strong").inner_text().strip()
     assert REFERENCE.match(reference), reference
 
