@@ -29,6 +29,7 @@ from portal.panels.services import declare_interest, give_view, record_decision
 from portal.payments.services import BankDetails, authorise_payment, prepare_payment, record_paid, save_payee_details
 from portal.programme.models import Neighbourhood, Pot
 from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
+from portal.programme.texts import TextKind, save_text, texts_of
 from portal.stories import photo_services, publishing
 from portal.stories import services as stories
 
@@ -81,6 +82,7 @@ def demo_data(scale: int | None) -> None:
     _demo_awards(neighbourhood_ids[0])
     _demo_stories(neighbourhood_ids[0])
     _demo_open_data(neighbourhood_ids)
+    _demo_programme_texts()
     click.echo("Demo data is ready.")
 
 
@@ -367,3 +369,45 @@ def _demo_stories(neighbourhood_id: int) -> None:
     story = stories.send_story(first.id, resident)
     publishing.publish_story(story.id, officer, public_text=DEMO_STORY)
     click.echo("Added two paid awards, one with a published story")
+
+
+# The programme's short lists, so a newcomer sees them where they appear: other help on the page for someone a pot
+# is not for, and the reasons a panel chooses from when it says "not yet".
+DEMO_TEXTS: tuple[tuple[TextKind, str, str, str, dict[str, dict[str, str]]], ...] = (
+    (
+        TextKind.OTHER_HELP,
+        "Leeds Community Foundation",
+        "Grants for community groups across Leeds.",
+        "https://www.leedscf.org.uk",
+        {"cy": {"title": "Sefydliad Cymunedol Leeds"}, "ar": {"title": "مؤسسة ليدز المجتمعية"}},
+    ),
+    (
+        TextKind.OTHER_HELP,
+        "Citizens Advice Leeds",
+        "Free advice on money, work and housing.",
+        "https://www.citizensadviceleeds.org.uk",
+        {},
+    ),
+    (
+        TextKind.NOT_YET_REASON,
+        "We had more ideas than money this time.",
+        "Send it again next round, or ask for a little less.",
+        "",
+        {"cy": {"title": "Roedd gennym fwy o syniadau nag o arian y tro hwn."}},
+    ),
+    (
+        TextKind.NOT_YET_REASON,
+        "We need to know more about who it is for.",
+        "Tell us who will come and how they will hear about it.",
+        "",
+        {},
+    ),
+)
+
+
+def _demo_programme_texts() -> None:
+    """Other help and reasons for "not yet", once."""
+    officer = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[5][0])).scalar_one()
+    for kind, title, text, url, other_languages in DEMO_TEXTS:
+        if not any(item.title == title for item in texts_of(kind)):
+            save_text(officer.id, kind, None, title=title, text=text, url=url, other_languages=other_languages)

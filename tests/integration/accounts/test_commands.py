@@ -14,7 +14,7 @@ from portal.applications.services import missing_answers
 from portal.common.audit import AuditEvent
 from portal.domain.roles import Role
 from portal.extensions import db
-from portal.programme.models import Neighbourhood
+from portal.programme.models import Neighbourhood, ProgrammeText
 
 
 def test_the_first_programme_officer_is_added_from_the_command_line(app, db_session):
@@ -78,6 +78,9 @@ def test_demo_data_can_be_loaded_twice(app, db_session):
         db.session.execute(sa.select(sa.func.count(Neighbourhood.id))).scalar(),
     )
     assert counts[0] >= 6 and counts[1] >= 3
+    # The programme's short lists, once each however often the demo is loaded.
+    kinds = db.session.execute(sa.select(ProgrammeText.kind)).scalars().all()
+    assert sorted(kinds) == ["not_yet_reason", "not_yet_reason", "other_help", "other_help"]
     # The demo publishes open data with a grant to a person and one to a group.
     grants = json.loads(app.test_client().get("/open-data/grants.json").get_data(as_text=True))["grants"]
     assert any("recipientIndividual" in g for g in grants) and any("recipientOrganization" in g for g in grants)
