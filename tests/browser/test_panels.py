@@ -74,17 +74,31 @@ def declare(page, answer, note=""):
     page.get_by_role("button", name="Save", exact=True).click()
 
 
-def choose_decision(page, kind, reason):
+def choose_decision(page, kind, reason, not_yet_reason=None):
     page.get_by_role("group", name=DECIDED).get_by_label(kind, exact=True).check()
+    if not_yet_reason:  # one of the programme's reasons, beside the panel's own words
+        page.get_by_role("group", name="If the panel says not yet: the reason").get_by_label(not_yet_reason).check()
     page.get_by_label(REASON).fill(reason)
 
 
-def decide(page, panel, idea, kind, reason):
+def not_yet_reason_of(live, idea) -> int | None:
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.panels.models import Decision
+
+    with live.app.app_context():
+        return db.session.execute(
+            sa.select(Decision.not_yet_reason_id).where(Decision.application_id == idea.id)
+        ).scalar_one()
+
+
+def decide(page, panel, idea, kind, reason, not_yet_reason=None):
     """As the chair, from the panel page: declare no interest in the idea, then record a decision on it."""
     page.get_by_role("link", name=idea.name, exact=True).click()
     declare(page, "No")
     expect_flash(page, "Your declaration has been saved.")
-    choose_decision(page, kind, reason)
+    choose_decision(page, kind, reason, not_yet_reason)
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_url(f"**/panels/{panel.neighbourhood_id}")
     expect_flash(page, "The decision has been recorded.")
@@ -215,8 +229,12 @@ def test_the_chair_records_each_kind_of_decision_and_residents_act_on_them(new_p
     expect_money_left(page, panel, "£4,730")
     assert award_of(live_server, kit) == (15_000, "offered")
 
-    # Not yet.
-    decide(page, panel, bench, "Not yet", "Talk to the council first: the bus stop is theirs.")
+    # Not yet, with one of the programme's reasons (the live server's database is shared: this test adds its own).
+    from tests.browser.test_not_yet import a_reason
+
+    reason_id, reason = a_reason(live_server)
+    decide(page, panel, bench, "Not yet", "Talk to the council first: the bus stop is theirs.", reason)
+    assert not_yet_reason_of(live_server, bench) == reason_id
     expect(row_of(waiting_table(page), bench)).to_have_count(0)
     expect(row_of(decided_table(page), bench).get_by_role("cell")).to_have_text(["Bus stop bench", "£300", "Not yet"])
     expect_money_left(page, panel, "£4,730")

@@ -5,6 +5,7 @@ Insight counts the ideas that came back and were funded."""
 from __future__ import annotations
 
 import html
+import re
 
 import sqlalchemy as sa
 
@@ -89,6 +90,8 @@ def test_a_not_yet_names_a_reason_when_the_programme_has_some(client):
         ("Tell us more.",),
     )
     assert "We had more ideas than money this time." in page  # offered to choose
+    # under its own legend (found by the browser test: the fieldset had lost it)
+    assert re.search(r"<legend[^>]*>\s*If the panel says not yet: the reason\s*</legend>", page)
     post_form(
         client,
         url,
