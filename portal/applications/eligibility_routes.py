@@ -8,19 +8,13 @@ from typing import Any
 from flask import abort, redirect, render_template, url_for
 
 from portal.applications import eligibility, services
-from portal.applications.routes import bp
+from portal.applications.routes import bp, neighbourhood_and_pot
 from portal.common.access import public_because
 from portal.domain.eligibility import CheckAnswer, rules_out
 from portal.programme.texts import other_help
 
 # The questions of any active neighbourhood's pot are as public as the neighbourhood's page, which links to them.
 any_pot_shown = public_because("a shown neighbourhood's pots and their questions are public")
-
-
-def _open_pot(slug: str, pot_id: int) -> tuple[Any, Any]:
-    neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
-    pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
-    return neighbourhood, pot
 
 
 def _check_url(neighbourhood: Any, pot: Any, number: int) -> str:
@@ -30,7 +24,7 @@ def _check_url(neighbourhood: Any, pot: Any, number: int) -> str:
 @bp.route("/neighbourhoods/<string:slug>/pots/<int:pot_id>/check/<int:number>", methods=["GET", "POST"])
 @any_pot_shown
 def eligibility_check(slug: str, pot_id: int, number: int) -> Any:
-    neighbourhood, pot = _open_pot(slug, pot_id)
+    neighbourhood, pot = neighbourhood_and_pot(slug, pot_id)
     checks = eligibility.checks_of(pot)
     if not services.pot_is_taking_ideas(pot) or not checks:
         return redirect(url_for("applications.start_application", slug=slug, pot_id=pot_id))
@@ -71,7 +65,7 @@ def eligibility_check(slug: str, pot_id: int, number: int) -> Any:
 def not_eligible(slug: str, pot_id: int, number: int) -> Any:
     """Why this pot is not for them, in one sentence; who to talk to if they are not sure; where else to go. Nothing
     about the person is kept."""
-    neighbourhood, pot = _open_pot(slug, pot_id)
+    neighbourhood, pot = neighbourhood_and_pot(slug, pot_id)
     checks = eligibility.checks_of(pot)
     if not 1 <= number <= len(checks):
         abort(404)

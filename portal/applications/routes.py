@@ -64,6 +64,13 @@ PROBLEM_TEXT = {
 }
 
 
+def neighbourhood_and_pot(slug: str, pot_id: int) -> tuple[Any, Any]:
+    """A shown neighbourhood and one of its pots, or 404."""
+    neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
+    pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
+    return neighbourhood, pot
+
+
 def _ideas_first(user: Any) -> str | None:
     """A resident with ideas lands on "Your ideas" after signing in, whatever else they do (a panel, say)."""
     if user.has_role(Role.RESIDENT) and not user.is_staff and services.has_ideas(user.id):
@@ -113,8 +120,7 @@ def show_neighbourhood(slug: str) -> str:
 @bp.route("/neighbourhoods/<string:slug>/pots/<int:pot_id>/start", methods=["GET", "POST"])
 @any_open_pot
 def start_application(slug: str, pot_id: int) -> Any:
-    neighbourhood = services.get_neighbourhood_by_slug(slug) or abort(404)
-    pot = next((p for p in neighbourhood.pots if p.id == pot_id), None) or abort(404)
+    neighbourhood, pot = neighbourhood_and_pot(slug, pot_id)
     if not eligibility.passed(pot) and services.pot_is_taking_ideas(pot):  # its questions first, from the start
         return redirect(url_for("applications.eligibility_check", slug=slug, pot_id=pot_id, number=1))
     form = ButtonForm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -87,13 +88,18 @@ class Pot(Model):
         )
 
 
+class TextKind(StrEnum):
+    OTHER_HELP = "other_help"
+    NOT_YET_REASON = "not_yet_reason"
+
+
 class ProgrammeText(Model):
     """A short list the programme writes for residents, in English with optional Welsh and Arabic versions beside it:
     other help to point people to when a small spark is not for them (a title, a sentence, a link), or the reasons a
     panel may give for "not yet" (the reason, and what would help)."""
 
     __tablename__ = "programme_texts"
-    __table_args__ = (one_of("kind", ("other_help", "not_yet_reason")),)
+    __table_args__ = (one_of("kind", TextKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20), index=True)

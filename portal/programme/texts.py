@@ -4,21 +4,14 @@ shown in the reader's language (English, marked so, where there is no version)."
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import sqlalchemy as sa
 
 from portal.common import audit
 from portal.common.transactions import locked, transactional
 from portal.extensions import db
-from portal.programme.models import ProgrammeText
+from portal.programme.models import ProgrammeText, TextKind
 
 MOST_OF_A_KIND = 10
-
-
-class TextKind(StrEnum):
-    OTHER_HELP = "other_help"
-    NOT_YET_REASON = "not_yet_reason"
 
 
 def texts_of(kind: TextKind) -> list[ProgrammeText]:
