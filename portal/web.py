@@ -35,6 +35,7 @@ from portal.applications import (  # noqa: F401 - their pages join the applicati
     eligibility_routes,
     letter_routes,
     not_yet_routes,
+    pot_question_routes,
 )
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
@@ -67,7 +68,7 @@ from portal.panels.routes import bp as panels_bp
 from portal.payments import finance_awards, finance_runs  # noqa: F401 - their pages join the finance blueprint
 from portal.payments.finance import finance as finance_bp
 from portal.payments.payee_routes import bp as payments_bp
-from portal.programme import text_routes  # noqa: F401 - its pages join the programme blueprint
+from portal.programme import question_routes, text_routes  # noqa: F401 - their pages join the programme blueprint
 from portal.programme.routes import bp as programme_bp
 from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp

@@ -113,3 +113,50 @@ function followProgress(element) {
 }
 
 document.querySelectorAll("[data-app-progress]").forEach(followProgress);
+
+// The reading-age check of a pot's own question as it is written (templates/programme/pot_question_form.html): a
+// moment after typing stops, ask the server and put what it says in the polite live region under the fields. Without
+// this script the same check shows after saving.
+const WORDING_PAUSE_MS = 600;
+
+function checkWordingAsTyped(form) {
+  const url = form.dataset.appWordingCheck;
+  const region = form.querySelector(".app-wording-check");
+  const wording = form.querySelector("[name=wording]");
+  const hint = form.querySelector("[name=hint]");
+  const token = form.querySelector("[name=csrf_token]");
+  if (!url || !region || !wording || !token || typeof fetch !== "function") return;
+  let timer;
+  const ask = async () => {
+    if (!wording.value.trim()) {
+      region.textContent = "";
+      return;
+    }
+    const body = new FormData();
+    body.append("csrf_token", token.value);
+    body.append("wording", wording.value);
+    body.append("hint", hint ? hint.value : "");
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const state = await response.json();
+      region.innerHTML = state.message; // drawn by our own template, every word in it escaped
+    } catch {
+      // No answer now: the same check shows after saving.
+    }
+  };
+  for (const field of [wording, hint]) {
+    if (!field) continue;
+    field.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(ask, WORDING_PAUSE_MS);
+    });
+  }
+}
+
+document.querySelectorAll("[data-app-wording-check]").forEach(checkWordingAsTyped);

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.applications import forms
 from portal.applications.models import Application
+from portal.applications.pot_questions import OwnQuestionPage, pages_for
 
 # Short names for a resident's answers, as shown on check-your-answers and to staff; translated when shown.
 FIELD_LABELS = {
@@ -140,12 +141,38 @@ def find(slug: str) -> Question | None:
     return BY_SLUG.get(slug)
 
 
-def following(application: Application, current: Question) -> Question | None:
-    """The next question that applies to this application, or None at the end."""
-    after = QUESTIONS[QUESTIONS.index(current) + 1 :]
-    return next((question for question in after if question.applies(application)), None)
+Step = Question | OwnQuestionPage
 
 
-def preceding(application: Application, current: Question) -> Question | None:
-    before = QUESTIONS[: QUESTIONS.index(current)]
-    return next((question for question in reversed(before) if question.applies(application)), None)
+def steps(application: Application) -> list[Step]:
+    """Every page of this application's journey, in order, whether it applies or not: the portal's questions, with the
+    pot's own questions before "How can we reach you?"."""
+    own = pages_for(application)
+    found: list[Step] = []
+    for question in QUESTIONS:
+        if question.slug == "contact":
+            found.extend(own)
+        found.append(question)
+    return found
+
+
+def _around(application: Application, current: Step) -> tuple[list[Step], list[Step]]:
+    every = steps(application)
+    index = next(i for i, step in enumerate(every) if step.slug == current.slug)
+    return every[:index], every[index + 1 :]
+
+
+def following(application: Application, current: Step) -> Step | None:
+    """The next page that applies to this application, or None at the end."""
+    _, after = _around(application, current)
+    return next((step for step in after if step.applies(application)), None)
+
+
+def preceding(application: Application, current: Step) -> Step | None:
+    before, _ = _around(application, current)
+    return next((step for step in reversed(before) if step.applies(application)), None)
+
+
+def missing(application: Application) -> list[Step]:
+    """The pages still to answer before the application can be sent, in journey order."""
+    return [step for step in steps(application) if step.applies(application) and not step.is_answered(application)]

@@ -13,7 +13,7 @@ from portal.common.constraints import one_of
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.states import ApplicationStatus
 from portal.extensions import Model
-from portal.programme.models import Pot
+from portal.programme.models import Pot, QuestionAnswer
 
 
 class Application(Model):
@@ -68,6 +68,10 @@ class Application(Model):
     assisted_by: Mapped[User | None] = relationship(foreign_keys=[assisted_by_id])
     cost_lines: Mapped[list[CostLine]] = relationship(
         back_populates="application", order_by="CostLine.id", cascade="all, delete-orphan"
+    )
+    # Answers to the pot's own questions (each to the version of the question the resident saw).
+    question_answers: Mapped[list[QuestionAnswer]] = relationship(
+        order_by="QuestionAnswer.id", cascade="all, delete-orphan"
     )
     # Rows of the features built on ideas (panels decide them, awards fund them, stories tell of them), read through
     # relationships by name: applications never import those features, so these are typed Any here.

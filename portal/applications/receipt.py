@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.models import Application
+from portal.applications.pot_questions import shown_answers
 from portal.applications.services import WRITTEN_ANSWERS
 from portal.common.transactions import finish_reading
 from portal.extensions import db
@@ -45,6 +46,7 @@ def receipt_for(application_id: int) -> Receipt | None:
         options=[
             joinedload(Application.pot).joinedload(Pot.neighbourhood),
             selectinload(Application.cost_lines),
+            selectinload(Application.question_answers),
             joinedload(Application.applicant),
             joinedload(Application.assisted_by),
         ],
@@ -59,8 +61,9 @@ def receipt_for(application_id: int) -> Receipt | None:
         neighbourhood=application.pot.neighbourhood.name,
         pot=application.pot.name,
         decision_weeks=application.pot.neighbourhood.decision_weeks,
-        answers=tuple(
-            (FIELD_LABELS[name], getattr(application, name)) for name in WRITTEN_ANSWERS if getattr(application, name)
+        answers=(
+            *((FIELD_LABELS[name], value) for name in WRITTEN_ANSWERS if (value := getattr(application, name))),
+            *((str(shown.wording), shown.answer) for shown in shown_answers(application) if shown.answer),
         ),
         cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
         total_pence=application.total_pence,

@@ -11,7 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.news import ways_to_hear
-from portal.applications import assisted, eligibility, journey, receipt, services
+from portal.applications import assisted, eligibility, journey, pot_questions, receipt, services
 from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
     AssistedStartForm,
@@ -92,14 +92,15 @@ def _summary(application: Any) -> dict[str, Any]:
         "questions": [q for q in journey.QUESTIONS if q.applies(application)],
         "missing": services.missing_answers(application),
         "phone": services.contact_phone(application),
+        "own": pot_questions.shown_answers(application),
     }
 
 
-def _application_or_404(application_id: int) -> Any:
+def application_or_404(application_id: int) -> Any:
     return services.get_application(application_id) or abort(404)
 
 
-def _sent_already(application: Any) -> Any:
+def sent_already(application: Any) -> Any:
     if application.status != ApplicationStatus.DRAFT:
         flash(PROBLEM_TEXT["already_sent"]({}))
         return redirect(url_for("applications.list_ideas"))
@@ -139,32 +140,38 @@ def start_application(slug: str, pot_id: int) -> Any:
     return render_template("applications/before_you_start.html", form=form, neighbourhood=neighbourhood, pot=pot)
 
 
-def _next_url(application: Any, question: journey.Question) -> str:
-    if request.args.get("from") == "check":
-        return url_for("applications.check_answers", application_id=application.id)
-    following = journey.following(application, question)
+def step_url(application: Any, step: journey.Step) -> str:
+    if isinstance(step, journey.OwnQuestionPage):
+        return url_for("applications.answer_pot_question", application_id=application.id, number=step.number)
+    return url_for("applications.answer_question", application_id=application.id, question=step.slug)
+
+
+def next_url(application: Any, step: journey.Step) -> str:
+    following = None if request.args.get("from") == "check" else journey.following(application, step)
     if following is None:
         return url_for("applications.check_answers", application_id=application.id)
-    return url_for("applications.answer_question", application_id=application.id, question=following.slug)
+    return step_url(application, following)
 
 
-def _back_url(application: Any, question: journey.Question) -> str:
+def back_url(application: Any, step: journey.Step) -> str:
     if request.args.get("from") == "check":
         return url_for("applications.check_answers", application_id=application.id)
-    preceding = journey.preceding(application, question)
+    preceding = journey.preceding(application, step)
     if preceding is None:
         return url_for("applications.show_neighbourhood", slug=application.pot.neighbourhood.slug)
-    return url_for("applications.answer_question", application_id=application.id, question=preceding.slug)
+    return step_url(application, preceding)
 
 
 @bp.route("/ideas/<int:application_id>/<string:question>", methods=["GET", "POST"])
 @your_application
 def answer_question(application_id: int, question: str) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
+    if (number := pot_questions.page_number(question)) is not None:  # a link to "the next question" of the pot's own
+        return redirect(url_for("applications.answer_pot_question", application_id=application_id, number=number))
     page = journey.find(question) or abort(404)
     if page.slug == "costs":
         return redirect(url_for("applications.costs", application_id=application_id, **_from_check()))
-    if (sent := _sent_already(application)) is not None:
+    if (sent := sent_already(application)) is not None:
         return sent
     form = page.form(obj=application)
     if page.slug == "contact":
@@ -177,21 +184,21 @@ def answer_question(application_id: int, question: str) -> Any:
         answers = {name: getattr(form, name).data for name in page.fields if name != "contact_phone"}
         phone = form.contact_phone.data if page.slug == "contact" else None
         services.save_answers(application, answers, contact_phone=phone)
-        return redirect(_next_url(application, page))
+        return redirect(next_url(application, page))
     return render_template(
         "applications/question.html",
         form=form,
         question=page,
         application=application,
-        back_url=_back_url(application, page),
+        back_url=back_url(application, page),
     )
 
 
 @bp.route("/ideas/<int:application_id>/costs", methods=["GET", "POST"])
 @your_application
 def costs(application_id: int) -> Any:
-    application = _application_or_404(application_id)
-    if (sent := _sent_already(application)) is not None:
+    application = application_or_404(application_id)
+    if (sent := sent_already(application)) is not None:
         return sent
     form = CostLineForm()
     if form.validate_on_submit() and _add_cost(application, form):
@@ -202,8 +209,8 @@ def costs(application_id: int) -> Any:
 @bp.post("/ideas/<int:application_id>/costs/<int:cost_line_id>/remove")
 @your_application
 def remove_cost(application_id: int, cost_line_id: int) -> Any:
-    application = _application_or_404(application_id)
-    if (sent := _sent_already(application)) is not None:
+    application = application_or_404(application_id)
+    if (sent := sent_already(application)) is not None:
         return sent
     if ButtonForm(prefix="remove").validate_on_submit():
         services.remove_cost_line(application, cost_line_id)
@@ -214,8 +221,8 @@ def remove_cost(application_id: int, cost_line_id: int) -> Any:
 @your_application
 def finish_costs(application_id: int) -> Any:
     # "Continue" sends the same fields as "Add this cost": a cost typed but not yet added is added, never lost.
-    application = _application_or_404(application_id)
-    if (sent := _sent_already(application)) is not None:
+    application = application_or_404(application_id)
+    if (sent := sent_already(application)) is not None:
         return sent
     form = CostLineForm()
     if form.item.data or form.amount.raw_text.strip():
@@ -229,7 +236,7 @@ def finish_costs(application_id: int) -> Any:
         return _render_costs(application, form)
     page = journey.find("costs")
     assert page is not None
-    return redirect(_next_url(application, page))
+    return redirect(next_url(application, page))
 
 
 def _add_cost(application: Any, form: CostLineForm) -> bool:
@@ -251,14 +258,14 @@ def _render_costs(application: Any, form: CostLineForm) -> str:
         form=form,
         application=application,
         question=page,
-        back_url=_back_url(application, page),
+        back_url=back_url(application, page),
     )
 
 
 @bp.route("/ideas/<int:application_id>/check-your-answers", methods=["GET", "POST"])
 @your_application
 def check_answers(application_id: int) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.application_sent", application_id=application_id))
     if current_user.id == application.assisted_by_id:
@@ -317,7 +324,7 @@ def _record_agreement(application: Any) -> Any:
 @bp.route("/ideas/<int:application_id>/confirm", methods=["GET", "POST"])
 @your_application
 def confirm_idea(application_id: int) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
     if current_user.id != application.applicant_id:
         abort(404)
     if application.status != ApplicationStatus.DRAFT:
@@ -376,7 +383,7 @@ def start_assisted() -> Any:
 @bp.get("/ideas/<int:application_id>/sent")
 @your_application
 def application_sent(application_id: int) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
     if application.status == ApplicationStatus.DRAFT:
         return redirect(url_for("applications.check_answers", application_id=application_id))
     if current_user.id == application.assisted_by_id:
@@ -398,7 +405,7 @@ def download_receipt(application_id: int) -> Any:
 @bp.route("/ideas/<int:application_id>/save-and-come-back-later", methods=["GET", "POST"])
 @your_application
 def save_and_come_back(application_id: int) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
     form = ButtonForm()
     if form.validate_on_submit():
         try:
@@ -414,7 +421,7 @@ def save_and_come_back(application_id: int) -> Any:
 @bp.route("/ideas/<int:application_id>/withdraw", methods=["GET", "POST"])
 @your_application
 def withdraw(application_id: int) -> Any:
-    application = _application_or_404(application_id)
+    application = application_or_404(application_id)
     yours_only(application)  # a community builder who helped cannot take the resident's idea back
     if application.status not in WITHDRAWABLE:
         flash(_("This idea has been decided, so it cannot be withdrawn. Talk to your community builder."))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.accounts.news import can_be_told, tell
 from portal.accounts.services import SignInRefused, send_sign_in_link
-from portal.applications.journey import QUESTIONS
+from portal.applications import journey
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
@@ -27,7 +27,7 @@ from portal.domain.pots import is_open
 from portal.domain.references import new_reference
 from portal.domain.states import ApplicationStatus
 from portal.extensions import db
-from portal.programme.models import Neighbourhood, Pot
+from portal.programme.models import Neighbourhood, Pot, PotQuestion, QuestionAnswer
 
 MAX_COST_LINES = 20
 
@@ -173,6 +173,9 @@ def try_again(application: Application, user: User) -> Application:
         assisted_by_id=application.assisted_by_id,
         copied_from_id=application.id,
         cost_lines=[CostLine(item=line.item, amount_pence=line.amount_pence) for line in application.cost_lines],
+        question_answers=[
+            QuestionAnswer(question_id=a.question_id, answer=a.answer) for a in _answers_to_questions_now(application)
+        ],
         **{name: getattr(application, name) for name in COPIED_ANSWERS},
     )
     db.session.add(copy)
@@ -217,6 +220,28 @@ def save_answers(application: Application, answers: dict[str, Any], contact_phon
     application.updated_at = utcnow()
 
 
+@transactional
+def save_question_answer(application: Application, question: PotQuestion, answer: str | None) -> None:
+    """Keep the answer to one of the pot's own questions (an empty one clears it); raises
+    ApplicationProblem('already_sent') once sent."""
+    application = locked_draft(application)
+    found = next((a for a in application.question_answers if a.question_id == question.id), None)
+    if not answer:
+        if found is not None:
+            application.question_answers.remove(found)
+    elif found is None:
+        application.question_answers.append(QuestionAnswer(question_id=question.id, answer=answer))
+    else:
+        found.answer = answer
+    application.updated_at = utcnow()
+
+
+def _answers_to_questions_now(application: Application) -> list[QuestionAnswer]:
+    """The answers to the pot's questions as they stand now (not to a version since changed or removed)."""
+    current = {question.id for question in application.pot.questions}
+    return [answer for answer in application.question_answers if answer.question_id in current]
+
+
 def contact_phone(application: Application) -> str:
     return decrypt(application.contact_phone_encrypted) if application.contact_phone_encrypted else ""
 
@@ -253,7 +278,7 @@ def check_costs(application: Application) -> None:
 
 def missing_answers(application: Application) -> list[str]:
     """The question pages still to answer before the application can be sent, in journey order."""
-    return [q.slug for q in QUESTIONS if q.applies(application) and not q.is_answered(application)]
+    return [step.slug for step in journey.missing(application)]
 
 
 @transactional
@@ -278,6 +303,8 @@ def submit_application(application_id: int, actor: User) -> Application:
         check_award_fits(application.pot.budget_pence, awarded_pence(application.pot_id), application.total_pence)
     except BudgetExceeded as error:
         raise ApplicationProblem("pot_empty") from error
+    # Sent with the answers to the questions it was sent with: none to a version the programme has since replaced.
+    application.question_answers = _answers_to_questions_now(application)
     change_application_status(application, ApplicationStatus.SUBMITTED)
     application.submitted_at = utcnow()
     application.reference = _unused_reference()

@@ -10,10 +10,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.accounts.models import User
 from portal.applications.models import Application, CostLine
+from portal.applications.pot_questions import shown_answers
 from portal.awards.models import Award
 from portal.common import audit
 from portal.common.pence import sum_pence
@@ -21,12 +22,13 @@ from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
 from portal.domain.money import format_pence
 from portal.domain.payments import payment_state
+from portal.domain.pot_questions import MOST_QUESTIONS
 from portal.extensions import db
 from portal.insight import words
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetails, Payment, PaymentRun
 from portal.payments.states import award_payment_text
-from portal.programme.models import Neighbourhood, Pot
+from portal.programme.models import Neighbourhood, Pot, QuestionAnswer
 
 BATCH = 1000
 
@@ -91,6 +93,7 @@ def applications_csv() -> Iterator[str]:
         .outerjoin(Award, Award.application_id == Application.id)
         .where(Application.submitted_at.is_not(None))
         .order_by(Application.id)
+        .options(selectinload(Application.question_answers).joinedload(QuestionAnswer.question))
     )
 
     def state(row: Any) -> str:
@@ -111,6 +114,7 @@ def applications_csv() -> Iterator[str]:
                 lambda: _("Entered with a community builder"), lambda row: words.yes_no(bool(row[0].assisted_by_id))
             ),
             Column(lambda: _("Written in"), lambda row: words.said(words.LANGUAGE, row[0].language)),
+            *_own_question_columns(),
             Column(lambda: _("Contact name"), lambda row: row[0].contact_name or ""),
             Column(lambda: _("Email"), lambda row: row[3]),
             code("status_code", state),
@@ -120,6 +124,28 @@ def applications_csv() -> Iterator[str]:
         ],
         query,
     )
+
+
+def _own_question_columns() -> list[Column]:
+    """The pot's own questions an idea answered, and its answers: a pair of columns for each of the most a pot has."""
+
+    def nth(application: Application, number: int) -> Any:
+        given = shown_answers(application)
+        return given[number - 1] if number <= len(given) else None
+
+    def pair(number: int) -> list[Column]:
+        return [
+            Column(
+                lambda: _("Pot question %(number)s", number=number),
+                lambda row: str(shown.wording) if (shown := nth(row[0], number)) else "",
+            ),
+            Column(
+                lambda: _("Answer %(number)s", number=number),
+                lambda row: shown.answer if (shown := nth(row[0], number)) else "",
+            ),
+        ]
+
+    return [column for number in range(1, MOST_QUESTIONS + 1) for column in pair(number)]
 
 
 def decisions_csv() -> Iterator[str]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from portal.applications.access import your_application, yours_only
 from portal.applications.eligibility import WORDS
 from portal.applications.forms import AnswerForm
+from portal.applications.pot_questions import shown_answers
 from portal.applications.services import get_application
 from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
@@ -160,6 +161,7 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         correct_form=ButtonForm(prefix="correct"),
         decisions=services.decisions_on(idea.id),
         unsure=not_sure_about(idea),
+        own=shown_answers(idea),
         form=next(iter(forms.values()), None),
     )
 

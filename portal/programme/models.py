@@ -12,6 +12,7 @@ from portal.common.constraints import one_of
 from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
 from portal.domain.open_data import GeoCodeType
+from portal.domain.pot_questions import QuestionKind
 from portal.domain.pots import PotLimits
 from portal.extensions import Model
 
@@ -75,6 +76,12 @@ class Pot(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     neighbourhood: Mapped[Neighbourhood] = relationship(back_populates="pots")
+    # The pot's own questions as they stand now (retired versions are kept for the ideas that answered them).
+    questions: Mapped[list[PotQuestion]] = relationship(
+        primaryjoin="and_(PotQuestion.pot_id == Pot.id, PotQuestion.retired_at.is_(None))",
+        order_by="(PotQuestion.position, PotQuestion.id)",
+        viewonly=True,
+    )
 
     @property
     def limits(self) -> PotLimits:
@@ -109,6 +116,52 @@ class ProgrammeText(Model):
     # {"cy": {"title": …, "text": …}, "ar": {…}}
     other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PotQuestion(Model):
+    """One of a pot's own questions (at most three), in English with optional Welsh and Arabic versions beside it.
+    Once an idea has answered it, it never changes: a change retires it and adds the next version at its place, so
+    every idea keeps the wording it answered."""
+
+    __tablename__ = "pot_questions"
+    __table_args__ = (one_of("kind", QuestionKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    wording: Mapped[str] = mapped_column(sa.String(300))
+    hint: Mapped[str] = mapped_column(sa.String(500), default="")
+    # A choice question's options, one a line (the other languages' lines in the same order).
+    choices: Mapped[str] = mapped_column(sa.Text, default="")
+    optional: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # {"cy": {"wording": …, "hint": …, "choices": …}, "ar": {…}}
+    other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    pot: Mapped[Pot] = relationship()
+
+    @property
+    def kind_enum(self) -> QuestionKind:
+        return QuestionKind(self.kind)
+
+
+class QuestionAnswer(Model):
+    """An idea's answer to one of its pot's own questions: the text typed, "yes" or "no", or the number of the option
+    chosen (1 for the first), so it reads in any language the question was written in. Ideas hold their answers
+    (applications.question_answers); the programme reads whether a question has any."""
+
+    __tablename__ = "question_answers"
+    __table_args__ = (sa.UniqueConstraint("application_id", "question_id", name="uq_question_answers_application"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("pot_questions.id"), index=True)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+
+    question: Mapped[PotQuestion] = relationship()
 
 
 shown_on_public_pages(Neighbourhood)

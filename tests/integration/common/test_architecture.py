@@ -149,6 +149,7 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "number": 1,
         "list_name": "other-help",
         "text_id": 1,  # none: a missing entry sends you back to its list
+        "question_id": 1,  # none: a changed or removed question sends you back to the pot's list
     }
     user = None
     if who != "anonymous":

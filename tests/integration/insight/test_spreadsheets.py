@@ -107,3 +107,31 @@ def test_the_spreadsheets_make_the_same_queries_for_2_or_8_awards(client):
     few = queries()
     add(6)
     assert queries() == few
+
+
+def test_ideas_sent_give_the_pots_own_questions_in_the_words_answered_with_the_answers(client):
+    from portal.programme.models import PotQuestion, QuestionAnswer
+
+    case = paid_award()
+    when = PotQuestion(
+        pot_id=case.application.pot_id, position=1, kind="choice", wording="When?", choices="Morning\nEvening"
+    )
+    room = PotQuestion(pot_id=case.application.pot_id, position=2, kind="yes_no", wording="A room?", optional=True)
+    db.session.add_all([when, room])
+    db.session.flush()
+    db.session.add_all(
+        [
+            QuestionAnswer(application_id=case.application.id, question_id=when.id, answer="2"),
+            QuestionAnswer(application_id=case.application.id, question_id=room.id, answer="no"),
+        ]
+    )
+    db.session.commit()
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    row = next(r for r in rows(client.get("/exports/applications.csv")) if r["Reference"] == case.application.reference)
+    assert (row["Pot question 1"], row["Answer 1"], row["Pot question 2"], row["Answer 2"]) == (
+        "When?",
+        "Evening",
+        "A room?",
+        "No",
+    )
+    assert (row["Pot question 3"], row["Answer 3"]) == ("", "")
