@@ -132,3 +132,31 @@ class Letter(Model):
 
     application: Mapped[Application] = relationship()
     decision: Mapped[Any] = relationship("Decision", viewonly=True)  # a Decision, for a decision's letter
+
+
+class JourneyMark(Model):
+    """Working notes on a draft's way through the question pages (which pages it has seen, and continued from), so
+    each page is counted once an idea; removed with the draft, and when it is sent. Never reported: JourneyCount is."""
+
+    __tablename__ = "journey_marks"
+
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    page: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    continued: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+
+class JourneyCount(Model):
+    """Where residents give up: for a pot, a month and a question page, how many ideas opened the page, how many went
+    on from it, and how many never sent were last seen on it. No person, no idea, nothing finer than the month."""
+
+    __tablename__ = "journey_counts"
+    __table_args__ = (sa.UniqueConstraint("pot_id", "month", "page", name="uq_journey_counts_pot_month_page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pot_id: Mapped[int] = mapped_column(sa.ForeignKey("pots.id"), index=True)
+    month: Mapped[str] = mapped_column(sa.String(7))  # "2026-12"
+    page: Mapped[str] = mapped_column(sa.String(40))
+    started: Mapped[int] = mapped_column(sa.Integer, default=0)
+    continued: Mapped[int] = mapped_column(sa.Integer, default=0)
+    left_here: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -68,9 +68,9 @@ def options(question: PotQuestion) -> list[Written]:
 
 
 def answer_form(question: PotQuestion, **kwargs: Any) -> Form:
-    """The form of one question's page: its answer field is built from the question (kind, wording, hint, optional)."""
+    """The form of one question's page: its answer field is built from the question (kind, wording, optional). The
+    page draws the label and hint itself, each marked with the language it is in."""
     label = str(written(question, "wording"))
-    hint = str(written(question, "hint")) or None
     kind = question.kind_enum
     field: Field
     if kind in (QuestionKind.YES_NO, QuestionKind.CHOICE):
@@ -80,13 +80,13 @@ def answer_form(question: PotQuestion, **kwargs: Any) -> Form:
             else [SelectChoice(str(n), str(option)) for n, option in enumerate(options(question), 1)]
         )
         required = InputRequired(message=_l("Select an answer")) if not question.optional else Optional()
-        field = RadioField(label, choices=choices, widget=GovRadioInput(), validators=[required], description=hint)
+        field = RadioField(label, choices=choices, widget=GovRadioInput(), validators=[required])
     elif kind is QuestionKind.LONG_TEXT:
-        field = long_answer(label, _l("Enter an answer"), hint, optional=question.optional)
+        field = long_answer(label, _l("Enter an answer"), optional=question.optional)
     else:
         first = Optional() if question.optional else DataRequired(message=_l("Enter an answer"))
         too_long = Length(max=SHORT_ANSWER, message=_l("Write %(max)s characters or fewer", max=SHORT_ANSWER))
-        field = TextField(label, widget=GovTextInput(), filters=[strip], validators=[first, too_long], description=hint)
+        field = TextField(label, widget=GovTextInput(), filters=[strip], validators=[first, too_long])
 
     class AnswerForm(Form):
         answer = field

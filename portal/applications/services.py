@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.accounts.news import can_be_told, tell
 from portal.accounts.services import SignInRefused, send_sign_in_link
-from portal.applications import journey
+from portal.applications import journey, journey_counts
 from portal.applications.models import Application, CostLine
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
@@ -359,15 +359,18 @@ def tidy_drafts(now: Any = None) -> tuple[int, int]:
     remind_at = keep - timedelta(days=current_app.config["DRAFT_REMINDER_DAYS_BEFORE"])
     is_draft = Application.status == ApplicationStatus.DRAFT.value
     removed = 0
-    for application_id in db.session.execute(
-        sa.select(Application.id).where(is_draft, Application.updated_at < now - keep)
-    ).scalars():
+    for application_id, pot_id in db.session.execute(
+        sa.select(Application.id, Application.pot_id).where(is_draft, Application.updated_at < now - keep)
+    ).all():
+        last = journey_counts.last_seen(application_id)
         gone = db.session.execute(
             sa.delete(Application)
             .where(Application.id == application_id, is_draft, Application.updated_at < now - keep)
             .execution_options(synchronize_session=False)
         )
         if gone.rowcount == 1:  # type: ignore[attr-defined]
+            journey_counts.count_left(pot_id, last)
+            journey_counts.forget_marks(application_id)
             audit.record("application.draft_removed", object_type="application", object_id=application_id)
             removed += 1
     reminded = 0
@@ -409,5 +412,8 @@ def withdraw_application(application_id: int, actor: User) -> None:
     ).scalar_one()
     if actor.id != application.applicant_id:
         raise ApplicationProblem("not_the_applicant")
+    if application.status == ApplicationStatus.DRAFT.value:  # never sent: count where it was left
+        journey_counts.count_left(application.pot_id, journey_counts.last_seen(application.id))
+        journey_counts.forget_marks(application.id)
     change_application_status(application, ApplicationStatus.WITHDRAWN)
     audit.record("application.withdrawn", actor_id=actor.id, object_type="application", object_id=application.id)

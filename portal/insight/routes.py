@@ -32,7 +32,7 @@ from portal.common.time import utcnow
 from portal.domain.background import FileStatus
 from portal.domain.periods import period_dates
 from portal.domain.roles import Role
-from portal.insight import exports, reach, reports, services
+from portal.insight import exports, journey, reach, reports, services
 from portal.insight.reach_routes import answer_names, question_names
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
@@ -71,6 +71,27 @@ def show_dashboard() -> Any:
         questions=question_names(),
         answers=answer_names(),
         texts=texts,
+    )
+
+
+@bp.get("/where-people-give-up")
+@role_required(Role.PROGRAMME_OFFICER)
+def show_journey() -> Any:
+    """A pot's question pages for a month: opened, went on, left there; chosen by the form on the page (a GET)."""
+    pots = journey.pot_choices()
+    if not pots:
+        return render_template("insight/journey.html", pots=pots, figures=None, months=[])
+    pot_id = request.args.get("pot", type=int)
+    pot_id = pot_id if pot_id in {p for p, _ in pots} else pots[0][0]
+    months = journey.months_counted(pot_id)
+    month = request.args.get("month", "")
+    month = month if month in months else months[0]
+    return render_template(
+        "insight/journey.html",
+        pots=pots,
+        months=months,
+        month_dates={m: journey.first_day(m) for m in months},
+        figures=journey.journey_figures(pot_id, month),
     )
 
 

@@ -34,12 +34,6 @@ def options(label: Any) -> TextAreaField:
 class PotQuestionForm(InOtherLanguages, Form):
     TRANSLATED = ("wording", "hint", "choices")
 
-    kind = RadioField(
-        _l("What kind of answer?"),
-        choices=KIND_CHOICES,
-        widget=GovRadioInput(),
-        validators=[DataRequired(message=_l("Choose what kind of answer"))],
-    )
     wording = short_text(
         _l("The question"),
         300,
@@ -47,15 +41,21 @@ class PotQuestionForm(InOtherLanguages, Form):
         _l("Enter the question"),
         description=_l("Short words and short sentences. Ask about what people will do, not what is wrong."),
     )
-    wording_cy = short_text(_l("The question, in Welsh (optional)"), 300, _l("Write 300 characters or fewer"))
-    wording_ar = short_text(_l("The question, in Arabic (optional)"), 300, _l("Write 300 characters or fewer"))
     hint = optional_long_text(_l("A hint under the question (optional)"), 500)
-    hint_cy = optional_long_text(_l("The hint, in Welsh (optional)"), 500)
-    hint_ar = optional_long_text(_l("The hint, in Arabic (optional)"), 500)
+    kind = RadioField(
+        _l("What kind of answer?"),
+        choices=KIND_CHOICES,
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Choose what kind of answer"))],
+    )
     choices = options(_l("The options, one on each line (only for one choice from a list)"))
-    choices_cy = options(_l("The options, in Welsh (optional)"))
-    choices_ar = options(_l("The options, in Arabic (optional)"))
     optional = BooleanField(_l("Residents may leave this question out"), widget=GovCheckboxInput())
+    wording_cy = short_text(_l("The question, in Welsh (optional)"), 300, _l("Write 300 characters or fewer"))
+    hint_cy = optional_long_text(_l("The hint, in Welsh (optional)"), 500)
+    choices_cy = options(_l("The options, in Welsh (optional)"))
+    wording_ar = short_text(_l("The question, in Arabic (optional)"), 300, _l("Write 300 characters or fewer"))
+    hint_ar = optional_long_text(_l("The hint, in Arabic (optional)"), 500)
+    choices_ar = options(_l("The options, in Arabic (optional)"))
     submit = submit(_l("Save"))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -79,8 +79,10 @@ class PotQuestionForm(InOtherLanguages, Form):
     def words(self) -> QuestionWords:
         kind = QuestionKind(self.kind.data)
         versions = self.other_languages()
-        if kind is not QuestionKind.CHOICE:
-            for texts in versions.values():
+        for texts in versions.values():
+            if kind is QuestionKind.CHOICE and "choices" in texts:
+                texts["choices"] = "\n".join(choices_from(texts["choices"]))  # tidied as the English is
+            else:
                 texts.pop("choices", None)
         return QuestionWords(
             kind=kind,

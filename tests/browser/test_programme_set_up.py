@@ -120,9 +120,14 @@ def test_a_programme_officer_adds_a_neighbourhood_and_a_pot(page, live_server):
             "£5,000",
             "£500",
             f"{opens_on:%-d %b %Y} – {closes_on:%-d %b %Y}",  # dates as people write them, not 27/11/2026
+            f"0 questions in {pot_name}",  # the pot's own questions: none yet
         ]
     )
     assert_accessible(page, "the list of neighbourhoods with the new pot")
+    row.get_by_role("link", name=f"0 questions in {pot_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Questions of your own for {pot_name}")
+    expect(page.get_by_role("link", name="Add a question")).to_be_visible()
+    page.go_back()
 
     # Residents now see it on the home page.
     page.goto("/")

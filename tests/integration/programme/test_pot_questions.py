@@ -25,7 +25,7 @@ TIME_OF_DAY = {
     "hint_ar": "",
     "kind": "choice",
     "choices": "Morning\nAfternoon\n\nEvening\nmorning",
-    "choices_cy": "Bore\nPrynhawn\nNoswaith",
+    "choices_cy": "Bore\r\n\r\nPrynhawn\r\nNoswaith\r\nbore",  # tidied as the English is
     "choices_ar": "",
 }
 
