@@ -1,7 +1,7 @@
 """Imports every model, so the metadata (for migrations and the models-versus-migrations test) is complete."""
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
-from portal.applications.models import Application, CostLine, Letter
+from portal.applications.models import Application, CostLine, JourneyCount, JourneyMark, Letter
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -11,7 +11,8 @@ from portal.insight.reach import AboutYou, ReachRelease, ReachSettings
 from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
 from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
 from portal.payments.models import PayeeDetailChange, PayeeDetails, Payment, PaymentExport, PaymentRun
-from portal.programme.models import Neighbourhood, Pot
+from portal.programme.models import Neighbourhood, Pot, PotQuestion, ProgrammeText, QuestionAnswer
+from portal.retention.models import DataCopy, RetentionRules
 from portal.stories.models import Story, StoryInvitation, StoryPhoto
 
 __all__ = [
@@ -20,10 +21,13 @@ __all__ = [
     "Award",
     "AuditEvent",
     "CostLine",
+    "DataCopy",
     "Decision",
     "FailedJob",
     "IdeaTranslation",
     "Interest",
+    "JourneyCount",
+    "JourneyMark",
     "Letter",
     "Neighbourhood",
     "OpenDataSettings",
@@ -41,6 +45,10 @@ __all__ = [
     "PublishedGrantPrefix",
     "PanelMembership",
     "Pot",
+    "PotQuestion",
+    "ProgrammeText",
+    "QuestionAnswer",
+    "RetentionRules",
     "SignInToken",
     "Story",
     "StoryInvitation",

@@ -22,6 +22,8 @@ import portal.common.sqlite  # noqa: F401 - SQLite transaction behaviour
 import portal.insight.reports  # noqa: F401
 import portal.models  # noqa: F401 - registers every table
 import portal.payments.exports  # noqa: F401
+import portal.retention.copies  # noqa: F401
+import portal.retention.rules  # noqa: F401
 import portal.stories.invitations  # noqa: F401
 import portal.stories.photo_services  # noqa: F401
 import portal.stories.services  # noqa: F401
@@ -71,6 +73,7 @@ from portal.payments.finance import finance as finance_bp
 from portal.payments.payee_routes import bp as payments_bp
 from portal.programme import question_routes, text_routes  # noqa: F401 - their pages join the programme blueprint
 from portal.programme.routes import bp as programme_bp
+from portal.retention.routes import bp as retention_bp
 from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp
 from portal.stories.routes import photos_bp
@@ -208,6 +211,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(retention_bp)
     app.register_blueprint(panels_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(answers_bp)

@@ -52,6 +52,8 @@ class User(UserMixin, Model):
     answered_about_you: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a programme officer erased this resident at their request: name and ways to reach them gone.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
     panel_memberships: Mapped[list[PanelMembership]] = relationship(back_populates="user", cascade="all, delete-orphan")

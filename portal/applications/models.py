@@ -62,6 +62,8 @@ class Application(Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("applications.id", ondelete="SET NULL"), index=True
     )
+    # When the contact details were removed (a retention rule, or the resident asked to be erased).
+    personal_details_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pot: Mapped[Pot] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])

@@ -90,6 +90,10 @@ def _shown(line: Line, full: bool) -> Shown:
         else:
             bank = "••-••-•• " + mask("••••••" + (details.account_number_last2 or ""))
         how = _("By bank transfer, to the account ending %(digits)s", digits=details.account_number_last2 or "")
+    elif PaymentMethod(details.method) is PaymentMethod.BANK_TRANSFER:  # removed once kept long enough
+        payee = ""
+        bank = "••-••-•• " + mask("••••••" + (details.account_number_last2 or ""))
+        how = _("By bank transfer, to the account ending %(digits)s", digits=details.account_number_last2 or "")
     elif PaymentMethod(details.method) is PaymentMethod.PAID_TO_HOST_ORGANISATION:
         payee, bank = line.host, _("Host organisation")
         how = _("To your host organisation, %(host)s", host=line.host)

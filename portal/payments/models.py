@@ -49,6 +49,8 @@ class PayeeDetails(Model):
     confirmation_of_payee: Mapped[str] = mapped_column(sa.String(12), default=ConfirmationOfPayee.NOT_CHECKED.value)
     confirmation_checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the bank details were removed, the payment made long enough ago (the last two digits are kept).
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     award: Mapped[Award] = relationship()
 

@@ -86,6 +86,8 @@ class Story(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # When its words and photos were removed (kept only for the programme, and kept long enough); its counts stay.
+    words_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship()
     photos: Mapped[list[StoryPhoto]] = relationship(

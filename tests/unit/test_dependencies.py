@@ -25,7 +25,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("panels",),  # decisions, which write awards
     ("payments",),  # paying awards
     ("stories",),  # told once an award is paid
-    ("insight", "opendata", "pages"),  # reading everything below
+    ("insight", "opendata", "pages", "retention"),  # reading everything below; removing what was kept long enough
     ("api",),  # open data and stories, as JSON
     ("demo", "models", "errors"),  # demo and benchmark data; every model, for the migrations; the error pages
     ("web",),  # the app shell: extensions, blueprints, commands, jobs, navigation

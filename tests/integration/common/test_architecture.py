@@ -150,6 +150,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "list_name": "other-help",
         "text_id": 1,  # none: a missing entry sends you back to its list
         "question_id": 1,  # none: a changed or removed question sends you back to the pot's list
+        "copy_id": 1,  # none: a copy of data is only ever its own person's
+        "kind": "pdf",
     }
     user = None
     if who != "anonymous":

@@ -120,6 +120,7 @@ def test_every_worker_looks_for_stalled_work_as_it_starts():
     assert at_start == {
         "portal.payments.exports.recover_stalled_exports",
         "portal.insight.reports.recover_stalled_reports",
+        "portal.retention.copies.recover_stalled_copies",
         "portal.stories.photo_services.recover_stalled_photos",
         "portal.common.email.sweep_outbox",
     }

@@ -31,6 +31,7 @@ SAMPLES = {
     "stories/text/reminder.txt": IDEA_NEWS,
     "stories/text/unpublished.txt": IDEA_NEWS,
     "stories/text/edited.txt": IDEA_NEWS,
+    "retention/text/erased.txt": [{"plan": SimpleNamespace(finance_records=n)} for n in (0, 1, 2)],
 }
 
 
