@@ -9,7 +9,9 @@ import html
 import sqlalchemy as sa
 
 from portal.applications.models import Application
+from portal.domain.pot_questions import QuestionKind
 from portal.extensions import db
+from portal.programme import questions
 from portal.programme.models import PotQuestion
 from tests.conftest import explained, post_form
 from tests.factories import PotFactory
@@ -106,25 +108,27 @@ def test_a_welsh_reader_sees_the_welsh_question_and_options(client):
     assert 'lang="en"' in second and "Do you need a room?" in second
 
 
-def test_a_sent_idea_keeps_the_words_it_answered_after_the_programme_changes_them(app, client):
+def _required_ones_answered(client):
+    """A draft with every answer but the pot's optional question: the first option, and a few words."""
     pot, when, room, story = pot_with_questions()
     application, _ = start(client, pot)
     base = f"/ideas/{application.id}"
     answer_everything(client, application)
     post_form(client, f"{base}/pot-questions/1", {"answer": "1"})
     post_form(client, f"{base}/pot-questions/3", {"answer": "A street party."})
-    post_form(client, f"{base}/check-your-answers", {"declaration": "y"})
-    from portal.programme import questions
+    return pot, when, application, base
 
-    words = questions.QuestionWords(
-        kind=questions.QuestionKind.SHORT_TEXT,
-        wording="Anything else?",
-        hint="",
-        choices="",
-        optional=False,
-        other_languages={},
-    )
-    questions.change_question(1, pot.id, when.id, words)
+
+def _replace(pot, question, kind, wording: str) -> None:
+    """The programme changes a question (as its officer would, through the service)."""
+    words = questions.QuestionWords(kind, wording, hint="", choices="", optional=False, other_languages={})
+    questions.change_question(1, pot.id, question.id, words)
+
+
+def test_a_sent_idea_keeps_the_words_it_answered_after_the_programme_changes_them(app, client):
+    pot, when, application, base = _required_ones_answered(client)
+    post_form(client, f"{base}/check-your-answers", {"declaration": "y"})
+    _replace(pot, when, QuestionKind.SHORT_TEXT, "Anything else?")
     db.session.refresh(when)
     assert when.retired_at is not None
     from portal.applications.pot_questions import shown_answers
@@ -139,23 +143,8 @@ def test_a_sent_idea_keeps_the_words_it_answered_after_the_programme_changes_the
 
 
 def test_a_draft_answer_to_a_replaced_question_is_not_sent_and_the_new_one_is_asked(client):
-    pot, when, room, story = pot_with_questions()
-    application, _ = start(client, pot)
-    base = f"/ideas/{application.id}"
-    answer_everything(client, application)
-    post_form(client, f"{base}/pot-questions/1", {"answer": "1"})
-    post_form(client, f"{base}/pot-questions/3", {"answer": "A street party."})
-    from portal.programme import questions
-
-    words = questions.QuestionWords(
-        kind=questions.QuestionKind.YES_NO,
-        wording="Is it free to join?",
-        hint="",
-        choices="",
-        optional=False,
-        other_languages={},
-    )
-    questions.change_question(1, pot.id, when.id, words)
+    pot, when, application, base = _required_ones_answered(client)
+    _replace(pot, when, QuestionKind.YES_NO, "Is it free to join?")
     check = text(client.get(f"{base}/check-your-answers"))
     assert "1 question still needs an answer." in check and "Is it free to join?" in check
     post_form(client, f"{base}/pot-questions/1", {"answer": "yes"})

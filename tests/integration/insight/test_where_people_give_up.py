@@ -123,3 +123,35 @@ def test_only_programme_officers_see_where_residents_give_up(client):
     for role in (Role.VIEWER, Role.FINANCE_OFFICER, Role.RESIDENT):
         login_as(client, make_staff(role)[0])
         assert client.get("/insight/where-people-give-up").status_code == 403, role
+
+
+def test_on_postgresql_two_residents_opening_a_page_at_once_both_count():
+    import threading
+
+    from portal.applications import journey_counts
+    from tests.conftest import postgres_app
+
+    with postgres_app("sparks_counts", pool_size=6) as app:
+        with app.app_context():
+            pot = PotFactory()
+            ideas = [Application(pot_id=pot.id, applicant_id=UserFactory().id) for _ in range(4)]
+            db.session.add_all(ideas)
+            db.session.commit()
+            pot_id, idea_ids = pot.id, [idea.id for idea in ideas]
+        start = threading.Barrier(len(idea_ids))
+
+        def open_page(idea_id: int) -> None:
+            with app.app_context():
+                idea = db.session.get(Application, idea_id)
+                start.wait()
+                journey_counts.page_seen(idea, "idea-name")
+                db.session.remove()
+
+        threads = [threading.Thread(target=open_page, args=(idea_id,)) for idea_id in idea_ids]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        with app.app_context():
+            row = db.session.execute(sa.select(JourneyCount).where(JourneyCount.pot_id == pot_id)).scalar_one()
+            assert (row.page, row.started) == ("idea-name", 4)
