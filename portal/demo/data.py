@@ -21,6 +21,7 @@ from portal.applications.services import add_cost_line, save_answers, start_appl
 from portal.awards.services import accept_award
 from portal.demo.scale import build
 from portal.domain.decisions import DecisionKind, ViewKind
+from portal.domain.pot_questions import QuestionKind
 from portal.domain.pots import PotLimits
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
@@ -28,6 +29,7 @@ from portal.opendata.services import get_settings, save_settings
 from portal.panels.services import declare_interest, give_view, record_decision
 from portal.payments.services import BankDetails, authorise_payment, prepare_payment, record_paid, save_payee_details
 from portal.programme.models import Neighbourhood, Pot
+from portal.programme.questions import QuestionWords, add_question, questions_of
 from portal.programme.services import save_neighbourhood, save_panel_rules, save_pot
 from portal.programme.texts import TextKind, save_text, texts_of
 from portal.stories import photo_services, publishing
@@ -83,6 +85,7 @@ def demo_data(scale: int | None) -> None:
     _demo_stories(neighbourhood_ids[0])
     _demo_open_data(neighbourhood_ids)
     _demo_programme_texts()
+    _demo_pot_question(neighbourhood_ids[1])
     click.echo("Demo data is ready.")
 
 
@@ -411,3 +414,27 @@ def _demo_programme_texts() -> None:
     for kind, title, text, url, other_languages in DEMO_TEXTS:
         if not any(item.title == title for item in texts_of(kind)):
             save_text(officer.id, kind, None, title=title, text=text, url=url, other_languages=other_languages)
+
+
+DEMO_QUESTION = QuestionWords(
+    kind=QuestionKind.CHOICE,
+    wording="When could most people come?",
+    hint="We use this to book rooms.",
+    choices="Mornings\nAfternoons\nEvenings\nWeekends",
+    optional=True,
+    other_languages={
+        "cy": {
+            "wording": "Pryd allai'r rhan fwyaf o bobl ddod?",
+            "choices": "Boreau\nPrynhawniau\nNosweithiau\nPenwythnosau",
+        },
+        "ar": {"wording": "متى يستطيع معظم الناس الحضور؟", "choices": "الصباح\nبعد الظهر\nالمساء\nعطلة نهاية الأسبوع"},
+    },
+)
+
+
+def _demo_pot_question(neighbourhood_id: int) -> None:
+    """The second neighbourhood's pot asks one question of its own (optional, in three languages), once."""
+    pot = db.session.execute(sa.select(Pot).where(Pot.neighbourhood_id == neighbourhood_id)).scalars().first()
+    if pot is not None and not questions_of(pot.id):
+        officer = db.session.execute(sa.select(User).where(User.email == DEMO_PEOPLE[5][0])).scalar_one()
+        add_question(officer.id, pot.id, DEMO_QUESTION)
