@@ -120,6 +120,22 @@ def test_a_viewer_chooses_a_period_and_the_dashboard_keeps_it(new_page, live_ser
     no_sideways_scroll(page, "the dashboard for last financial year at 360 px")
 
 
+def test_the_dashboards_charts_read_right_to_left_in_arabic_and_stay_inside_themselves(new_page, live_server):
+    from tests.browser.test_reach_pages import switch_language
+    from tests.browser.test_where_people_give_up import inside_the_chart
+
+    a_paid_award(live_server, "Knit and natter")
+    page = new_page(**PHONE_360)
+    sign_in_staff(page, live_server.add_staff(Role.VIEWER))
+    switch_language(page, live_server, "ar")
+    charts = page.locator('svg[role="img"]')
+    expect(charts).to_have_count(3)
+    for n in range(3):
+        inside_the_chart(page.locator('svg[role="img"]').nth(n), f"the Arabic dashboard's chart {n + 1}")
+    assert_accessible(page, "the dashboard in Arabic")
+    no_sideways_scroll(page, "the dashboard in Arabic at 360 px")
+
+
 # 2. The commissioner report ------------------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ def test_an_officer_picks_a_pot_and_reads_where_residents_give_up(new_page, live
     expect(second.get_by_role("cell")).to_have_text(["8", "5 (63%)", "3"])
     chart = page.locator('svg[role="img"]')
     expect(chart).to_have_accessible_name("Ideas that opened each page")
-    expect(chart).to_contain_text("10 opened, 8 went on")
+    expect(chart.locator("text")).to_contain_text(["Who is applying?", "10", "What do you call your idea?", "8"])
     assert chart.bounding_box()["width"] <= 360
     expect(page.locator("main")).to_contain_text("No ideas sent this month")
     assert_accessible(page, "where residents give up")
@@ -73,5 +73,21 @@ def test_where_residents_give_up_reads_in_welsh_and_arabic(new_page, live_server
         assert title != "Where residents give up"
         expect(heading(page)).to_have_text(title)
         expect(page.locator("main")).to_contain_text(in_language(live_server, language, "Last seen here, never sent"))
+        inside_the_chart(page, language)
         assert_accessible(page, f"where residents give up in {language}")
         assert_fits_narrow_screen(page, f"where residents give up in {language} at 360 px")
+
+
+def inside_the_chart(place, where: str) -> None:
+    """Every label and figure of the chart (the page's only one, or the chart given) lies within it: on a
+    right-to-left page the chart is mirrored, so its words (which run leftwards there) start at its right edge
+    instead of running off its left one."""
+    chart = place.locator('svg[role="img"]') if hasattr(place, "goto") else place
+    box = chart.bounding_box()
+    texts = chart.locator("text")
+    assert texts.count() >= 2
+    for n in range(texts.count()):
+        word = texts.nth(n).bounding_box()
+        assert box["x"] - 1 <= word["x"] and word["x"] + word["width"] <= box["x"] + box["width"] + 1, (
+            f"{where}: the chart's text {texts.nth(n).text_content()!r} runs outside it"
+        )
