@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application, CostLine
 from portal.applications.pot_questions import shown_answers
 from portal.awards.models import Award
-from portal.common import audit
+from portal.common import audit, words
 from portal.common.pence import sum_pence
 from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
@@ -24,7 +24,6 @@ from portal.domain.money import format_pence
 from portal.domain.payments import payment_state
 from portal.domain.pot_questions import MOST_QUESTIONS
 from portal.extensions import db
-from portal.insight import words
 from portal.panels.models import Decision
 from portal.payments.models import PayeeDetails, Payment, PaymentRun
 from portal.payments.states import award_payment_text

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -19,8 +21,9 @@ from portal.applications.models import Application
 from portal.applications.pot_questions import shown_answers
 from portal.applications.services import ANSWER_FIELDS, contact_phone
 from portal.awards.models import Award
-from portal.common import audit
+from portal.common import audit, words
 from portal.common.jobs import describe, enqueue_after_commit, job
+from portal.common.navigation import role_names
 from portal.common.pdf import render_pdf
 from portal.common.rendering import rendering_context
 from portal.common.stalled import requeue_stalled_files
@@ -32,18 +35,32 @@ from portal.domain.money import format_pence
 from portal.extensions import db
 from portal.panels.models import Decision, Interest, PanelView
 from portal.payments.models import PayeeDetails, Payment
+from portal.payments.states import award_payment_text
 from portal.programme.models import Neighbourhood
 from portal.retention.models import DataCopy
 from portal.stories.models import Story
 
 KEEP_DAYS = 7
+VIEWS: dict[str, Any] = {
+    "support": lambda: _("Support"),
+    "not_yet": lambda: _("Not yet"),
+    "question": lambda: _("A question"),
+}
 
 
 @dataclass(frozen=True)
 class Row:
+    """One thing held: its key and value for the JSON file (plain values, codes, ISO dates, lists), its label and
+    words for the PDF (in the reader's language; the value itself when None)."""
+
     key: str
     label: Any  # translated when the PDF is drawn
     value: Any
+    words: Any = None
+
+    @property
+    def shown(self) -> Any:
+        return self.value if self.words is None else self.words
 
 
 @dataclass
@@ -118,6 +135,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _when(value: datetime | date | None) -> str:
+    """A moment or a day as the reader writes it, in their language (the copy is gathered in it)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y, HH:mm")
+    return format_date(value, "d MMMM y")
+
+
+def _moment(key: str, label: Any, value: datetime | date | None) -> Row:
+    return Row(key, label, _plain(value), _when(value))
+
+
+def _coded(key: str, label: Any, code: str | None, table: dict[str, Any]) -> Row:
+    return Row(key, label, code or "", words.said(table, code))
+
+
 def _account(person: User) -> Section:
     section = Section("account", _l("Your account"))
     section.records.append(
@@ -126,11 +160,16 @@ def _account(person: User) -> Section:
             Row("email", _l("Email address"), person.email or ""),
             Row("mobile", _l("Mobile number"), person.mobile.reveal() if person.mobile else ""),
             Row("postal_address", _l("Address"), person.postal_address.reveal() if person.postal_address else ""),
-            Row("language", _l("Language"), person.language or ""),
-            Row("news_by", _l("News about your ideas"), person.hear_by),
-            Row("roles", _l("What you can do"), ", ".join(sorted(role.value for role in person.roles))),
-            Row("created_at", _l("Account made"), _plain(person.created_at)),
-            Row("last_sign_in_at", _l("Last signed in"), _plain(person.last_sign_in_at)),
+            _coded("language", _l("Language"), person.language, words.LANGUAGE),
+            _coded("news_by", _l("News about your ideas"), person.hear_by, words.HEAR_BY),
+            Row(
+                "roles",
+                _l("Your roles"),
+                sorted(role.value for role in person.roles),
+                ", ".join(role_names()[role] for role in sorted(person.roles)),
+            ),
+            _moment("created_at", _l("Account made"), person.created_at),
+            _moment("last_sign_in_at", _l("Last signed in"), person.last_sign_in_at),
         ]
     )
     return section
@@ -140,39 +179,69 @@ def _bank(details: PayeeDetails | None) -> list[Row]:
     """How the resident asked to be paid, masked: never the whole account number or sort code."""
     if details is None:
         return []
-    ending = details.account_number_last2 or ""
     return [
-        Row("paid_how", _l("How to be paid"), details.method),
-        Row("account_ending", _l("Account ending"), ending),
+        _coded("paid_how", _l("How to be paid"), details.method, words.PAYMENT_METHOD),
+        Row("account_ending", _l("Account ending"), details.account_number_last2 or ""),
     ]
+
+
+# The idea's answers in the order they are asked.
+ANSWERS_IN_ORDER = [name for name in FIELD_LABELS if name in ANSWER_FIELDS]
+
+
+def _decisions(application: Application) -> Row:
+    decided = list(application.decisions)
+    return Row(
+        "decisions",
+        _l("Decisions"),
+        [{"decided_at": _plain(d.decided_at), "decision": d.kind, "reason": d.reason} for d in decided],
+        [f"{_when(d.decided_at)}: {words.said(words.DECISION, d.kind)}. {d.reason}" for d in decided],
+    )
 
 
 def _idea(application: Application) -> list[Row]:
+    status = "paid" if application.award is not None and application.award.status == "paid" else application.status
     rows = [
         Row("reference", _l("Reference"), application.reference or ""),
-        Row("status", _l("Status"), application.status),
+        _coded("status", _l("Status"), status, words.IDEA_STATUS),
         Row("neighbourhood", _l("Neighbourhood"), application.pot.neighbourhood.name),
         Row("pot", _l("Pot"), application.pot.name),
-        Row("started_at", _l("Started"), _plain(application.created_at)),
-        Row("sent_at", _l("Sent on"), _plain(application.submitted_at)),
+        _moment("started_at", _l("Started"), application.created_at),
+        _moment("sent_at", _l("Sent on"), application.submitted_at),
     ]
-    rows += [
-        Row(name, FIELD_LABELS.get(name, name), getattr(application, name) or "") for name in sorted(ANSWER_FIELDS)
-    ]
+    for name in ANSWERS_IN_ORDER:
+        value = getattr(application, name) or ""
+        table = {"applicant_type": words.WHO_IS_APPLYING, "contact_method": words.CONTACT_METHOD}.get(name)
+        rows.append(_coded(name, FIELD_LABELS[name], value, table) if table else Row(name, FIELD_LABELS[name], value))
     rows.append(Row("contact_phone", _l("Phone number"), contact_phone(application)))
-    rows += [
-        Row(f"cost_{n}", _l("Cost"), f"{line.item}: {format_pence(line.amount_pence)}")
-        for n, line in enumerate(application.cost_lines, 1)
-    ]
+    lines = application.cost_lines
+    rows.append(
+        Row(
+            "costs",
+            _l("What the money is for"),
+            [{"item": line.item, "amount_pence": line.amount_pence} for line in lines],
+            [f"{line.item}: {format_pence(line.amount_pence)}" for line in lines],
+        )
+    )
     rows += [
         Row(f"pot_question_{n}", shown.wording.text, shown.answer)
         for n, shown in enumerate(shown_answers(application), 1)
     ]
-    for decision in application.decisions:
-        rows.append(
-            Row("decision", _l("Decision"), f"{_plain(decision.decided_at)}: {decision.kind}. {decision.reason}")
-        )
+    rows.append(_decisions(application))
     return rows
+
+
+def _payments(award_id: int) -> Row:
+    made = list(db.session.execute(sa.select(Payment).where(Payment.award_id == award_id)).scalars())
+    return Row(
+        "payments",
+        _l("Payments"),
+        [{"amount_pence": p.amount_pence, "status": p.status, "paid_on": _plain(p.paid_on)} for p in made],
+        [
+            f"{format_pence(p.amount_pence)}: {words.said(words.PAYMENT_STATUS, p.status)} {_when(p.paid_on)}".strip()
+            for p in made
+        ],
+    )
 
 
 def _ideas(person: User) -> tuple[Section, Section]:
@@ -190,21 +259,15 @@ def _ideas(person: User) -> tuple[Section, Section]:
         if award is None:
             continue
         details = db.session.execute(sa.select(PayeeDetails).where(PayeeDetails.award_id == award.id)).scalar()
-        record = [
-            Row("reference", _l("Reference"), application.reference or ""),
-            Row("amount", _l("Amount"), format_pence(award.amount_pence)),
-            Row("status", _l("Status"), award.status),
-            *_bank(details),
-        ]
-        for payment in db.session.execute(sa.select(Payment).where(Payment.award_id == award.id)).scalars():
-            record.append(
-                Row(
-                    "payment",
-                    _l("Payment"),
-                    f"{format_pence(payment.amount_pence)}, {payment.status}, {_plain(payment.paid_on) or ''}",
-                )
-            )
-        money.records.append(record)
+        money.records.append(
+            [
+                Row("reference", _l("Reference"), application.reference or ""),
+                Row("amount_pence", _l("Amount"), award.amount_pence, format_pence(award.amount_pence)),
+                Row("status", _l("Status"), award.status, award_payment_text(award.status, details is not None)),
+                *_bank(details),
+                _payments(award.id),
+            ]
+        )
     return ideas, money
 
 
@@ -219,7 +282,7 @@ def _stories(person: User) -> Section:
         section.records.append(
             [
                 Row("idea", _l("Reference"), story.application.reference or ""),
-                Row("who_may_see", _l("Who may see it"), story.consent or ""),
+                _coded("who_may_see", _l("Who may see it"), story.consent, words.CONSENT),
                 Row("what_happened", _l("What happened"), story.what_happened or ""),
                 Row("learned", _l("What you learned"), story.learned or ""),
                 Row("people", _l("How many took part"), story.people_count or ""),
@@ -236,14 +299,19 @@ def _panel(person: User) -> Section:
         section.records.append(
             [
                 Row("neighbourhood", _l("Neighbourhood"), place.name if place else ""),
-                Row("chair", _l("Chair"), membership.is_chair),
+                Row("chair", _l("Chair"), membership.is_chair, words.yes_no(membership.is_chair)),
             ]
         )
     for view in db.session.execute(sa.select(PanelView).where(PanelView.user_id == person.id)).scalars():
-        section.records.append([Row("view", _l("Your view"), view.view), Row("comment", _l("Comment"), view.comment)])
+        section.records.append(
+            [_coded("view", _l("Your view"), view.view, VIEWS), Row("comment", _l("Comment"), view.comment)]
+        )
     for interest in db.session.execute(sa.select(Interest).where(Interest.user_id == person.id)).scalars():
         section.records.append(
-            [Row("interest", _l("Interest"), interest.has_interest), Row("note", _l("Note"), interest.note)]
+            [
+                Row("interest", _l("Interest"), interest.has_interest, words.yes_no(interest.has_interest)),
+                Row("note", _l("Note"), interest.note),
+            ]
         )
     decided = db.session.execute(
         sa.select(sa.func.count(Decision.id)).where(Decision.decided_by_id == person.id)
@@ -307,7 +375,7 @@ def make_data_copy(copy_id: int) -> None:
         assert copy is not None
         person, language, made_at = db.session.get(User, copy.user_id), copy.language, utcnow()
         assert person is not None
-        with rendering_context():
+        with rendering_context(), force_locale(language):
             sections = gather(person)
             json_content = as_json(sections, made_at)
             finish_reading()

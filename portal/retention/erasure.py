@@ -22,7 +22,7 @@ from portal.common.jobs import enqueue_after_commit
 from portal.common.status import change_application_status
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
-from portal.domain.mobiles import MobileRefused, uk_mobile
+from portal.domain.mobiles import MobileRefused, shown, uk_mobile
 from portal.domain.states import ApplicationStatus, AwardStatus
 from portal.extensions import db
 from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
@@ -51,6 +51,8 @@ class ErasurePlan:
 
     user_id: int
     name: str
+    found_by: str  # the email address, or the mobile number, the officer can check with them
+    bank_details: bool  # they gave bank details for an award
     drafts: int  # removed outright
     ideas: int  # sent ideas: their words and contact details go
     finance_records: int  # paid awards: kept, without the name
@@ -61,7 +63,7 @@ class ErasurePlan:
 
 
 def find_resident(typed: str) -> User | None:
-    """A resident (not staff) by email address or UK mobile number, or None."""
+    """Someone not erased, by email address or UK mobile number, or None."""
     typed = typed.strip()
     person = get_user_by_email(typed) if "@" in typed else None
     if person is None and "@" not in typed:
@@ -69,9 +71,9 @@ def find_resident(typed: str) -> User | None:
             person = get_user_by_mobile(uk_mobile(typed))
         except MobileRefused:
             person = None
-    if person is None or person.is_staff or person.erased_at is not None:
+    if person is None or person.erased_at is not None:
         return None
-    return person
+    return person  # staff too: their page says they are closed another way
 
 
 def _ideas(user_id: int, *, lock: bool = False) -> list[Application]:
@@ -101,9 +103,14 @@ def erasure_plan(user_id: int) -> ErasurePlan | None:
     ideas = _ideas(user_id)
     awards = _awards(ideas)
     paid = {award.application_id for award in awards if award.status == AwardStatus.PAID.value}
+    given = bool(awards) and db.session.execute(
+        sa.select(PayeeDetails.id).where(PayeeDetails.award_id.in_([a.id for a in awards]))
+    ).first() is not None
     return ErasurePlan(
         user_id=user_id,
         name=person.name,
+        found_by=person.email or (shown(person.mobile.reveal()) if person.mobile else ""),
+        bank_details=given,
         drafts=sum(1 for idea in ideas if idea.status == ApplicationStatus.DRAFT.value),
         ideas=sum(1 for idea in ideas if idea.status != ApplicationStatus.DRAFT.value and idea.id not in paid),
         finance_records=len(paid),

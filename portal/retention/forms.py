@@ -19,7 +19,7 @@ def months(label: Any, hint: Any) -> WholeNumberField:
         label,
         description=hint,
         max_digits=3,
-        invalid_message=between,
+        invalid_message=_l("Enter a number of months, like 12"),
         validators=[
             InputRequired(message=_l("Enter a number of months, like 12")),
             NumberRange(min=FEWEST_MONTHS, max=MOST_MONTHS, message=between),

@@ -149,7 +149,7 @@ def test_an_officer_changes_how_long_personal_data_is_kept(new_page, live_server
     # Each kind of wrong answer: nothing, too few, words, too many. Each is named beside its own box.
     fill_months(page, {NOT_FUNDED: "", BANK_DETAILS: "0", PRIVATE_STORIES: "twelve", SIGN_IN: "121"})
     page.get_by_role("button", name="Save", exact=True).click()
-    expect_errors(page, [LIKE_12, BETWEEN, BETWEEN, BETWEEN], javascript=javascript)
+    expect_errors(page, [LIKE_12, BETWEEN, LIKE_12, BETWEEN], javascript=javascript)  # words: say what a number is
     assert page.url.endswith("/programme/keeping-data"), page.url
     # What was typed stays, to be put right.
     expect(page.get_by_label(PRIVATE_STORIES, exact=True)).to_have_value("twelve")

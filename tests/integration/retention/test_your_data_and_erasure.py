@@ -56,6 +56,9 @@ def test_a_resident_downloads_everything_we_hold_with_bank_details_masked(client
     assert data["ideas"][0]["idea_name"] == "Street party"
     money = data["awards_and_payments"][0]
     assert money["account_ending"] == GOOD_BANK.account_number[-2:]
+    assert money["payments"] == [{"amount_pence": 20000, "status": "paid", "paid_on": "2026-11-20"}]
+    assert [d["decision"] for d in data["ideas"][0]["decisions"]] == ["yes"]  # every decision, as a list
+    assert data["ideas"][0]["costs"] == [{"item": "Food", "amount_pence": 20000}]
     everything = as_json.get_data(as_text=True)
     for secret in (GOOD_BANK.account_number, "30-94-30", "309430"):
         assert secret not in everything
@@ -64,6 +67,9 @@ def test_a_resident_downloads_everything_we_hold_with_bank_details_masked(client
     assert as_pdf.mimetype == "application/pdf"
     words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(as_pdf.get_data())).pages)
     assert "Everything we hold about you" in words and "Street party" in words
+    # Plain words and dates as people write them, not the portal's codes.
+    assert "Into a bank account" in words and "20 November 2026" in words and "Paid" in words
+    assert "bank_transfer" not in words and "T00:" not in words
     assert GOOD_BANK.account_number not in words
     downloads = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.action == "data_copy.downloaded"))
     assert len(list(downloads)) == 2
@@ -130,6 +136,7 @@ def test_an_officer_finds_a_resident_sees_what_goes_and_erases_them(client):
     assert found.headers["Location"] == erase_url(resident)
     plan = text(client.get(erase_url(resident)))
     assert "Erase Rosa Resident?" in plan
+    assert f'Found by: <span class="govuk-!-text-break-word">{email}</span>' in plan  # to check with them
     assert "1 idea not sent yet" in plan and "1 story, with its photos" in plan
     assert "The record of 1 payment" in plan
     explained(post_form(client, erase_url(resident), {}), "Confirm they asked, and that you checked it is them")
@@ -179,7 +186,10 @@ def test_an_award_still_being_paid_must_be_finished_first(client):
 def test_staff_are_not_erased_here_and_only_programme_officers_erase(client):
     staff = make_staff(Role.FINANCE_OFFICER)[0]
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
-    assert post_form(client, "/programme/erase-a-resident", {"who": staff.email}).status_code == 200  # not found
+    found = post_form(client, "/programme/erase-a-resident", {"who": staff.email})
+    plan = text(client.get(found.headers["Location"]))
+    assert "This is a staff account. Whoever runs the portal closes staff accounts." in plan
+    assert 'name="confirmed"' not in plan
     login_as(client, UserFactory(roles=[Role.RESIDENT]))
     assert client.get("/programme/erase-a-resident").status_code == 403
 

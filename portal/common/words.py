@@ -1,5 +1,6 @@
-"""The portal's codes in plain words, in the reader's language, for the officers' spreadsheets: an idea's status
-(a paid one says so), who is applying, a decision, how and whether a payment was made, and languages."""
+"""The portal's codes in plain words, in the reader's language, for the officers' spreadsheets and a resident's copy
+of their data: an idea's status (a paid one says so), who is applying, a decision, how and whether a payment was
+made, who may see a story, how someone hears from us, and languages."""
 
 from __future__ import annotations
 
@@ -41,6 +42,22 @@ PAYMENT_STATUS: dict[str, Callable[[], str]] = {
     "paid": lambda: _("Paid"),
     "failed": lambda: _("Failed"),
     "cancelled": lambda: _("Cancelled"),
+}
+CONSENT: dict[str, Callable[[], str]] = {
+    "programme": lambda: _("Only the people running the programme"),
+    "public_named": lambda: _("Anyone, with my first name"),
+    "public_anonymous": lambda: _("Anyone, without my name"),
+}
+HEAR_BY: dict[str, Callable[[], str]] = {
+    "email": lambda: _("By email"),
+    "text": lambda: _("By text message"),
+    "both": lambda: _("By email and text message"),
+}
+CONTACT_METHOD: dict[str, Callable[[], str]] = {
+    "email": lambda: _("By email"),
+    "text": lambda: _("By text message"),
+    "phone": lambda: _("By phone"),
+    "builder": lambda: _("Through their community builder"),
 }
 LANGUAGE: dict[str, Callable[[], str]] = {
     "en": lambda: _("English"),
