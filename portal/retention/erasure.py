@@ -103,9 +103,13 @@ def erasure_plan(user_id: int) -> ErasurePlan | None:
     ideas = _ideas(user_id)
     awards = _awards(ideas)
     paid = {award.application_id for award in awards if award.status == AwardStatus.PAID.value}
-    given = bool(awards) and db.session.execute(
-        sa.select(PayeeDetails.id).where(PayeeDetails.award_id.in_([a.id for a in awards]))
-    ).first() is not None
+    given = (
+        bool(awards)
+        and db.session.execute(
+            sa.select(PayeeDetails.id).where(PayeeDetails.award_id.in_([a.id for a in awards]))
+        ).first()
+        is not None
+    )
     return ErasurePlan(
         user_id=user_id,
         name=person.name,
