@@ -1,6 +1,7 @@
-"""Where residents give up: each question page a resident opens, and goes on from, counted once an idea for its pot
-and month (JourneyCount); when a draft is removed or withdrawn unsent, the page it was last seen on is counted as
-where it was left. A draft's own marks (JourneyMark) are working notes only, gone with the draft or once it is sent.
+"""Where residents give up: each question page a resident is sent to (opens), and goes on from, counted once an idea
+for its pot and month (JourneyCount); when a draft is removed or withdrawn unsent, the page it was last sent to is
+counted as where it was left. A draft's own marks (JourneyMark) are working notes only, gone with the draft or once
+it is sent.
 
 Counting never stands in a resident's way: it runs in its own short transaction, and a count that cannot be written
 (a database hiccup) is logged and dropped."""
@@ -61,13 +62,7 @@ def _quietly(action: Any) -> Any:
     return run
 
 
-@_quietly
-@transactional
-def page_seen(application: Application, page: str) -> None:
-    """A resident opened a question page of their draft: counted as started the first time for this idea."""
-    if not _counted(application):
-        return
-    now = utcnow()
+def _seen(application: Application, page: str, now: datetime) -> None:
     added = db.session.execute(
         _insert(JourneyMark)
         .values(application_id=application.id, page=page, seen_at=now, continued=False)
@@ -84,13 +79,7 @@ def page_seen(application: Application, page: str) -> None:
         )
 
 
-@_quietly
-@transactional
-def page_continued(application: Application, page: str) -> None:
-    """A resident went on from a page (its answers saved): counted as continued the first time for this idea."""
-    if not _counted(application):
-        return
-    now = utcnow()
+def _continued(application: Application, page: str, now: datetime) -> None:
     went_on = db.session.execute(
         sa.update(JourneyMark)
         .where(
@@ -98,12 +87,12 @@ def page_continued(application: Application, page: str) -> None:
             JourneyMark.page == page,
             JourneyMark.continued.is_(False),
         )
-        .values(continued=True, seen_at=now)
+        .values(continued=True)
     )
     if went_on.rowcount == 1:  # type: ignore[attr-defined]
         _bump(application.pot_id, month_of(now), page, continued=1)
         return
-    added = db.session.execute(  # sent without the page being opened first here (a form kept open since before)
+    added = db.session.execute(  # sent on from a page it was never sent to here (a form kept open since before)
         _insert(JourneyMark)
         .values(application_id=application.id, page=page, seen_at=now, continued=True)
         .on_conflict_do_nothing(index_elements=["application_id", "page"])
@@ -111,6 +100,27 @@ def page_continued(application: Application, page: str) -> None:
     ).first()
     if added is not None:
         _bump(application.pot_id, month_of(now), page, started=1, continued=1)
+
+
+@_quietly
+@transactional
+def page_seen(application: Application, page: str) -> None:
+    """A resident was sent to a question page of their draft (after starting it, or saving the page before): counted
+    as opened the first time for this idea."""
+    if _counted(application):
+        _seen(application, page, utcnow())
+
+
+@_quietly
+@transactional
+def moved_on(left: tuple[Application, str] | None, sent_to: tuple[Application, str] | None) -> None:
+    """One save, counted in one short transaction: the page the resident left went on (the first time for the idea),
+    and the page they were sent to was opened."""
+    now = utcnow()
+    if left is not None and _counted(left[0]):
+        _continued(left[0], left[1], now)
+    if sent_to is not None and _counted(sent_to[0]):
+        _seen(sent_to[0], sent_to[1], now)
 
 
 def forget_marks(application_id: int) -> None:

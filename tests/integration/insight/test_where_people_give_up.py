@@ -84,11 +84,28 @@ def test_a_draft_withdrawn_is_counted_where_it_was_last_seen(client):
     assert counts(pot)["who-is-applying"] == (1, 0, 1)
 
 
-def test_a_community_builders_entry_and_a_stranger_are_not_counted(client):
+def test_a_stranger_is_not_counted_and_looking_at_a_page_changes_nothing(client):
     pot = PotFactory()
     application, first = start(client, pot)
+    assert counts(pot) == {"who-is-applying": (1, 0, 0)}  # sent there by starting
+    for _ in range(3):
+        client.get(first)
+        client.get(f"/ideas/{application.id}/idea-name")  # a GET never writes
+    assert counts(pot) == {"who-is-applying": (1, 0, 0)}
     login_as(client, UserFactory(roles=[Role.RESIDENT]))
-    assert client.get(first).status_code == 404
+    refused = post_form(client, f"/ideas/{application.id}/who-is-applying", {"applicant_type": "just_me"})
+    assert refused.status_code == 404
+    assert counts(pot) == {"who-is-applying": (1, 0, 0)}
+
+
+def test_a_community_builders_entry_is_not_counted(client):
+    from portal.applications.assisted import start_assisted_application
+
+    pot = PotFactory()
+    builder = make_staff(Role.COMMUNITY_BUILDER)[0]
+    login_as(client, builder)
+    idea = start_assisted_application(builder, pot, "Rosa", None, "en")
+    post_form(client, f"/ideas/{idea.id}/who-is-applying", {"applicant_type": "just_me"})
     assert counts(pot) == {}
 
 
