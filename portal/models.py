@@ -2,6 +2,7 @@
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine, JourneyCount, JourneyMark, Letter
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -19,6 +20,7 @@ __all__ = [
     "AboutYou",
     "Application",
     "Award",
+    "BuilderPatch",
     "AuditEvent",
     "CostLine",
     "DataCopy",
@@ -29,6 +31,8 @@ __all__ = [
     "JourneyCount",
     "JourneyMark",
     "Letter",
+    "MapEntry",
+    "MapEntryChange",
     "Neighbourhood",
     "OpenDataSettings",
     "OutboxMessage",

@@ -43,6 +43,7 @@ from portal.applications import (  # noqa: F401 - their pages join the applicati
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
+from portal.assetmap.routes import bp as assetmap_bp
 from portal.awards.routes import bp as awards_bp
 from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli
 from portal.common.crypto import fernet_keys
@@ -212,6 +213,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(assetmap_bp)
     app.register_blueprint(panels_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(answers_bp)

@@ -20,6 +20,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("common",),  # audit, mail, jobs, status changes, access, forms, PDFs, storage: no feature
     ("accounts", "config"),
     ("programme",),  # neighbourhoods and pots
+    ("assetmap",),  # what each neighbourhood has ("What's here"), and the builders who keep it
     ("applications",),  # the resident's idea
     ("awards",),  # money promised to an idea
     ("panels",),  # decisions, which write awards

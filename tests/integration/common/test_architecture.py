@@ -152,6 +152,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "question_id": 1,  # none: a changed or removed question sends you back to the pot's list
         "copy_id": 1,  # none: a copy of data is only ever its own person's
         "kind": "pdf",
+        "entry_id": 1,  # none: a map entry that is not there is not found
+        "change_id": 1,
     }
     user = None
     if who != "anonymous":

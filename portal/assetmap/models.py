@@ -1,0 +1,86 @@
+"""A neighbourhood's asset map ("What's here" to residents): its entries, every change to them, and the community
+builders whose patch each neighbourhood is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.common.constraints import one_of
+from portal.common.page_cache import shown_on_public_pages
+from portal.common.time import UTCDateTime, utcnow
+from portal.domain.asset_map import Action, EntryStatus, Kind
+from portal.extensions import Model
+from portal.programme.models import Neighbourhood
+
+
+class MapEntry(Model):
+    """One thing a neighbourhood has: a person's gift, a group, an organisation, a business, something cultural, or a
+    place. Where, when and who to ask, in English with optional Welsh and Arabic beside it."""
+
+    __tablename__ = "map_entries"
+    __table_args__ = (
+        one_of("kind", Kind),
+        one_of("status", EntryStatus),
+        sa.Index("ix_map_entries_neighbourhood_status_kind", "neighbourhood_id", "status", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    where_text: Mapped[str] = mapped_column(sa.String(200), default="")
+    when_available: Mapped[str] = mapped_column(sa.String(200), default="")
+    who_to_ask: Mapped[str] = mapped_column(sa.String(200), default="")
+    # An individual's gift is public only when the person has said so (other kinds ignore it).
+    shown_publicly: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    status: Mapped[str] = mapped_column(sa.String(12), default=EntryStatus.SUGGESTED.value)
+    suggested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # {"cy": {"name": …, "description": …}, "ar": {…}}
+    other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    changes: Mapped[list[MapEntryChange]] = relationship(
+        back_populates="entry", order_by="MapEntryChange.id", cascade="all, delete-orphan"
+    )
+
+
+class MapEntryChange(Model):
+    """One change to an entry: who, when, what it did, and the entry's fields before and after, so it can be undone.
+    A change a resident suggested waits (`pending`) until a builder takes or declines it."""
+
+    __tablename__ = "map_entry_changes"
+    __table_args__ = (one_of("action", Action),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("map_entries.id", ondelete="CASCADE"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(sa.String(20))
+    before: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    pending: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    entry: Mapped[MapEntry] = relationship(back_populates="changes")
+    changed_by: Mapped[Any] = relationship("User", viewonly=True)
+
+
+class BuilderPatch(Model):
+    """A community builder works in this neighbourhood: they keep its map (and, later, see its ideas)."""
+
+    __tablename__ = "builder_patches"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+shown_on_public_pages(MapEntry)

@@ -1,0 +1,307 @@
+"""Keeping a neighbourhood's asset map: residents suggest entries and changes; the neighbourhood's community builders
+(and programme officers) add, publish, change, retire and restore them, take or decline suggestions, and undo any
+change. Every change is kept: who, when, the entry before and after."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange
+from portal.common import audit
+from portal.common.time import utcnow
+from portal.common.transactions import locked, transactional
+from portal.domain.asset_map import FIELDS, Action, EntryStatus, Kind, shown_to_the_public
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.programme.models import Neighbourhood
+
+
+class MapRefused(Exception):
+    """A change the map's rules refuse: 'not_a_keeper', 'gone' (changed or removed meanwhile), 'not_suggested',
+    'not_pending', 'not_undoable' (only the latest change of an entry can be undone)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class EntryWords:
+    kind: Kind
+    name: str
+    description: str
+    where_text: str
+    when_available: str
+    who_to_ask: str
+    shown_publicly: bool
+    other_languages: dict[str, dict[str, str]]
+
+
+def shown_neighbourhood(slug: str) -> Neighbourhood | None:
+    """A neighbourhood shown to residents, by its address."""
+    return db.session.execute(
+        sa.select(Neighbourhood).where(Neighbourhood.slug == slug, Neighbourhood.is_active.is_(True))
+    ).scalar_one_or_none()
+
+
+def may_keep_map(user: Any, neighbourhood_id: int) -> bool:
+    """Programme officers keep every map; a community builder keeps the maps of the neighbourhoods in their patch."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.PROGRAMME_OFFICER):
+        return True
+    if not user.has_role(Role.COMMUNITY_BUILDER):
+        return False
+    patch = sa.select(BuilderPatch).where(
+        BuilderPatch.user_id == user.id, BuilderPatch.neighbourhood_id == neighbourhood_id
+    )
+    return db.session.execute(patch).first() is not None
+
+
+def is_public(entry: MapEntry) -> bool:
+    return shown_to_the_public(Kind(entry.kind), EntryStatus(entry.status), entry.shown_publicly)
+
+
+def may_see(user: Any, entry: MapEntry) -> bool:
+    """Anyone sees a public entry; its keepers see all; a resident sees what they suggested."""
+    if is_public(entry) or may_keep_map(user, entry.neighbourhood_id):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and entry.suggested_by_id == user.id)
+
+
+def entries_for(neighbourhood_id: int, *, kind: Kind | None, keeper: bool) -> list[MapEntry]:
+    """The map as this reader sees it: the public entries, or (for its keepers) everything not declined, suggestions
+    first. In name order within each."""
+    query = sa.select(MapEntry).where(MapEntry.neighbourhood_id == neighbourhood_id)
+    if kind is not None:
+        query = query.where(MapEntry.kind == kind.value)
+    if keeper:
+        query = query.where(MapEntry.status != EntryStatus.DECLINED.value)
+        order = sa.case(
+            (MapEntry.status == EntryStatus.SUGGESTED.value, 0), (MapEntry.status == "published", 1), else_=2
+        )
+        query = query.order_by(order, MapEntry.name)
+    else:
+        query = query.where(
+            MapEntry.status == EntryStatus.PUBLISHED.value,
+            sa.or_(MapEntry.kind != Kind.INDIVIDUAL.value, MapEntry.shown_publicly.is_(True)),
+        ).order_by(MapEntry.name)
+    return list(db.session.execute(query).scalars())
+
+
+def get_entry(neighbourhood_id: int, entry_id: int) -> MapEntry | None:
+    entry = db.session.get(MapEntry, entry_id)
+    return entry if entry is not None and entry.neighbourhood_id == neighbourhood_id else None
+
+
+def waiting_changes(entry: MapEntry) -> list[MapEntryChange]:
+    return [change for change in entry.changes if change.pending]
+
+
+def undoable(entry: MapEntry) -> MapEntryChange | None:
+    """The entry's latest change that changed it (not a suggestion waiting, not already undone), if any."""
+    done = [c for c in entry.changes if not c.pending and c.undone_at is None and c.before != c.after]
+    return done[-1] if done else None
+
+
+def _fields(entry: MapEntry) -> dict[str, Any]:
+    return {**{name: getattr(entry, name) for name in FIELDS}, "other_languages": dict(entry.other_languages or {})}
+
+
+def _apply(entry: MapEntry, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.updated_at = utcnow()
+
+
+def _words(words: EntryWords) -> dict[str, Any]:
+    fields = asdict(words)
+    fields["kind"] = words.kind.value
+    return fields
+
+
+def _record(entry: MapEntry, user: User, action: Action, before: dict[str, Any], *, pending: bool = False) -> None:
+    after = _fields(entry) if not pending else before
+    entry.changes.append(
+        MapEntryChange(changed_by_id=user.id, action=action.value, before=before, after=after, pending=pending)
+    )
+    db.session.flush()
+    audit.record(f"map_entry.{action.value}", actor_id=user.id, object_type="map_entry", object_id=entry.id)
+
+
+def _locked_entry(neighbourhood_id: int, entry_id: int) -> MapEntry:
+    entry = db.session.execute(
+        locked(sa.select(MapEntry).where(MapEntry.id == entry_id, MapEntry.neighbourhood_id == neighbourhood_id))
+    ).scalar()
+    if entry is None:
+        raise MapRefused("gone")
+    return entry
+
+
+def _keeper(user: User, neighbourhood_id: int) -> None:
+    if not may_keep_map(user, neighbourhood_id):
+        raise MapRefused("not_a_keeper")
+
+
+@transactional
+def add_entry(user: User, neighbourhood_id: int, words: EntryWords) -> MapEntry:
+    """A keeper's entry is published at once; a resident's waits as a suggestion for a keeper."""
+    keeper = may_keep_map(user, neighbourhood_id)
+    entry = MapEntry(
+        neighbourhood_id=neighbourhood_id,
+        status=(EntryStatus.PUBLISHED if keeper else EntryStatus.SUGGESTED).value,
+        suggested_by_id=None if keeper else user.id,
+        **_words(words),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    _record(entry, user, Action.ADDED if keeper else Action.SUGGESTED, {})
+    return entry
+
+
+@transactional
+def change_entry(user: User, neighbourhood_id: int, entry_id: int, words: EntryWords) -> bool:
+    """A keeper's change applies at once (True); a resident's waits as a suggested change (False)."""
+    entry = _locked_entry(neighbourhood_id, entry_id)
+    before = _fields(entry)
+    if may_keep_map(user, neighbourhood_id):
+        _apply(entry, _words(words))
+        _record(entry, user, Action.CHANGED, before)
+        return True
+    proposed = {**before, **_words(words), "status": entry.status, "shown_publicly": entry.shown_publicly}
+    entry.changes.append(
+        MapEntryChange(
+            changed_by_id=user.id, action=Action.CHANGE_SUGGESTED.value, before=before, after=proposed, pending=True
+        )
+    )
+    db.session.flush()
+    audit.record("map_entry.change_suggested", actor_id=user.id, object_type="map_entry", object_id=entry.id)
+    return False
+
+
+_MOVES = {
+    Action.PUBLISHED: ((EntryStatus.SUGGESTED,), EntryStatus.PUBLISHED),
+    Action.DECLINED: ((EntryStatus.SUGGESTED,), EntryStatus.DECLINED),
+    Action.RETIRED: ((EntryStatus.PUBLISHED,), EntryStatus.RETIRED),
+    Action.RESTORED: ((EntryStatus.RETIRED,), EntryStatus.PUBLISHED),
+}
+
+
+@transactional
+def move_entry(user: User, neighbourhood_id: int, entry_id: int, action: Action) -> MapEntry:
+    """Publish or decline a suggestion; retire or restore a published entry. Raises MapRefused."""
+    _keeper(user, neighbourhood_id)
+    entry = _locked_entry(neighbourhood_id, entry_id)
+    allowed, target = _MOVES[action]
+    if EntryStatus(entry.status) not in allowed:
+        raise MapRefused("gone")
+    before = _fields(entry)
+    _apply(entry, {"status": target.value})
+    _record(entry, user, action, before)
+    return entry
+
+
+@transactional
+def settle_suggested_change(user: User, neighbourhood_id: int, change_id: int, *, take: bool) -> MapEntry:
+    """Take a resident's suggested change (the entry becomes what they proposed) or decline it."""
+    _keeper(user, neighbourhood_id)
+    change = db.session.get(MapEntryChange, change_id)
+    if change is None or not change.pending:
+        raise MapRefused("not_pending")
+    entry = _locked_entry(neighbourhood_id, change.entry_id)
+    change.pending = False
+    if not take:
+        change.action = Action.CHANGE_DECLINED.value
+        change.after = change.before = _fields(entry)
+        audit.record("map_entry.change_declined", actor_id=user.id, object_type="map_entry", object_id=entry.id)
+        return entry
+    before = _fields(entry)
+    _apply(entry, {name: value for name, value in change.after.items() if name in FIELDS or name == "other_languages"})
+    change.action, change.before, change.after = Action.CHANGE_TAKEN.value, before, _fields(entry)
+    audit.record("map_entry.change_taken", actor_id=user.id, object_type="map_entry", object_id=entry.id)
+    return entry
+
+
+@transactional
+def undo_change(user: User, neighbourhood_id: int, change_id: int) -> MapEntry:
+    """Put an entry back as it was before its latest change. Raises MapRefused('not_undoable') for any other."""
+    _keeper(user, neighbourhood_id)
+    change = db.session.get(MapEntryChange, change_id)
+    if change is None:
+        raise MapRefused("not_undoable")
+    entry = _locked_entry(neighbourhood_id, change.entry_id)
+    if undoable(entry) is not change or not change.before:
+        raise MapRefused("not_undoable")
+    before = _fields(entry)
+    _apply(entry, change.before)
+    change.undone_at = utcnow()
+    _record(entry, user, Action.UNDONE, before)
+    return entry
+
+
+# The builders' patches ----------------------------------------------------------------------------------------------
+
+
+def builders_of(neighbourhood_id: int) -> list[User]:
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .join(BuilderPatch, BuilderPatch.user_id == User.id)
+            .where(BuilderPatch.neighbourhood_id == neighbourhood_id)
+            .order_by(User.name)
+        ).scalars()
+    )
+
+
+def patch_of(user: User) -> list[int]:
+    return list(
+        db.session.execute(sa.select(BuilderPatch.neighbourhood_id).where(BuilderPatch.user_id == user.id)).scalars()
+    )
+
+
+def community_builders() -> list[User]:
+    from portal.accounts.models import UserRole
+
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.COMMUNITY_BUILDER.value, User.is_active_account.is_(True))
+            .order_by(User.name)
+        ).scalars()
+    )
+
+
+@transactional
+def set_builders(officer: User, neighbourhood_id: int, builder_ids: list[int]) -> tuple[int, int]:
+    """A programme officer says which community builders work in a neighbourhood. Returns (added, removed)."""
+    builders = {builder.id for builder in community_builders()}
+    wanted = set(builder_ids) & builders
+    now = set(
+        db.session.execute(sa.select(BuilderPatch.user_id).where(BuilderPatch.neighbourhood_id == neighbourhood_id))
+        .scalars()
+        .all()
+    )
+    for builder_id in wanted - now:
+        db.session.add(BuilderPatch(user_id=builder_id, neighbourhood_id=neighbourhood_id))
+    for builder_id in now - wanted:
+        db.session.execute(
+            sa.delete(BuilderPatch).where(
+                BuilderPatch.user_id == builder_id, BuilderPatch.neighbourhood_id == neighbourhood_id
+            )
+        )
+    added, removed = len(wanted - now), len(now - wanted)
+    if added or removed:
+        audit.record(
+            "builder_patch.changed",
+            actor_id=officer.id,
+            object_type="neighbourhood",
+            object_id=neighbourhood_id,
+            added=added,
+            removed=removed,
+        )
+    return added, removed

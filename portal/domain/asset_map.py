@@ -1,0 +1,52 @@
+"""A neighbourhood's asset map (to residents, "What's here"): entries of the six kinds asset-based community
+development uses, suggested by residents and kept by community builders. An individual's gift is shown to the
+public only when that person has said so."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    INDIVIDUAL = "individual"  # a person's gift: what they know, can do, care about
+    ASSOCIATIONAL = "associational"  # groups and clubs
+    ORGANISATIONAL = "organisational"  # the library, the GP practice, a school
+    ECONOMIC = "economic"  # a business that lends its office
+    CULTURAL = "cultural"
+    PHYSICAL = "physical"  # a patch of land, a room, a bench
+
+
+class EntryStatus(StrEnum):
+    SUGGESTED = "suggested"  # a resident suggested it; a builder has not looked yet
+    PUBLISHED = "published"
+    RETIRED = "retired"  # no longer there, kept in the history
+    DECLINED = "declined"  # a suggestion a builder did not take
+
+
+class Action(StrEnum):
+    """What one change to an entry did, as its history shows it."""
+
+    SUGGESTED = "suggested"
+    ADDED = "added"
+    PUBLISHED = "published"
+    CHANGED = "changed"
+    CHANGE_SUGGESTED = "change_suggested"
+    CHANGE_TAKEN = "change_taken"
+    CHANGE_DECLINED = "change_declined"
+    DECLINED = "declined"
+    RETIRED = "retired"
+    RESTORED = "restored"
+    UNDONE = "undone"
+
+
+# What a change records of an entry (and puts back when undone).
+FIELDS = ("kind", "name", "description", "where_text", "when_available", "who_to_ask", "shown_publicly", "status")
+# The fields a resident's suggestion may set.
+SUGGESTED_FIELDS = ("kind", "name", "description", "where_text", "when_available", "who_to_ask")
+
+
+def shown_to_the_public(kind: Kind, status: EntryStatus, shown_publicly: bool) -> bool:
+    """Published entries are public, except an individual's gift, which is public only with their say-so."""
+    if status is not EntryStatus.PUBLISHED:
+        return False
+    return shown_publicly if kind is Kind.INDIVIDUAL else True

@@ -1,0 +1,196 @@
+"""A neighbourhood's map ("What Chapeltown has"): anyone reads the published entries, by kind; a resident suggests
+an entry or a change; the neighbourhood's community builders (and programme officers) add, publish, change, retire
+and restore entries, take or decline suggestions, and undo the latest change. A person's gift is never public
+unless they said so, and every change is kept."""
+
+from __future__ import annotations
+
+import html
+
+import sqlalchemy as sa
+
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange
+from portal.common.audit import AuditEvent
+from portal.domain.roles import Role
+from portal.extensions import db
+from tests.conftest import explained, login_as, post_form
+from tests.factories import NeighbourhoodFactory, UserFactory, make_staff
+
+ROOM = {
+    "kind": "physical",
+    "name": "Back room at the Hub",
+    "description": "Seats 20, with a kettle.",
+    "where_text": "Chapeltown Community Hub, Reginald Terrace",
+    "when_available": "Weekday evenings",
+    "who_to_ask": "Bea at the front desk",
+    "name_cy": "Ystafell gefn yr Hyb",
+}
+BAKING = {"kind": "individual", "name": "Joan's baking", "description": "Cakes for any party.", "shown_publicly": ""}
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def map_url(place) -> str:
+    return f"/neighbourhoods/{place.slug}/whats-here"
+
+
+def builder_of(place):
+    builder = make_staff(Role.COMMUNITY_BUILDER)[0]
+    db.session.add(BuilderPatch(user_id=builder.id, neighbourhood_id=place.id))
+    db.session.commit()
+    return builder
+
+
+def test_a_builder_adds_an_entry_everyone_then_reads_by_kind(client):
+    place = NeighbourhoodFactory()
+    login_as(client, builder_of(place))
+    added = post_form(client, f"{map_url(place)}/suggest", ROOM)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert added.headers["Location"] == f"{map_url(place)}/{entry.id}"
+    assert (entry.status, entry.other_languages) == ("published", {"cy": {"name": "Ystafell gefn yr Hyb"}})
+    login_as(client, UserFactory(roles=[Role.RESIDENT]))
+    client.get("/")  # anyone
+    listed = text(client.get(map_url(place)))
+    assert f"What {place.name} has" in listed and "Back room at the Hub" in listed and "Weekday evenings" in listed
+    assert "Back room at the Hub" not in text(client.get(f"{map_url(place)}?kind=associational"))
+    assert "Back room at the Hub" in text(client.get(f"{map_url(place)}?kind=physical"))
+    assert "Back room at the Hub" in text(client.get(f"{map_url(place)}?kind=nonsense"))  # an unknown filter: all
+
+
+def test_a_residents_suggestion_waits_for_a_builder_who_adds_it(client):
+    place = NeighbourhoodFactory()
+    resident = UserFactory(roles=[Role.RESIDENT])
+    login_as(client, resident)
+    explained(post_form(client, f"{map_url(place)}/suggest", {"kind": "", "name": ""}), "Enter its name")
+    post_form(client, f"{map_url(place)}/suggest", {**ROOM, "name_cy": ""})
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert (entry.status, entry.suggested_by_id) == ("suggested", resident.id)
+    assert "A community builder will look at your suggestion soon." in text(client.get(f"{map_url(place)}/{entry.id}"))
+    assert "Back room at the Hub" not in text(client.get(map_url(place)))  # not on the map yet
+    builder = builder_of(place)
+    login_as(client, builder)
+    assert "Suggested" in text(client.get(map_url(place)))
+    post_form(client, f"{map_url(place)}/{entry.id}/publish", {}, token_from=f"{map_url(place)}/{entry.id}")
+    db.session.refresh(entry)
+    assert entry.status == "published"
+    actions = db.session.scalars(sa.select(MapEntryChange.action).order_by(MapEntryChange.id)).all()
+    assert actions == ["suggested", "published"]
+
+
+def test_a_persons_gift_is_never_public_unless_they_said_so(client):
+    place = NeighbourhoodFactory()
+    builder = builder_of(place)
+    login_as(client, builder)
+    post_form(client, f"{map_url(place)}/suggest", BAKING)
+    gift = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert "Joan's baking" in text(client.get(map_url(place)))  # its keepers see it
+    login_as(client, UserFactory(roles=[Role.RESIDENT]))
+    assert "Joan's baking" not in text(client.get(map_url(place)))
+    assert client.get(f"{map_url(place)}/{gift.id}").status_code == 404
+    login_as(client, builder)
+    post_form(client, f"{map_url(place)}/{gift.id}/change", {**BAKING, "shown_publicly": "y"})
+    login_as(client, UserFactory(roles=[Role.RESIDENT]))
+    assert "Joan's baking" in text(client.get(map_url(place)))
+
+
+def test_a_suggested_change_is_taken_or_declined_and_the_latest_change_undone(client):
+    place = NeighbourhoodFactory()
+    builder = builder_of(place)
+    login_as(client, builder)
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    resident = UserFactory(roles=[Role.RESIDENT])
+    login_as(client, resident)
+    post_form(client, f"{map_url(place)}/{entry.id}/change", {**ROOM, "when_available": "Every evening"})
+    db.session.refresh(entry)
+    assert entry.when_available == "Weekday evenings"  # waits for a builder
+    login_as(client, builder)
+    page = text(client.get(f"{map_url(place)}/{entry.id}"))
+    assert "A suggested change" in page and "Every evening" in page
+    change = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.pending.is_(True))).scalar_one()
+    post_form(
+        client, f"{map_url(place)}/{entry.id}/changes/{change.id}/take", {}, token_from=f"{map_url(place)}/{entry.id}"
+    )
+    db.session.refresh(entry)
+    assert entry.when_available == "Every evening"
+    # The builder takes it off the map, then undoes that.
+    post_form(client, f"{map_url(place)}/{entry.id}/retire", {}, token_from=f"{map_url(place)}/{entry.id}")
+    db.session.refresh(entry)
+    assert entry.status == "retired"
+    retired = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.action == "retired")).scalar_one()
+    post_form(
+        client, f"{map_url(place)}/{entry.id}/changes/{retired.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
+    )
+    db.session.refresh(entry)
+    assert entry.status == "published" and entry.when_available == "Every evening"
+    # Only the latest change can be undone: the taken change is no longer the latest.
+    taken = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.action == "change_taken")).scalar_one()
+    refused = post_form(
+        client, f"{map_url(place)}/{entry.id}/changes/{taken.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
+    )
+    assert "Only the latest change can be undone." in text(client.get(refused.headers["Location"]))
+    events = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "map_entry")).all()
+    assert "map_entry.undone" in events and "map_entry.change_taken" in events
+
+
+def test_only_the_neighbourhoods_builders_and_programme_officers_keep_its_map(client):
+    place = NeighbourhoodFactory()
+    keeper = builder_of(place)
+    login_as(client, keeper)
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    elsewhere = builder_of(NeighbourhoodFactory())
+    for person in (elsewhere, UserFactory(roles=[Role.RESIDENT])):
+        login_as(client, person)
+        token_page = f"{map_url(place)}/{entry.id}"
+        assert post_form(client, f"{map_url(place)}/{entry.id}/retire", {}, token_from=token_page).status_code == 404
+    db.session.refresh(entry)
+    assert entry.status == "published"
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    post_form(client, f"{map_url(place)}/{entry.id}/retire", {}, token_from=f"{map_url(place)}/{entry.id}")
+    db.session.refresh(entry)
+    assert entry.status == "retired"
+
+
+def test_a_hidden_neighbourhood_has_no_map(client):
+    place = NeighbourhoodFactory(is_active=False)
+    assert client.get(map_url(place)).status_code == 404
+
+
+def test_a_programme_officer_says_which_builders_work_in_a_neighbourhood(client):
+    place = NeighbourhoodFactory()
+    sam = make_staff(Role.COMMUNITY_BUILDER, name="Sam Builder")[0]
+    bea = make_staff(Role.COMMUNITY_BUILDER, name="Bea Builder")[0]
+    login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
+    url = f"/programme/neighbourhoods/{place.id}/builders"
+    page = text(client.get(url))
+    assert "Sam Builder" in page and "Bea Builder" in page
+    saved = post_form(client, url, {"builders": [sam.id]})
+    assert saved.headers["Location"] == "/programme/neighbourhoods"
+    patch = db.session.scalars(sa.select(BuilderPatch.user_id).where(BuilderPatch.neighbourhood_id == place.id)).all()
+    assert patch == [sam.id]
+    post_form(client, url, {"builders": [bea.id]})
+    patch = db.session.scalars(sa.select(BuilderPatch.user_id).where(BuilderPatch.neighbourhood_id == place.id)).all()
+    assert patch == [bea.id]
+    login_as(client, sam)
+    assert client.get(url).status_code == 403
+
+
+def test_residents_never_read_the_word_assets(client):
+    from tests.integration.applications.test_plain_words import visible_text
+
+    place = NeighbourhoodFactory()
+    login_as(client, builder_of(place))
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    login_as(client, UserFactory(roles=[Role.RESIDENT]))
+    for url in (
+        map_url(place),
+        f"{map_url(place)}/{entry.id}",
+        f"{map_url(place)}/suggest",
+        f"/neighbourhoods/{place.slug}",
+    ):
+        words = visible_text(client.get(url).get_data(as_text=True)).lower()
+        assert "asset" not in words, url
