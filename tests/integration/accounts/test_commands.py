@@ -84,6 +84,15 @@ def test_demo_data_can_be_loaded_twice(app, db_session):
     # The demo publishes open data with a grant to a person and one to a group.
     grants = json.loads(app.test_client().get("/open-data/grants.json").get_data(as_text=True))["grants"]
     assert any("recipientIndividual" in g for g in grants) and any("recipientOrganization" in g for g in grants)
+    # Each demo neighbourhood has a map of what it has, once; a neighbour's gift on it is not public.
+    from portal.assetmap.models import MapEntry
+
+    per_place = db.session.execute(
+        sa.select(MapEntry.neighbourhood_id, sa.func.count(MapEntry.id)).group_by(MapEntry.neighbourhood_id)
+    ).all()
+    assert len(per_place) == 3 and all(count == 4 for _, count in per_place)
+    gifts = db.session.execute(sa.select(MapEntry).where(MapEntry.kind == "individual")).scalars().all()
+    assert gifts and not any(gift.shown_publicly for gift in gifts)
 
 
 def test_demo_ideas_are_written_and_sent_as_a_resident_would(app, db_session):

@@ -1,0 +1,75 @@
+"""The demo neighbourhoods' maps of what they have: a few entries of different kinds each, kept by the demo community
+builder, whose patch is every demo neighbourhood. Added once."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.assetmap.models import MapEntry
+from portal.assetmap.services import EntryWords, add_entry, set_builders
+from portal.domain.asset_map import Kind
+from portal.extensions import db
+
+BUILDER = "builder@demo.smallsparks.example"
+OFFICER = "programme@demo.smallsparks.example"
+
+# (kind, name, a few words, where, when, who to ask, everyone may see it, Welsh and Arabic names)
+ENTRIES = [
+    (
+        Kind.PHYSICAL,
+        "Back room at the Hub",
+        "Seats 20, with a kettle and a hatch to the kitchen.",
+        "The community hub, by the library",
+        "Weekday evenings and Saturday mornings",
+        "Bea at the front desk",
+        True,
+        {"cy": {"name": "Yr ystafell gefn yn yr Hyb"}, "ar": {"name": "الغرفة الخلفية في المركز"}},
+    ),
+    (
+        Kind.ASSOCIATIONAL,
+        "Tuesday walking group",
+        "A gentle hour round the park, then tea. Everyone welcome.",
+        "Meets at the park gates",
+        "Tuesdays at 10am",
+        "Just turn up",
+        True,
+        {"cy": {"name": "Grŵp cerdded dydd Mawrth"}},
+    ),
+    (
+        Kind.ECONOMIC,
+        "Corner shop's tool library",
+        "Ladders, drills and a wheelbarrow to borrow for free.",
+        "The corner shop on the high street",
+        "When the shop is open",
+        "Ask at the till",
+        True,
+        {},
+    ),
+    (
+        Kind.INDIVIDUAL,
+        "Joan bakes for parties",
+        "Joan loves baking and will make cakes for a street party.",
+        "",
+        "Weekends",
+        "Ask Bea, the community builder",
+        False,  # Joan has not said everyone may see this
+        {},
+    ),
+]
+
+
+def demo_asset_maps(neighbourhood_ids: list[int]) -> None:
+    """Each demo neighbourhood's map, once; the demo community builder works in every demo neighbourhood."""
+    builder = db.session.execute(sa.select(User).where(User.email == BUILDER)).scalar_one()
+    officer = db.session.execute(sa.select(User).where(User.email == OFFICER)).scalar_one()
+    for neighbourhood_id in neighbourhood_ids:
+        set_builders(officer, neighbourhood_id, [builder.id])
+        if db.session.execute(sa.select(MapEntry.id).where(MapEntry.neighbourhood_id == neighbourhood_id)).first():
+            continue
+        for kind, name, words, where, when, who, public, other in ENTRIES:
+            add_entry(
+                builder,
+                neighbourhood_id,
+                EntryWords(kind, name, words, where, when, who, shown_publicly=public, other_languages=other),
+            )
