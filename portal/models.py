@@ -2,7 +2,7 @@
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine, JourneyCount, JourneyMark, Letter
-from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -33,6 +33,7 @@ __all__ = [
     "Letter",
     "MapEntry",
     "MapEntryChange",
+    "MapEntryUse",
     "Neighbourhood",
     "OpenDataSettings",
     "OutboxMessage",

@@ -34,6 +34,7 @@ from portal.accounts.services import load_user_from_session
 from portal.api.routes import init_api
 from portal.applications import (  # noqa: F401 - their pages join the applications blueprint
     agreement_routes,
+    assisted_routes,
     counting_routes,
     eligibility_routes,
     letter_routes,

@@ -5,8 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, Field, SelectChoice, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, Field, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal.common.forms import (
@@ -125,6 +131,15 @@ class HelpFromOthersForm(Form):
         _l("Will anyone else help? (optional)"),
         optional=True,
         description=_l("For example, the church lends us a room, a neighbour lends tools, a friend gives time"),
+    )
+    # Offered when the neighbourhood's map has things to use (its label names the neighbourhood).
+    from_map = SelectMultipleField(
+        # Not checked against the choices: something taken off the map meanwhile is dropped, not an error.
+        _l("Things here your idea will use (optional)"),
+        description=_l("Tick any your idea will use. Your community builder can help you ask."),
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
     )
     submit = submit(_l("Continue"))
 

@@ -72,7 +72,7 @@ def _field_names(form_class: type) -> list[str]:
     names = [
         (value.creation_counter, name)
         for name, value in vars(form_class).items()
-        if isinstance(value, UnboundField) and name not in ("submit", "add")
+        if isinstance(value, UnboundField) and name not in ("submit", "add", "from_map")
     ]
     return [name for _, name in sorted(names)]
 

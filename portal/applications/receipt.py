@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.models import Application
 from portal.applications.pot_questions import shown_answers
 from portal.applications.services import WRITTEN_ANSWERS
+from portal.assetmap.services import uses_of
 from portal.common.transactions import finish_reading
 from portal.extensions import db
 from portal.programme.models import Pot
@@ -54,6 +56,7 @@ def receipt_for(application_id: int) -> Receipt | None:
     if application is None or application.reference is None:
         finish_reading()
         return None
+    used = uses_of(application.id)
     receipt = Receipt(
         reference=application.reference,
         language=application.language,
@@ -64,6 +67,7 @@ def receipt_for(application_id: int) -> Receipt | None:
         answers=(
             *((FIELD_LABELS[name], value) for name in WRITTEN_ANSWERS if (value := getattr(application, name))),
             *((str(shown.wording), shown.answer) for shown in shown_answers(application) if shown.answer),
+            *(((_l("Will use from the neighbourhood"), ", ".join(entry.name for entry in used)),) if used else ()),
         ),
         cost_lines=tuple((line.item, line.amount_pence) for line in application.cost_lines),
         total_pence=application.total_pence,

@@ -8,13 +8,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from portal.accounts.news import ways_to_hear
 from portal.applications import assisted, eligibility, journey, pot_questions, receipt, services
 from portal.applications.access import your_application, yours_only
 from portal.applications.forms import (
-    AssistedStartForm,
     ConfirmIdeaForm,
     CostLineForm,
     DeclarationForm,
@@ -22,9 +20,11 @@ from portal.applications.forms import (
     SpokenAgreementForm,
     TextAgreementForm,
 )
+from portal.assetmap import services as map_services
 from portal.awards.services import funded_in
 from portal.common.access import public, role_required
 from portal.common.forms import ButtonForm
+from portal.common.languages import written
 from portal.common.navigation import news_first
 from portal.common.page_cache import cached_for_visitors
 from portal.common.paging import page_number
@@ -86,6 +86,19 @@ def _from_check() -> dict[str, Any]:
     return {"from": "check"} if request.args.get("from") == "check" else {}
 
 
+def _offer_the_map(form: Any, application: Any) -> None:
+    """The help-from-others page offers what the neighbourhood's map has (the room, the tools), in the reader's
+    language."""
+    place = application.pot.neighbourhood
+    form.from_map.label.text = _(
+        "Will your idea use any of these from What %(neighbourhood)s has? (optional)",
+        neighbourhood=written(place, "name").text,
+    )
+    form.from_map.choices = [(entry.id, written(entry, "name").text) for entry in map_services.usable_entries(place.id)]
+    if request.method == "GET":
+        form.from_map.data = [entry.id for entry in map_services.uses_of(application.id)]
+
+
 def _summary(application: Any) -> dict[str, Any]:
     """What the answers summary needs: the questions that apply, those still to answer, and the phone number."""
     return {
@@ -93,6 +106,7 @@ def _summary(application: Any) -> dict[str, Any]:
         "missing": services.missing_answers(application),
         "phone": services.contact_phone(application),
         "own": pot_questions.shown_answers(application),
+        "uses": [written(entry, "name").text for entry in map_services.uses_of(application.id)],
     }
 
 
@@ -174,6 +188,8 @@ def answer_question(application_id: int, question: str) -> Any:
     if (sent := sent_already(application)) is not None:
         return sent
     form = page.form(obj=application)
+    if page.slug == "help-from-others":
+        _offer_the_map(form, application)
     if page.slug == "contact":
         applicant = application.applicant
         texts = current_app.config["TEXT_BACKEND"] != "off"
@@ -183,7 +199,8 @@ def answer_question(application_id: int, question: str) -> Any:
     if form.validate_on_submit():
         answers = {name: getattr(form, name).data for name in page.fields if name != "contact_phone"}
         phone = form.contact_phone.data if page.slug == "contact" else None
-        services.save_answers(application, answers, contact_phone=phone)
+        uses = form.from_map.data or [] if page.slug == "help-from-others" else None
+        services.save_answers(application, answers, contact_phone=phone, map_uses=uses)
         return redirect(next_url(application, page))
     return render_template(
         "applications/question.html",
@@ -343,41 +360,6 @@ def confirm_idea(application_id: int) -> Any:
         application=application,
         **_summary(application),
     )
-
-
-@bp.get("/assisted")
-@role_required(Role.COMMUNITY_BUILDER)
-def list_assisted() -> str:
-    return render_template("applications/list_assisted.html", applications=assisted.list_assisted_by(current_user))
-
-
-@bp.route("/assisted/new", methods=["GET", "POST"])
-@role_required(Role.COMMUNITY_BUILDER)
-def start_assisted() -> Any:
-    pots = assisted.list_open_pots()
-    form = AssistedStartForm()
-    form.pot_id.choices = [SelectChoice(pot.id, f"{pot.neighbourhood.name}: {pot.name}") for pot in pots]
-    if form.validate_on_submit():
-        pot = next(p for p in pots if p.id == form.pot_id.data)
-        try:
-            application = assisted.start_assisted_application(
-                current_user,
-                pot,
-                form.resident_name.data,
-                form.resident_email.data or None,
-                str(get_locale() or "en"),
-                resident_mobile=form.mobile,
-                resident_address=form.resident_address.data or None,
-            )
-        except services.ApplicationProblem as problem:
-            form.resident_email.errors.append(PROBLEM_TEXT[problem.reason](problem.details))
-        else:
-            return redirect(
-                url_for(
-                    "applications.answer_question", application_id=application.id, question=journey.QUESTIONS[0].slug
-                )
-            )
-    return render_template("applications/start_assisted.html", form=form, pots=pots)
 
 
 @bp.get("/ideas/<int:application_id>/sent")

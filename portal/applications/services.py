@@ -14,6 +14,7 @@ from portal.accounts.news import can_be_told, tell
 from portal.accounts.services import SignInRefused, send_sign_in_link
 from portal.applications import journey, journey_counts
 from portal.applications.models import Application, CostLine
+from portal.assetmap.services import set_uses
 from portal.awards.models import Award
 from portal.awards.services import awarded_pence
 from portal.common import audit
@@ -205,9 +206,17 @@ def locked_draft(application: Application) -> Application:
 
 
 @transactional
-def save_answers(application: Application, answers: dict[str, Any], contact_phone: str | None = None) -> None:
-    """Keep the answers from one question page; raises ApplicationProblem('already_sent') once sent."""
+def save_answers(
+    application: Application,
+    answers: dict[str, Any],
+    contact_phone: str | None = None,
+    map_uses: list[int] | None = None,
+) -> None:
+    """Keep the answers from one question page (and, from "Will anyone else help?", what the idea will use from its
+    neighbourhood's map); raises ApplicationProblem('already_sent') once sent."""
     application = locked_draft(application)
+    if map_uses is not None:
+        set_uses(application.id, application.pot.neighbourhood_id, map_uses)
     unknown = set(answers) - ANSWER_FIELDS
     if unknown:
         raise ValueError(f"not an answer: {sorted(unknown)}")

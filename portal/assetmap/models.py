@@ -83,4 +83,16 @@ class BuilderPatch(Model):
     )
 
 
+class MapEntryUse(Model):
+    """An idea will use something on its neighbourhood's map (the room, the tools), chosen on "Will anyone else
+    help?"; the programme counts the ideas whose help came from the map."""
+
+    __tablename__ = "map_entry_uses"
+
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("map_entries.id", ondelete="CASCADE"), primary_key=True)
+
+    entry: Mapped[MapEntry] = relationship()
+
+
 shown_on_public_pages(MapEntry)

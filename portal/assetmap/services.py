@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.accounts.models import User
-from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse
 from portal.common import audit
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -91,6 +91,32 @@ def entries_for(neighbourhood_id: int, *, kind: Kind | None, keeper: bool) -> li
             sa.or_(MapEntry.kind != Kind.INDIVIDUAL.value, MapEntry.shown_publicly.is_(True)),
         ).order_by(MapEntry.name)
     return list(db.session.execute(query).scalars())
+
+
+def usable_entries(neighbourhood_id: int) -> list[MapEntry]:
+    """What an idea can say it will use: the neighbourhood's public entries that are not people's gifts (a gift is
+    asked for through its builder, never picked by a stranger)."""
+    return [e for e in entries_for(neighbourhood_id, kind=None, keeper=False) if e.kind != Kind.INDIVIDUAL.value]
+
+
+def uses_of(application_id: int) -> list[MapEntry]:
+    return list(
+        db.session.execute(
+            sa.select(MapEntry)
+            .join(MapEntryUse, MapEntryUse.entry_id == MapEntry.id)
+            .where(MapEntryUse.application_id == application_id)
+            .order_by(MapEntry.name)
+        ).scalars()
+    )
+
+
+def set_uses(application_id: int, neighbourhood_id: int, entry_ids: list[int]) -> None:
+    """What the idea will use from the map (only its neighbourhood's usable entries). In the caller's transaction,
+    which holds the idea's lock."""
+    usable = {entry.id for entry in usable_entries(neighbourhood_id)}
+    db.session.execute(sa.delete(MapEntryUse).where(MapEntryUse.application_id == application_id))
+    for entry_id in sorted(set(entry_ids) & usable):
+        db.session.add(MapEntryUse(application_id=application_id, entry_id=entry_id))
 
 
 def get_entry(neighbourhood_id: int, entry_id: int) -> MapEntry | None:

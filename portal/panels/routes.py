@@ -13,9 +13,11 @@ from portal.applications.eligibility import WORDS
 from portal.applications.forms import AnswerForm
 from portal.applications.pot_questions import shown_answers
 from portal.applications.services import get_application
+from portal.assetmap.services import uses_of
 from portal.awards.services import money_left_in_pots
 from portal.common.access import object_access, role_required
 from portal.common.forms import ButtonForm
+from portal.common.languages import written
 from portal.domain.budget import BudgetExceeded
 from portal.domain.decisions import DecisionKind, DecisionRefused, ViewKind, decision_problems
 from portal.domain.eligibility import Check, known_checks
@@ -162,6 +164,7 @@ def _render_idea(neighbourhood_id: int, idea: Any, **forms: Any) -> Any:
         decisions=services.decisions_on(idea.id),
         unsure=not_sure_about(idea),
         own=shown_answers(idea),
+        uses=[written(entry, "name").text for entry in uses_of(idea.id)],
         form=next(iter(forms.values()), None),
     )
 

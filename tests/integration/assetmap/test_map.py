@@ -194,3 +194,30 @@ def test_residents_never_read_the_word_assets(client):
     ):
         words = visible_text(client.get(url).get_data(as_text=True)).lower()
         assert "asset" not in words, url
+
+
+def test_an_idea_says_what_it_will_use_from_the_map_and_check_your_answers_shows_it(client):
+    from portal.assetmap.models import MapEntryUse
+    from tests.factories import PotFactory
+    from tests.integration.applications.test_journey import answer_everything, start
+
+    pot = PotFactory()
+    place = pot.neighbourhood
+    login_as(client, builder_of(place))
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    post_form(client, f"{map_url(place)}/suggest", {**BAKING, "shown_publicly": "y"})  # a gift: never picked
+    room = db.session.execute(sa.select(MapEntry).where(MapEntry.kind == "physical")).scalar_one()
+    application, _ = start(client, pot, user=UserFactory(email="rosa@example.org"))
+    page = text(client.get(f"/ideas/{application.id}/help-from-others"))
+    assert f"Will your idea use any of these from What {place.name} has? (optional)" in page
+    assert "Back room at the Hub" in page and "Joan's baking" not in page
+    answer_everything(client, application)  # leaves the help question empty
+    saved = post_form(
+        client, f"/ideas/{application.id}/help-from-others", {"help_from_others": "", "from_map": [room.id, 999]}
+    )
+    assert saved.status_code == 302, text(saved)[-3000:]
+    assert db.session.scalars(sa.select(MapEntryUse.entry_id)).all() == [room.id]  # only what is on the map
+    check = text(client.get(f"/ideas/{application.id}/check-your-answers"))
+    assert "Will use from the neighbourhood" in check and "Back room at the Hub" in check
+    post_form(client, f"/ideas/{application.id}/help-from-others", {"help_from_others": "A friend"})
+    assert db.session.scalars(sa.select(MapEntryUse.entry_id)).all() == []  # unticked: no longer used
