@@ -61,9 +61,10 @@ class EntryForm(InOtherLanguages, Form):
     when_available = _optional(_l("When can people use it or join in? (optional)"), 200)
     who_to_ask = _optional(_l("Who to ask (optional)"), 200)
     shown_publicly = BooleanField(
-        _l("Everyone may see this"),
+        _l("Everyone may see this person's gift"),
         description=_l(
-            "For a person's gift, tick this only if they have said so. Otherwise only community builders see it."
+            "Tick this only if they have said so. Otherwise only community builders see it. Other kinds are seen "
+            "by everyone once on the map."
         ),
         widget=GovCheckboxInput(),
     )

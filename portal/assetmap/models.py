@@ -40,6 +40,10 @@ class MapEntry(Model):
     shown_publicly: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     status: Mapped[str] = mapped_column(sa.String(12), default=EntryStatus.SUGGESTED.value)
     suggested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The funded idea that made it (a new group, a planted patch), when its resident added it from their story.
+    from_application_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="SET NULL"), index=True
+    )
     # {"cy": {"name": …, "description": …}, "ar": {…}}
     other_languages: Mapped[dict[str, dict[str, str]]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

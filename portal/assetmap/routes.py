@@ -90,9 +90,10 @@ def show_map(slug: str) -> str:
 def add_entry(slug: str) -> Any:
     neighbourhood = _neighbourhood(slug)
     keeper = services.may_keep_map(current_user, neighbourhood.id)
+    made_by = services.made_by_their_idea(current_user, neighbourhood.id, request.args.get("from_idea", type=int))
     form = EntryForm()
     if form.validate_on_submit():
-        entry = services.add_entry(current_user, neighbourhood.id, form.words())
+        entry = services.add_entry(current_user, neighbourhood.id, form.words(), from_application_id=made_by)
         if keeper:
             flash(_("%(name)s is on the map.", name=entry.name), "success")
         else:

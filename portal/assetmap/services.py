@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse
 from portal.common import audit
 from portal.common.time import utcnow
@@ -128,10 +128,22 @@ def waiting_changes(entry: MapEntry) -> list[MapEntryChange]:
     return [change for change in entry.changes if change.pending]
 
 
+# Changes a keeper made that can be put back (an entry's first change has nothing before it; a suggestion is not
+# a change until a keeper takes it).
+UNDOABLE = {Action.PUBLISHED, Action.CHANGED, Action.CHANGE_TAKEN, Action.DECLINED, Action.RETIRED, Action.RESTORED}
+
+
 def undoable(entry: MapEntry) -> MapEntryChange | None:
-    """The entry's latest change that changed it (not a suggestion waiting, not already undone), if any."""
-    done = [c for c in entry.changes if not c.pending and c.undone_at is None and c.before != c.after]
-    return done[-1] if done else None
+    """The entry's latest change a keeper made, if it can be undone: none once that change is undone or is one that
+    cannot be (an entry's first), so "Undo" is only ever offered when it will work."""
+    made = [c for c in entry.changes if not c.pending and Action(c.action) is not Action.CHANGE_SUGGESTED]
+    made = [c for c in made if Action(c.action) is not Action.CHANGE_DECLINED]
+    if not made:
+        return None
+    latest = made[-1]
+    if latest.undone_at is not None or Action(latest.action) not in UNDOABLE or not latest.before:
+        return None
+    return latest
 
 
 def _fields(entry: MapEntry) -> dict[str, Any]:
@@ -173,12 +185,38 @@ def _keeper(user: User, neighbourhood_id: int) -> None:
         raise MapRefused("not_a_keeper")
 
 
+# Ideas are read by table name: the map stands below the ideas that use it, and never imports them.
+_IDEAS = sa.table("applications", sa.column("id"), sa.column("applicant_id"), sa.column("pot_id"), sa.column("status"))
+_POTS = sa.table("pots", sa.column("id"), sa.column("neighbourhood_id"))
+_AWARDS = sa.table("awards", sa.column("application_id"), sa.column("status"))
+
+
+def made_by_their_idea(user: Any, neighbourhood_id: int, application_id: int | None) -> int | None:
+    """The idea, if it is this resident's paid idea in this neighbourhood (what it made may be added from its story)."""
+    if application_id is None or not getattr(user, "is_authenticated", False):
+        return None
+    found = db.session.execute(
+        sa.select(_IDEAS.c.id)
+        .join(_POTS, _POTS.c.id == _IDEAS.c.pot_id)
+        .join(_AWARDS, _AWARDS.c.application_id == _IDEAS.c.id)
+        .where(
+            _IDEAS.c.id == application_id,
+            _IDEAS.c.applicant_id == user.id,
+            _POTS.c.neighbourhood_id == neighbourhood_id,
+            _AWARDS.c.status == "paid",
+        )
+    ).scalar()
+    return int(found) if found is not None else None
+
+
 @transactional
-def add_entry(user: User, neighbourhood_id: int, words: EntryWords) -> MapEntry:
-    """A keeper's entry is published at once; a resident's waits as a suggestion for a keeper."""
+def add_entry(user: User, neighbourhood_id: int, words: EntryWords, from_application_id: int | None = None) -> MapEntry:
+    """A keeper's entry is published at once; a resident's waits as a suggestion for a keeper. `from_application_id`
+    names the resident's paid idea that made it (checked by the caller with made_by_their_idea)."""
     keeper = may_keep_map(user, neighbourhood_id)
     entry = MapEntry(
         neighbourhood_id=neighbourhood_id,
+        from_application_id=from_application_id,
         status=(EntryStatus.PUBLISHED if keeper else EntryStatus.SUGGESTED).value,
         suggested_by_id=None if keeper else user.id,
         **_words(words),
@@ -198,7 +236,14 @@ def change_entry(user: User, neighbourhood_id: int, entry_id: int, words: EntryW
         _apply(entry, _words(words))
         _record(entry, user, Action.CHANGED, before)
         return True
-    proposed = {**before, **_words(words), "status": entry.status, "shown_publicly": entry.shown_publicly}
+    # A resident's form has no Welsh or Arabic fields: their change keeps those versions, and who may see it.
+    proposed = {
+        **before,
+        **_words(words),
+        "status": entry.status,
+        "shown_publicly": entry.shown_publicly,
+        "other_languages": before["other_languages"],
+    }
     entry.changes.append(
         MapEntryChange(
             changed_by_id=user.id, action=Action.CHANGE_SUGGESTED.value, before=before, after=proposed, pending=True
@@ -233,22 +278,20 @@ def move_entry(user: User, neighbourhood_id: int, entry_id: int, action: Action)
 
 @transactional
 def settle_suggested_change(user: User, neighbourhood_id: int, change_id: int, *, take: bool) -> MapEntry:
-    """Take a resident's suggested change (the entry becomes what they proposed) or decline it."""
+    """Take a resident's suggested change (the entry becomes what they proposed) or decline it. The suggestion stays
+    in the history as they made it; the keeper's answer is a change of its own (who, when)."""
     _keeper(user, neighbourhood_id)
     change = db.session.get(MapEntryChange, change_id)
     if change is None or not change.pending:
         raise MapRefused("not_pending")
     entry = _locked_entry(neighbourhood_id, change.entry_id)
     change.pending = False
-    if not take:
-        change.action = Action.CHANGE_DECLINED.value
-        change.after = change.before = _fields(entry)
-        audit.record("map_entry.change_declined", actor_id=user.id, object_type="map_entry", object_id=entry.id)
-        return entry
     before = _fields(entry)
-    _apply(entry, {name: value for name, value in change.after.items() if name in FIELDS or name == "other_languages"})
-    change.action, change.before, change.after = Action.CHANGE_TAKEN.value, before, _fields(entry)
-    audit.record("map_entry.change_taken", actor_id=user.id, object_type="map_entry", object_id=entry.id)
+    if take:
+        _apply(
+            entry, {name: value for name, value in change.after.items() if name in FIELDS or name == "other_languages"}
+        )
+    _record(entry, user, Action.CHANGE_TAKEN if take else Action.CHANGE_DECLINED, before)
     return entry
 
 
@@ -290,8 +333,6 @@ def patch_of(user: User) -> list[int]:
 
 
 def community_builders() -> list[User]:
-    from portal.accounts.models import UserRole
-
     return list(
         db.session.execute(
             sa.select(User)

@@ -42,6 +42,7 @@ KINDS = {
     "A place or space": "Like a patch of land, a room or a bench",
 }
 NOTHING_YET = "Nothing here yet. Be the first to suggest something."
+NOTHING_OF_THIS_KIND = "Nothing of this kind here yet."
 THANK_YOU = "Thank you. A community builder will look at your suggestion soon."
 WHEN = r"\d{1,2} \w+ \d{4}, \d{2}:\d{2}"  # how the list of changes says when
 
@@ -272,7 +273,7 @@ def test_a_visitor_follows_the_link_to_the_map_and_filters_it_by_kind(new_page, 
 
     show(page, "Organisations", javascript)
     expect(cards(page)).to_have_count(0)
-    expect(page.locator("main")).to_contain_text(NOTHING_YET)
+    expect(page.locator("main")).to_contain_text(NOTHING_OF_THIS_KIND)  # the map has entries: just none of these
     assert_accessible(page, "the map, no organisations")
     assert_fits_narrow_screen(page, "the map, no organisations, at 360 px")
 
@@ -580,9 +581,10 @@ def test_a_resident_suggests_a_change_and_the_builder_takes_it(new_page, live_se
     keeper = new_page(**PHONE_360)
     sign_in_staff(keeper, builder)
     keeper.goto(entry_path)
-    expect(keeper.get_by_role("heading", name="A suggested change", exact=True)).to_be_visible()
+    suggested = keeper.get_by_role("heading", name=re.compile(r"^A change Rae Resident suggested on "))
+    expect(suggested).to_be_visible()
     # Only what would change is listed: the new words, not the name, which stays.
-    proposed = keeper.locator("main h2:text-is('A suggested change') + dl .govuk-summary-list__row")
+    proposed = keeper.locator("main h2:has-text('A change Rae Resident suggested on') + dl .govuk-summary-list__row")
     expect(proposed.locator(".govuk-summary-list__key")).to_have_text(["A few words", "When"])
     expect(proposed.locator(".govuk-summary-list__value")).to_have_text(
         ["We sing on Thursdays now, all welcome.", "Thursdays at 7pm"]
@@ -595,11 +597,14 @@ def test_a_resident_suggests_a_change_and_the_builder_takes_it(new_page, live_se
     button(keeper, "Take this change").click()
     expect(banner(keeper)).to_contain_text("You took the suggested change.")
     assert keeper.url.endswith(entry_path), keeper.url
-    expect(keeper.get_by_role("heading", name="A suggested change")).to_have_count(0)
+    expect(suggested).to_have_count(0)
     expect(button(keeper, "Take this change")).to_have_count(0)
     expect(keeper.locator("main")).to_contain_text("We sing on Thursdays now, all welcome.")
     assert summary_rows(keeper)["When"] == "Thursdays at 7pm"
-    expect(changes(keeper).first).to_have_text(re.compile(rf"^{WHEN}: Suggested change taken, "))
+    expect(changes(keeper).first).to_have_text(
+        re.compile(rf"^{WHEN}: Suggested change taken, {re.escape(builder_name)}$")
+    )
+    expect(changes(keeper).nth(1)).to_have_text(re.compile(rf"^{WHEN}: Change suggested, Rae Resident$"))
     expect(button(keeper, "Undo the latest change")).to_be_visible()
     assert_accessible(keeper, "an entry after taking a suggested change")
     assert entry_now(live_server, choir_id) == {
@@ -610,7 +615,11 @@ def test_a_resident_suggests_a_change_and_the_builder_takes_it(new_page, live_se
         "when_available": "Thursdays at 7pm",
         "shown_publicly": False,
     }
-    assert actions_of(live_server, choir_id) == [("added", False, False), ("change_taken", False, False)]
+    assert actions_of(live_server, choir_id) == [
+        ("added", False, False),
+        ("change_suggested", False, False),
+        ("change_taken", False, False),
+    ]
 
     # Everyone reads the new words, on the entry and on the list.
     resident.goto(entry_path)
@@ -682,7 +691,7 @@ def test_the_map_and_the_suggest_form_read_in_welsh_and_arabic(new_page, live_se
         button(page, in_language(live_server, language, "Show these")).click()
         page.wait_for_url(re.compile(r"\?kind=organisational$"))
         expect(cards(page)).to_have_count(0)
-        expect(page.locator("main")).to_contain_text(in_language(live_server, language, NOTHING_YET))
+        expect(page.locator("main")).to_contain_text(in_language(live_server, language, NOTHING_OF_THIS_KIND))
 
         page.goto(f"{map_path}/{room_id}")
         expect(heading(page)).to_have_text(name)

@@ -108,7 +108,7 @@ def test_a_suggested_change_is_taken_or_declined_and_the_latest_change_undone(cl
     assert entry.when_available == "Weekday evenings"  # waits for a builder
     login_as(client, builder)
     page = text(client.get(f"{map_url(place)}/{entry.id}"))
-    assert "A suggested change" in page and "Every evening" in page
+    assert "suggested on" in page and "Every evening" in page
     change = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.pending.is_(True))).scalar_one()
     post_form(
         client, f"{map_url(place)}/{entry.id}/changes/{change.id}/take", {}, token_from=f"{map_url(place)}/{entry.id}"
@@ -221,3 +221,61 @@ def test_an_idea_says_what_it_will_use_from_the_map_and_check_your_answers_shows
     assert "Will use from the neighbourhood" in check and "Back room at the Hub" in check
     post_form(client, f"/ideas/{application.id}/help-from-others", {"help_from_others": "A friend"})
     assert db.session.scalars(sa.select(MapEntryUse.entry_id)).all() == []  # unticked: no longer used
+
+
+def test_a_funded_idea_adds_what_it_made_from_its_story_and_nobody_elses_idea_can_be_named(client):
+    from portal.stories.models import Story
+    from tests.integration.stories.helpers import paid_award
+
+    case = paid_award()
+    place = case.application.pot.neighbourhood
+    db.session.add(Story(application_id=case.application.id, status="sent", consent="programme", what_happened="Fun"))
+    db.session.commit()
+    login_as(client, case.resident)
+    story = text(client.get(f"/ideas/{case.application.id}/story"))
+    link = f"{map_url(place)}/suggest?from_idea={case.application.id}"
+    assert f"Suggest it for What {place.name} has" in story and link in story
+    group = {"kind": "associational", "name": "Street party friends"}
+    post_form(client, link, group)
+    made = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert (made.from_application_id, made.status) == (case.application.id, "suggested")
+    stranger = UserFactory(roles=[Role.RESIDENT])
+    login_as(client, stranger)
+    post_form(client, link, {**group, "name": "Not theirs"})
+    theirs = db.session.execute(sa.select(MapEntry).where(MapEntry.name == "Not theirs")).scalar_one()
+    assert theirs.from_application_id is None
+
+
+def test_undo_is_offered_only_when_it_will_work_and_a_taken_change_keeps_the_welsh_and_says_who_took_it(client):
+    from portal.assetmap import services
+
+    place = NeighbourhoodFactory()
+    builder = builder_of(place)
+    login_as(client, builder)
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert services.undoable(entry) is None  # its first change: nothing before it to go back to
+    assert "Undo the latest change" not in text(client.get(f"{map_url(place)}/{entry.id}"))
+    resident = UserFactory(roles=[Role.RESIDENT], name="Rae Resident")
+    login_as(client, resident)
+    post_form(client, f"{map_url(place)}/{entry.id}/change", {**ROOM, "kind": "cultural", "name_cy": ""})
+    login_as(client, builder)
+    page = text(client.get(f"{map_url(place)}/{entry.id}"))
+    assert "A change Rae Resident suggested on" in page and "Culture and heritage" in page  # the kind too
+    change = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.pending.is_(True))).scalar_one()
+    post_form(
+        client, f"{map_url(place)}/{entry.id}/changes/{change.id}/take", {}, token_from=f"{map_url(place)}/{entry.id}"
+    )
+    db.session.refresh(entry)
+    assert entry.kind == "cultural" and entry.other_languages == {"cy": {"name": "Ystafell gefn yr Hyb"}}
+    rows = db.session.execute(
+        sa.select(MapEntryChange.action, MapEntryChange.changed_by_id).order_by(MapEntryChange.id)
+    )
+    assert list(rows) == [("added", builder.id), ("change_suggested", resident.id), ("change_taken", builder.id)]
+    taken = services.undoable(entry)
+    assert taken is not None and taken.action == "change_taken"
+    post_form(
+        client, f"{map_url(place)}/{entry.id}/changes/{taken.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
+    )
+    db.session.refresh(entry)
+    assert entry.kind == "physical"
