@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from portal.applications import assisted, journey, services
 from portal.applications.forms import AssistedStartForm
 from portal.applications.routes import PROBLEM_TEXT, bp
+from portal.assetmap.services import patch_maps
 from portal.common.access import role_required
 from portal.domain.roles import Role
 
@@ -20,7 +21,11 @@ from portal.domain.roles import Role
 @bp.get("/assisted")
 @role_required(Role.COMMUNITY_BUILDER)
 def list_assisted() -> str:
-    return render_template("applications/list_assisted.html", applications=assisted.list_assisted_by(current_user))
+    return render_template(
+        "applications/list_assisted.html",
+        applications=assisted.list_assisted_by(current_user),
+        maps=patch_maps(current_user),
+    )
 
 
 @bp.route("/assisted/new", methods=["GET", "POST"])

@@ -326,6 +326,25 @@ def builders_of(neighbourhood_id: int) -> list[User]:
     )
 
 
+def patch_maps(user: User) -> list[tuple[Neighbourhood, int]]:
+    """The neighbourhoods in a builder's patch, each with how many suggestions (new entries and changes) wait."""
+    found = []
+    for neighbourhood_id in patch_of(user):
+        neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
+        if neighbourhood is None or not neighbourhood.is_active:
+            continue
+        new = sa.select(sa.func.count(MapEntry.id)).where(
+            MapEntry.neighbourhood_id == neighbourhood_id, MapEntry.status == EntryStatus.SUGGESTED.value
+        )
+        changes = (
+            sa.select(sa.func.count(MapEntryChange.id))
+            .join(MapEntry, MapEntry.id == MapEntryChange.entry_id)
+            .where(MapEntry.neighbourhood_id == neighbourhood_id, MapEntryChange.pending.is_(True))
+        )
+        found.append((neighbourhood, db.session.execute(new).scalar_one() + db.session.execute(changes).scalar_one()))
+    return sorted(found, key=lambda pair: pair[0].name)
+
+
 def patch_of(user: User) -> list[int]:
     return list(
         db.session.execute(sa.select(BuilderPatch.neighbourhood_id).where(BuilderPatch.user_id == user.id)).scalars()

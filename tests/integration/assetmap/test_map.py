@@ -279,3 +279,13 @@ def test_undo_is_offered_only_when_it_will_work_and_a_taken_change_keeps_the_wel
     )
     db.session.refresh(entry)
     assert entry.kind == "physical"
+
+
+def test_a_builder_finds_their_neighbourhoods_maps_and_the_suggestions_waiting_from_their_list(client):
+    place = NeighbourhoodFactory()
+    builder = builder_of(place)
+    login_as(client, UserFactory(roles=[Role.RESIDENT]))
+    post_form(client, f"{map_url(place)}/suggest", ROOM)
+    login_as(client, builder)
+    page = text(client.get("/assisted"))
+    assert f"What {place.name} has" in page and "1 suggestion waiting" in page and map_url(place) in page
