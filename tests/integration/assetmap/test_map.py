@@ -36,6 +36,17 @@ def map_url(place) -> str:
     return f"/neighbourhoods/{place.slug}/whats-here"
 
 
+def suggest(client, place, fields=ROOM) -> MapEntry:
+    """The signed-in person suggests (or, keeping the map, adds) an entry; the newest entry."""
+    post_form(client, f"{map_url(place)}/suggest", fields)
+    return db.session.execute(sa.select(MapEntry).order_by(MapEntry.id.desc()).limit(1)).scalar_one()
+
+
+def press(client, place, entry, action: str):
+    """A keeper presses one of the entry page's buttons (publish, retire, changes/<id>/take …)."""
+    return post_form(client, f"{map_url(place)}/{entry.id}/{action}", {}, token_from=f"{map_url(place)}/{entry.id}")
+
+
 def builder_of(place):
     builder = make_staff(Role.COMMUNITY_BUILDER)[0]
     db.session.add(BuilderPatch(user_id=builder.id, neighbourhood_id=place.id))
@@ -72,7 +83,7 @@ def test_a_residents_suggestion_waits_for_a_builder_who_adds_it(client):
     builder = builder_of(place)
     login_as(client, builder)
     assert "Suggested" in text(client.get(map_url(place)))
-    post_form(client, f"{map_url(place)}/{entry.id}/publish", {}, token_from=f"{map_url(place)}/{entry.id}")
+    press(client, place, entry, "publish")
     db.session.refresh(entry)
     assert entry.status == "published"
     actions = db.session.scalars(sa.select(MapEntryChange.action).order_by(MapEntryChange.id)).all()
@@ -99,8 +110,7 @@ def test_a_suggested_change_is_taken_or_declined_and_the_latest_change_undone(cl
     place = NeighbourhoodFactory()
     builder = builder_of(place)
     login_as(client, builder)
-    post_form(client, f"{map_url(place)}/suggest", ROOM)
-    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    entry = suggest(client, place)
     resident = UserFactory(roles=[Role.RESIDENT])
     login_as(client, resident)
     post_form(client, f"{map_url(place)}/{entry.id}/change", {**ROOM, "when_available": "Every evening"})
@@ -110,26 +120,20 @@ def test_a_suggested_change_is_taken_or_declined_and_the_latest_change_undone(cl
     page = text(client.get(f"{map_url(place)}/{entry.id}"))
     assert "suggested on" in page and "Every evening" in page
     change = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.pending.is_(True))).scalar_one()
-    post_form(
-        client, f"{map_url(place)}/{entry.id}/changes/{change.id}/take", {}, token_from=f"{map_url(place)}/{entry.id}"
-    )
+    press(client, place, entry, f"changes/{change.id}/take")
     db.session.refresh(entry)
     assert entry.when_available == "Every evening"
     # The builder takes it off the map, then undoes that.
-    post_form(client, f"{map_url(place)}/{entry.id}/retire", {}, token_from=f"{map_url(place)}/{entry.id}")
+    press(client, place, entry, "retire")
     db.session.refresh(entry)
     assert entry.status == "retired"
     retired = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.action == "retired")).scalar_one()
-    post_form(
-        client, f"{map_url(place)}/{entry.id}/changes/{retired.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
-    )
+    press(client, place, entry, f"changes/{retired.id}/undo")
     db.session.refresh(entry)
     assert entry.status == "published" and entry.when_available == "Every evening"
     # Only the latest change can be undone: the taken change is no longer the latest.
     taken = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.action == "change_taken")).scalar_one()
-    refused = post_form(
-        client, f"{map_url(place)}/{entry.id}/changes/{taken.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
-    )
+    refused = press(client, place, entry, f"changes/{taken.id}/undo")
     assert "Only the latest change can be undone." in text(client.get(refused.headers["Location"]))
     events = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "map_entry")).all()
     assert "map_entry.undone" in events and "map_entry.change_taken" in events
@@ -139,8 +143,7 @@ def test_only_the_neighbourhoods_builders_and_programme_officers_keep_its_map(cl
     place = NeighbourhoodFactory()
     keeper = builder_of(place)
     login_as(client, keeper)
-    post_form(client, f"{map_url(place)}/suggest", ROOM)
-    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    entry = suggest(client, place)
     elsewhere = builder_of(NeighbourhoodFactory())
     for person in (elsewhere, UserFactory(roles=[Role.RESIDENT])):
         login_as(client, person)
@@ -149,7 +152,7 @@ def test_only_the_neighbourhoods_builders_and_programme_officers_keep_its_map(cl
     db.session.refresh(entry)
     assert entry.status == "published"
     login_as(client, make_staff(Role.PROGRAMME_OFFICER)[0])
-    post_form(client, f"{map_url(place)}/{entry.id}/retire", {}, token_from=f"{map_url(place)}/{entry.id}")
+    press(client, place, entry, "retire")
     db.session.refresh(entry)
     assert entry.status == "retired"
 
@@ -183,8 +186,7 @@ def test_residents_never_read_the_word_assets(client):
 
     place = NeighbourhoodFactory()
     login_as(client, builder_of(place))
-    post_form(client, f"{map_url(place)}/suggest", ROOM)
-    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    entry = suggest(client, place)
     login_as(client, UserFactory(roles=[Role.RESIDENT]))
     for url in (
         map_url(place),
@@ -252,8 +254,7 @@ def test_undo_is_offered_only_when_it_will_work_and_a_taken_change_keeps_the_wel
     place = NeighbourhoodFactory()
     builder = builder_of(place)
     login_as(client, builder)
-    post_form(client, f"{map_url(place)}/suggest", ROOM)
-    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    entry = suggest(client, place)
     assert services.undoable(entry) is None  # its first change: nothing before it to go back to
     assert "Undo the latest change" not in text(client.get(f"{map_url(place)}/{entry.id}"))
     resident = UserFactory(roles=[Role.RESIDENT], name="Rae Resident")
@@ -263,9 +264,7 @@ def test_undo_is_offered_only_when_it_will_work_and_a_taken_change_keeps_the_wel
     page = text(client.get(f"{map_url(place)}/{entry.id}"))
     assert "A change Rae Resident suggested on" in page and "Culture and heritage" in page  # the kind too
     change = db.session.execute(sa.select(MapEntryChange).where(MapEntryChange.pending.is_(True))).scalar_one()
-    post_form(
-        client, f"{map_url(place)}/{entry.id}/changes/{change.id}/take", {}, token_from=f"{map_url(place)}/{entry.id}"
-    )
+    press(client, place, entry, f"changes/{change.id}/take")
     db.session.refresh(entry)
     assert entry.kind == "cultural" and entry.other_languages == {"cy": {"name": "Ystafell gefn yr Hyb"}}
     rows = db.session.execute(
@@ -274,9 +273,7 @@ def test_undo_is_offered_only_when_it_will_work_and_a_taken_change_keeps_the_wel
     assert list(rows) == [("added", builder.id), ("change_suggested", resident.id), ("change_taken", builder.id)]
     taken = services.undoable(entry)
     assert taken is not None and taken.action == "change_taken"
-    post_form(
-        client, f"{map_url(place)}/{entry.id}/changes/{taken.id}/undo", {}, token_from=f"{map_url(place)}/{entry.id}"
-    )
+    press(client, place, entry, f"changes/{taken.id}/undo")
     db.session.refresh(entry)
     assert entry.kind == "physical"
 
