@@ -2,7 +2,7 @@
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine, JourneyCount, JourneyMark, Letter
-from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse
+from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse, ResidentProfile
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -53,6 +53,7 @@ __all__ = [
     "PotQuestion",
     "ProgrammeText",
     "QuestionAnswer",
+    "ResidentProfile",
     "RetentionRules",
     "SignInToken",
     "Story",

@@ -44,6 +44,7 @@ from portal.applications import (  # noqa: F401 - their pages join the applicati
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
+from portal.assetmap import profile_routes  # noqa: F401 - its pages join the assetmap blueprint
 from portal.assetmap.routes import bp as assetmap_bp
 from portal.awards.routes import bp as awards_bp
 from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli

@@ -95,3 +95,25 @@ class BuildersForm(Form):
         widget=GovCheckboxesInput(),
     )
     submit = submit(_l("Save"))
+
+
+class ProfileForm(Form):
+    neighbourhood_id = RadioField(
+        _l("Which neighbourhood do you live in?"),
+        coerce=int,
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Choose your neighbourhood"))],
+    )
+    knows = optional_long_text(_l("What do you know about? (optional)"), 500)
+    can_do = optional_long_text(_l("What can you do? (optional)"), 500)
+    cares_about = optional_long_text(_l("What do you care about? (optional)"), 500)
+    interests = _optional(_l("Your interests (optional)"), 400)
+    agree = BooleanField(
+        _l(
+            "My neighbourhood's community builders may see this, and may ask if I would like to meet a neighbour who "
+            "shares an interest"
+        ),
+        widget=GovCheckboxInput(),
+        validators=[DataRequired(message=_l("Tick the box to share this with your community builders"))],
+    )
+    submit = submit(_l("Save"))

@@ -99,4 +99,23 @@ class MapEntryUse(Model):
     entry: Mapped[MapEntry] = relationship()
 
 
+class ResidentProfile(Model):
+    """What a resident offers their neighbours (what they know, can do and care about, and a few interests), kept
+    only while they choose to: private, seen by their neighbourhood's community builders, who may introduce them
+    to a neighbour with a shared interest."""
+
+    __tablename__ = "resident_profiles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"), index=True)
+    knows: Mapped[str] = mapped_column(sa.Text, default="")
+    can_do: Mapped[str] = mapped_column(sa.Text, default="")
+    cares_about: Mapped[str] = mapped_column(sa.Text, default="")
+    interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Any] = relationship("User", viewonly=True)
+
+
 shown_on_public_pages(MapEntry)

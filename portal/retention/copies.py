@@ -20,6 +20,7 @@ from portal.applications.journey import FIELD_LABELS
 from portal.applications.models import Application
 from portal.applications.pot_questions import shown_answers
 from portal.applications.services import ANSWER_FIELDS, contact_phone
+from portal.assetmap.models import ResidentProfile
 from portal.awards.models import Award
 from portal.common import audit, words
 from portal.common.jobs import describe, enqueue_after_commit, job
@@ -321,10 +322,27 @@ def _panel(person: User) -> Section:
     return section
 
 
+def _offer(person: User) -> Section:
+    section = Section("what_you_offer", _l("What you can offer your neighbours"))
+    profile = db.session.get(ResidentProfile, person.id)
+    if profile is not None:
+        place = db.session.get(Neighbourhood, profile.neighbourhood_id)
+        section.records.append(
+            [
+                Row("neighbourhood", _l("Neighbourhood"), place.name if place else ""),
+                Row("knows", _l("What you know"), profile.knows),
+                Row("can_do", _l("What you can do"), profile.can_do),
+                Row("cares_about", _l("What you care about"), profile.cares_about),
+                Row("interests", _l("Interests"), list(profile.interests or []), ", ".join(profile.interests or [])),
+            ]
+        )
+    return section
+
+
 def gather(person: User) -> list[Section]:
     """Everything the portal holds about the person, section by section (empty sections left out)."""
     ideas, money = _ideas(person)
-    sections = [_account(person), ideas, money, _stories(person), _panel(person)]
+    sections = [_account(person), ideas, money, _stories(person), _panel(person), _offer(person)]
     return [section for section in sections if section.records]
 
 

@@ -16,6 +16,7 @@ from portal.accounts.services import get_user_by_email, get_user_by_mobile
 from portal.applications import journey_counts
 from portal.applications.models import Application, Letter
 from portal.applications.services import WRITTEN_ANSWERS
+from portal.assetmap.models import ResidentProfile
 from portal.awards.models import Award
 from portal.common import audit
 from portal.common.jobs import enqueue_after_commit
@@ -172,6 +173,7 @@ def _erase_account(person: User, now: object) -> None:
         gone.append(SignInToken.mobile_lookup == lookup)
     db.session.execute(sa.delete(SignInToken).where(sa.or_(*gone)))
     db.session.execute(sa.delete(DataCopy).where(DataCopy.user_id == person.id))
+    db.session.execute(sa.delete(ResidentProfile).where(ResidentProfile.user_id == person.id))
     db.session.execute(sa.update(PanelView).where(PanelView.user_id == person.id).values(comment=""))
     db.session.execute(sa.update(Interest).where(Interest.user_id == person.id).values(note=""))
     db.session.execute(sa.delete(PanelMembership).where(PanelMembership.user_id == person.id))

@@ -1,0 +1,76 @@
+"""What a resident offers their neighbours (/account/what-you-offer), opt-in and private; and the people who shared
+theirs with a neighbourhood's community builders (/neighbourhoods/<slug>/people), with the interests they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.assetmap import profiles, services
+from portal.assetmap.forms import ProfileForm
+from portal.assetmap.routes import bp
+from portal.common.access import object_access, role_required
+from portal.common.forms import ButtonForm
+from portal.common.languages import written
+from portal.domain.roles import Role
+from portal.extensions import db
+from portal.programme.models import Neighbourhood
+
+BUILDERS = "the neighbourhood's community builders, and every programme officer"
+
+
+def _shown_neighbourhoods() -> list[Any]:
+    return list(
+        db.session.execute(
+            sa.select(Neighbourhood).where(Neighbourhood.is_active.is_(True)).order_by(Neighbourhood.name)
+        ).scalars()
+    )
+
+
+@bp.route("/account/what-you-offer", methods=["GET", "POST"])
+@role_required(Role.RESIDENT)
+def edit_profile() -> Any:
+    mine = profiles.profile_of(current_user.id)
+    form = ProfileForm(obj=mine)
+    form.neighbourhood_id.choices = [(n.id, written(n, "name").text) for n in _shown_neighbourhoods()]
+    if mine is not None and not form.is_submitted():
+        form.interests.data = ", ".join(mine.interests or [])
+    if form.validate_on_submit():
+        profiles.save_profile(
+            current_user,
+            form.neighbourhood_id.data,
+            knows=form.knows.data or "",
+            can_do=form.can_do.data or "",
+            cares_about=form.cares_about.data or "",
+            interests=profiles.interests_from(form.interests.data or ""),
+        )
+        flash(_("Thank you. Your community builders can see what you offer."), "success")
+        return redirect(url_for("assetmap.edit_profile"))
+    return render_template("assetmap/profile.html", form=form, profile=mine, stop_form=ButtonForm(prefix="stop"))
+
+
+@bp.post("/account/what-you-offer/stop")
+@role_required(Role.RESIDENT)
+def stop_sharing() -> Any:
+    if ButtonForm(prefix="stop").validate_on_submit() and profiles.stop_sharing(current_user):
+        flash(_("You have stopped sharing what you offer. We no longer keep it."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+def _keeps_place(user: Any, kwargs: dict[str, Any]) -> bool:
+    neighbourhood = services.shown_neighbourhood(kwargs["slug"])
+    return neighbourhood is not None and services.may_keep_map(user, neighbourhood.id)
+
+
+@bp.get("/neighbourhoods/<string:slug>/people")
+@object_access(_keeps_place, BUILDERS)
+def list_people(slug: str) -> str:
+    neighbourhood = services.shown_neighbourhood(slug) or abort(404)
+    found = profiles.profiles_in(neighbourhood.id)
+    return render_template(
+        "assetmap/people.html", neighbourhood=neighbourhood, profiles=found, shared=profiles.shared_interests(found)
+    )
