@@ -2,7 +2,14 @@
 
 from portal.accounts.models import PanelMembership, SignInToken, User, UserRole
 from portal.applications.models import Application, CostLine, JourneyCount, JourneyMark, Letter
-from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse, ResidentProfile
+from portal.assetmap.models import (
+    BuilderPatch,
+    MapConnector,
+    MapEntry,
+    MapEntryChange,
+    MapEntryUse,
+    ResidentProfile,
+)
 from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
@@ -31,6 +38,7 @@ __all__ = [
     "JourneyCount",
     "JourneyMark",
     "Letter",
+    "MapConnector",
     "MapEntry",
     "MapEntryChange",
     "MapEntryUse",

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from portal.applications import assisted, journey, services
 from portal.applications.forms import AssistedStartForm
 from portal.applications.routes import PROBLEM_TEXT, bp
-from portal.assetmap.services import patch_maps
+from portal.assetmap.keepers import patch_maps
 from portal.common.access import role_required
 from portal.domain.roles import Role
 

@@ -10,7 +10,7 @@ from wtforms import BooleanField, SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired
 
 from portal.assetmap.services import EntryWords
-from portal.common.forms import Form, RadioField, submit
+from portal.common.forms import Form, RadioField, TextField, submit
 from portal.domain.asset_map import Kind
 from portal.programme.forms import InOtherLanguages, optional_long_text, short_text
 
@@ -117,3 +117,12 @@ class ProfileForm(Form):
         validators=[DataRequired(message=_l("Tick the box to share this with your community builders"))],
     )
     submit = submit(_l("Save"))
+
+
+class ConnectorForm(Form):
+    email = TextField(
+        _l("Name a connector: their email address"),
+        description=_l("A resident who shares a gift or passion. They can then add and change entries on this map."),
+        validators=[DataRequired(message=_l("Enter their email address"))],
+    )
+    submit = submit(_l("Name them a connector"))

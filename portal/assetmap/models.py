@@ -99,6 +99,21 @@ class MapEntryUse(Model):
     entry: Mapped[MapEntry] = relationship()
 
 
+class MapConnector(Model):
+    """A resident a community builder names as a connector for a neighbourhood: they keep its map as builders do."""
+
+    __tablename__ = "map_connectors"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("neighbourhoods.id", ondelete="CASCADE"), primary_key=True
+    )
+    named_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Any] = relationship("User", foreign_keys=[user_id], viewonly=True)
+
+
 class ResidentProfile(Model):
     """What a resident offers their neighbours (what they know, can do and care about, and a few interests), kept
     only while they choose to: private, seen by their neighbourhood's community builders, who may introduce them

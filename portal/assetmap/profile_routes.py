@@ -10,8 +10,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.assetmap import profiles, services
-from portal.assetmap.forms import ProfileForm
+from portal.accounts.services import get_user_by_email
+from portal.assetmap import keepers, profiles, services
+from portal.assetmap.forms import ConnectorForm, ProfileForm
 from portal.assetmap.routes import bp
 from portal.common.access import object_access, role_required
 from portal.common.forms import ButtonForm
@@ -62,15 +63,54 @@ def stop_sharing() -> Any:
 
 
 def _keeps_place(user: Any, kwargs: dict[str, Any]) -> bool:
+    """Builders of the neighbourhood and programme officers: residents' profiles are private to them (a connector,
+    a resident too, keeps the map but never sees other residents' profiles)."""
     neighbourhood = services.shown_neighbourhood(kwargs["slug"])
-    return neighbourhood is not None and services.may_keep_map(user, neighbourhood.id)
+    return neighbourhood is not None and services.is_builder_here(user, neighbourhood.id)
 
 
-@bp.get("/neighbourhoods/<string:slug>/people")
+@bp.route("/neighbourhoods/<string:slug>/people", methods=["GET", "POST"])
 @object_access(_keeps_place, BUILDERS)
-def list_people(slug: str) -> str:
+def list_people(slug: str) -> Any:
     neighbourhood = services.shown_neighbourhood(slug) or abort(404)
+    builder = True  # only builders (and programme officers) reach this page
+    form = ConnectorForm()
+    if form.validate_on_submit():
+        resident = get_user_by_email(form.email.data)
+        try:
+            named = resident is not None and keepers.name_connector(current_user, neighbourhood.id, resident)
+        except services.MapRefused:
+            named = False
+        if resident is None or (not named and resident.is_staff):
+            form.email.errors = [_("We cannot find a resident with that email address")]
+        else:
+            flash(_("%(name)s is a connector for %(place)s.", name=resident.name, place=neighbourhood.name), "success")
+            return redirect(url_for("assetmap.list_people", slug=slug))
     found = profiles.profiles_in(neighbourhood.id)
     return render_template(
-        "assetmap/people.html", neighbourhood=neighbourhood, profiles=found, shared=profiles.shared_interests(found)
+        "assetmap/people.html",
+        neighbourhood=neighbourhood,
+        profiles=found,
+        shared=profiles.shared_interests(found),
+        builder=builder,
+        form=form,
+        connectors=keepers.connectors_of(neighbourhood.id),
+        remove_form=ButtonForm(prefix="remove"),
     )
+
+
+def _named_here(user: Any, kwargs: dict[str, Any]) -> bool:
+    neighbourhood = services.shown_neighbourhood(kwargs["slug"])
+    if neighbourhood is None or not services.is_builder_here(user, neighbourhood.id):
+        return False
+    return any(c.user_id == kwargs["user_id"] for c in keepers.connectors_of(neighbourhood.id))
+
+
+@bp.post("/neighbourhoods/<string:slug>/people/connectors/<int:user_id>/remove")
+@object_access(_named_here, "the neighbourhood's community builders, for a connector named there")
+def remove_connector(slug: str, user_id: int) -> Any:
+    neighbourhood = services.shown_neighbourhood(slug) or abort(404)
+    if ButtonForm(prefix="remove").validate_on_submit():
+        keepers.unname_connector(current_user, neighbourhood.id, user_id)
+        flash(_("They are no longer a connector here."), "success")
+    return redirect(url_for("assetmap.list_people", slug=slug))

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.assetmap import services
+from portal.assetmap import keepers, services
 from portal.assetmap.forms import KIND_HINTS, KIND_NAMES, KIND_PLURALS, BuildersForm, EntryForm
 from portal.common.access import object_access, public_because, role_required, signed_in
 from portal.common.forms import ButtonForm
@@ -80,6 +80,7 @@ def show_map(slug: str) -> str:
         entries=services.entries_for(neighbourhood.id, kind=kind, keeper=keeper),
         kind=kind.value if kind else "",
         keeper=keeper,
+        builder=services.is_builder_here(current_user, neighbourhood.id),
         kinds=KIND_PLURALS,
         kind_names=KIND_NAMES,
     )
@@ -247,11 +248,11 @@ def undo_change(slug: str, entry_id: int, change_id: int) -> Any:
 @role_required(Role.PROGRAMME_OFFICER, scope="programme officers say which builders work in any neighbourhood")
 def choose_builders(neighbourhood_id: int) -> Any:
     neighbourhood = get_neighbourhood(neighbourhood_id) or abort(404)
-    builders = services.community_builders()
-    form = BuildersForm(builders=[b.id for b in services.builders_of(neighbourhood_id)])
+    builders = keepers.community_builders()
+    form = BuildersForm(builders=[b.id for b in keepers.builders_of(neighbourhood_id)])
     form.builders.choices = [(builder.id, builder.name or builder.email) for builder in builders]
     if form.validate_on_submit():
-        services.set_builders(current_user, neighbourhood_id, form.builders.data or [])
+        keepers.set_builders(current_user, neighbourhood_id, form.builders.data or [])
         flash(_("The community builders of %(name)s have been saved.", name=neighbourhood.name), "success")
         return redirect(url_for("programme.list_neighbourhoods"))
     return render_template("assetmap/builders.html", form=form, neighbourhood=neighbourhood, builders=builders)

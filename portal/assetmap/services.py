@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import User, UserRole
-from portal.assetmap.models import BuilderPatch, MapEntry, MapEntryChange, MapEntryUse
+from portal.accounts.models import User
+from portal.assetmap.models import BuilderPatch, MapConnector, MapEntry, MapEntryChange, MapEntryUse
 from portal.common import audit
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
@@ -49,7 +49,22 @@ def shown_neighbourhood(slug: str) -> Neighbourhood | None:
 
 
 def may_keep_map(user: Any, neighbourhood_id: int) -> bool:
-    """Programme officers keep every map; a community builder keeps the maps of the neighbourhoods in their patch."""
+    """Programme officers keep every map; a community builder keeps the maps of the neighbourhoods in their patch,
+    and a connector a builder named keeps that neighbourhood's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.PROGRAMME_OFFICER):
+        return True
+    if is_builder_here(user, neighbourhood_id):
+        return True
+    named = sa.select(MapConnector).where(
+        MapConnector.user_id == user.id, MapConnector.neighbourhood_id == neighbourhood_id
+    )
+    return db.session.execute(named).first() is not None
+
+
+def is_builder_here(user: Any, neighbourhood_id: int) -> bool:
+    """A programme officer, or a community builder whose patch this neighbourhood is: they name connectors."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.has_role(Role.PROGRAMME_OFFICER):
@@ -310,84 +325,3 @@ def undo_change(user: User, neighbourhood_id: int, change_id: int) -> MapEntry:
     change.undone_at = utcnow()
     _record(entry, user, Action.UNDONE, before)
     return entry
-
-
-# The builders' patches ----------------------------------------------------------------------------------------------
-
-
-def builders_of(neighbourhood_id: int) -> list[User]:
-    return list(
-        db.session.execute(
-            sa.select(User)
-            .join(BuilderPatch, BuilderPatch.user_id == User.id)
-            .where(BuilderPatch.neighbourhood_id == neighbourhood_id)
-            .order_by(User.name)
-        ).scalars()
-    )
-
-
-def patch_maps(user: User) -> list[tuple[Neighbourhood, int]]:
-    """The neighbourhoods in a builder's patch, each with how many suggestions (new entries and changes) wait."""
-    found = []
-    for neighbourhood_id in patch_of(user):
-        neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
-        if neighbourhood is None or not neighbourhood.is_active:
-            continue
-        new = sa.select(sa.func.count(MapEntry.id)).where(
-            MapEntry.neighbourhood_id == neighbourhood_id, MapEntry.status == EntryStatus.SUGGESTED.value
-        )
-        changes = (
-            sa.select(sa.func.count(MapEntryChange.id))
-            .join(MapEntry, MapEntry.id == MapEntryChange.entry_id)
-            .where(MapEntry.neighbourhood_id == neighbourhood_id, MapEntryChange.pending.is_(True))
-        )
-        found.append((neighbourhood, db.session.execute(new).scalar_one() + db.session.execute(changes).scalar_one()))
-    return sorted(found, key=lambda pair: pair[0].name)
-
-
-def patch_of(user: User) -> list[int]:
-    return list(
-        db.session.execute(sa.select(BuilderPatch.neighbourhood_id).where(BuilderPatch.user_id == user.id)).scalars()
-    )
-
-
-def community_builders() -> list[User]:
-    return list(
-        db.session.execute(
-            sa.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.COMMUNITY_BUILDER.value, User.is_active_account.is_(True))
-            .order_by(User.name)
-        ).scalars()
-    )
-
-
-@transactional
-def set_builders(officer: User, neighbourhood_id: int, builder_ids: list[int]) -> tuple[int, int]:
-    """A programme officer says which community builders work in a neighbourhood. Returns (added, removed)."""
-    builders = {builder.id for builder in community_builders()}
-    wanted = set(builder_ids) & builders
-    now = set(
-        db.session.execute(sa.select(BuilderPatch.user_id).where(BuilderPatch.neighbourhood_id == neighbourhood_id))
-        .scalars()
-        .all()
-    )
-    for builder_id in wanted - now:
-        db.session.add(BuilderPatch(user_id=builder_id, neighbourhood_id=neighbourhood_id))
-    for builder_id in now - wanted:
-        db.session.execute(
-            sa.delete(BuilderPatch).where(
-                BuilderPatch.user_id == builder_id, BuilderPatch.neighbourhood_id == neighbourhood_id
-            )
-        )
-    added, removed = len(wanted - now), len(now - wanted)
-    if added or removed:
-        audit.record(
-            "builder_patch.changed",
-            actor_id=officer.id,
-            object_type="neighbourhood",
-            object_id=neighbourhood_id,
-            added=added,
-            removed=removed,
-        )
-    return added, removed

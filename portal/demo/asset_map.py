@@ -6,8 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.accounts.models import User
+from portal.assetmap.keepers import set_builders
 from portal.assetmap.models import MapEntry
-from portal.assetmap.services import EntryWords, add_entry, set_builders
+from portal.assetmap.services import EntryWords, add_entry
 from portal.domain.asset_map import Kind
 from portal.extensions import db
 

@@ -100,11 +100,11 @@ def a_community_builder(live, name: str):
 def working_in(live, builder, neighbourhood_id: int) -> None:
     """The builder's patch is the neighbourhood, as a programme officer says (through the portal's service)."""
     from portal.accounts.services import create_user, get_user_by_email
-    from portal.assetmap import services
+    from portal.assetmap import keepers
 
     with live.app.app_context():
         officer = create_user(live.new_email("patch-officer"), "Pat Officer", {Role.PROGRAMME_OFFICER})
-        services.set_builders(officer, neighbourhood_id, [get_user_by_email(builder.email).id])
+        keepers.set_builders(officer, neighbourhood_id, [get_user_by_email(builder.email).id])
 
 
 def patch_of(live, neighbourhood_id: int) -> list[str]:

@@ -93,3 +93,33 @@ def test_shared_interests_are_counted_most_first():
     sol = ResidentProfile(interests=["gardening", "choir"])
     ali = ResidentProfile(interests=["gardening"])
     assert shared_interests([rae, sol, ali]) == [("gardening", 3), ("choir", 2)]
+
+
+def test_a_builder_names_a_connector_who_then_keeps_the_map_until_removed(client):
+    from portal.assetmap.models import MapConnector, MapEntry
+
+    place = NeighbourhoodFactory()
+    builder = make_staff(Role.COMMUNITY_BUILDER)[0]
+    db.session.add(BuilderPatch(user_id=builder.id, neighbourhood_id=place.id))
+    db.session.commit()
+    connector = UserFactory(roles=[Role.RESIDENT], name="Cara Connector", email="cara@example.org")
+    login_as(client, builder)
+    people = f"/neighbourhoods/{place.slug}/people"
+    missing = post_form(client, people, {"email": "nobody@example.org"})
+    explained(missing, "We cannot find a resident with that email address", kept=["nobody@example.org"])
+    staff = post_form(client, people, {"email": builder.email})
+    explained(staff, "We cannot find a resident with that email address")
+    assert post_form(client, people, {"email": "cara@example.org"}).headers["Location"] == people
+    assert "Cara Connector is a connector for" in text(client.get(people))
+    login_as(client, connector)
+    fields = {"kind": "associational", "name": "Knit and natter"}
+    post_form(client, f"/neighbourhoods/{place.slug}/whats-here/suggest", fields)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    assert entry.status == "published"  # a connector's entry goes on the map at once
+    assert client.get(people).status_code == 404  # residents' profiles stay with the builders
+    login_as(client, builder)
+    remove = f"{people}/connectors/{connector.id}/remove"
+    post_form(client, remove, {}, token_from=people)
+    assert db.session.execute(sa.select(MapConnector)).first() is None
+    login_as(client, connector)
+    assert client.get(people).status_code == 404
