@@ -14,7 +14,7 @@ from portal.awards.models import Award
 from portal.common.audit import AuditEvent
 from portal.common.email import OutboxMessage
 from portal.common.jobs import FailedJob
-from portal.insight.models import Report, ReportStory
+from portal.insight.models import InstitutionalChange, Report, ReportStory
 from portal.insight.reach import AboutYou, ReachRelease, ReachSettings
 from portal.opendata.models import OpenDataSettings, PublishedGrantPrefix
 from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
@@ -34,6 +34,7 @@ __all__ = [
     "Decision",
     "FailedJob",
     "IdeaTranslation",
+    "InstitutionalChange",
     "Interest",
     "JourneyCount",
     "JourneyMark",

@@ -60,3 +60,19 @@ class ReportStory(Model):
     @property
     def photos(self) -> tuple[int, ...]:
         return tuple(int(n) for n in self.photo_ids.split(",") if n)
+
+
+class InstitutionalChange(Model):
+    """A change to how an institution works that the programme led to ("the library now opens on Saturdays for the
+    seed swap"), logged by a programme officer with the neighbourhood and the ideas it came from."""
+
+    __tablename__ = "institutional_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    what_changed: Mapped[str] = mapped_column(sa.Text)
+    neighbourhood_id: Mapped[int | None] = mapped_column(sa.ForeignKey("neighbourhoods.id"), index=True)
+    # The references of the ideas it came from, as the officer gave them (checked to be sent ideas).
+    idea_references: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    happened_on: Mapped[date] = mapped_column(sa.Date)
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -19,20 +20,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
-from wtforms import SelectChoice, SelectMultipleField
-from wtforms.validators import DataRequired, Optional
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovTextArea
+from wtforms import SelectChoice, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal.common.access import object_access, role_required
 from portal.common.email import texts_sent_since
-from portal.common.forms import Form, RadioField, submit
+from portal.common.forms import ButtonForm, DateField, Form, RadioField, TextField, submit
 from portal.common.pdf import pdf_response
 from portal.common.progress import Progress, progress_response
 from portal.common.time import utcnow
 from portal.domain.background import FileStatus
 from portal.domain.periods import period_dates
 from portal.domain.roles import Role
-from portal.insight import exports, journey, reach, reports, services
+from portal.insight import changes, exports, journey, reach, reports, services
 from portal.insight.reach_routes import answer_names, question_names
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
@@ -258,3 +259,72 @@ def awards_csv() -> Response:
 @role_required(Role.FINANCE_OFFICER)
 def payments_csv() -> Response:
     return _spreadsheet("payments")
+
+
+# The log of changes to how institutions work -------------------------------------------------------------------
+
+
+class ChangeForm(Form):
+    what_changed = TextAreaField(
+        _l("What changed?"),
+        description=_l("For example, the library now opens on Saturdays for the seed swap"),
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(message=_l("Say what changed")),
+            Length(max=1000, message=_l("Write 1000 characters or fewer")),
+        ],
+    )
+    happened_on = DateField(
+        _l("When did it change?"),
+        description=_l("For example, 1 4 2026"),
+        validators=[DataRequired(message=_l("Enter the date it changed"))],
+    )
+    neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=int, widget=GovSelect(), validators=[Optional()])
+    references = TextField(
+        _l("The ideas it came from (optional)"),
+        description=_l("Their references, with spaces between them, like K7M2-Q9TX"),
+    )
+    submit = submit(_l("Add to the log"))
+
+
+@bp.route("/changes", methods=["GET", "POST"])
+@officers_and_viewers
+def list_changes() -> Any:
+    """Viewers read the log; programme officers add to it."""
+    form = ChangeForm()
+    form.neighbourhood_id.choices = [SelectChoice(0, _("The whole programme"))] + [
+        SelectChoice(n, name) for n, name in services.neighbourhood_choices()
+    ]
+    officer = current_user.has_role(Role.PROGRAMME_OFFICER)
+    if officer and form.validate_on_submit():
+        try:
+            changes.log_change(
+                current_user,
+                what_changed=form.what_changed.data,
+                happened_on=form.happened_on.data,
+                neighbourhood_id=form.neighbourhood_id.data or None,
+                references=changes.references_from(form.references.data or ""),
+            )
+        except changes.UnknownReferences as unknown:
+            form.references.errors = [
+                _("We cannot find an idea with the reference %(references)s", references=", ".join(unknown.references))
+            ]
+        else:
+            flash(_("The change has been added to the log."), "success")
+            return redirect(url_for("insight.list_changes"))
+    return render_template(
+        "insight/changes.html",
+        form=form,
+        officer=officer,
+        changes=changes.list_changes(),
+        names=dict(services.neighbourhood_choices()),
+        remove_form=ButtonForm(prefix="remove"),
+    )
+
+
+@bp.post("/changes/<int:change_id>/remove")
+@role_required(Role.PROGRAMME_OFFICER, scope="programme officers keep the programme's log")
+def remove_change(change_id: int) -> Any:
+    if ButtonForm(prefix="remove").validate_on_submit() and changes.remove_change(current_user, change_id):
+        flash(_("The change has been taken off the log."), "success")
+    return redirect(url_for("insight.list_changes"))
