@@ -12,20 +12,20 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from portal.applications import journey_counts, services
+from portal.applications.pot_questions import SLUG
 from portal.applications.routes import bp
 from portal.domain.states import ApplicationStatus
 
 # The journey's pages, by the view that shows or saves each.
 PAGES = {
     "applications.answer_question": lambda args: args["question"],
-    "applications.answer_pot_question": lambda args: f"pot-question-{args['number']}",
+    "applications.answer_pot_question": lambda args: f"{SLUG}{args['number']}",
     "applications.costs": lambda args: "costs",
     "applications.finish_costs": lambda args: "costs",
     "applications.check_answers": lambda args: journey_counts.CHECK_ANSWERS,
 }
-SHOWN_BY = {"applications.answer_question", "applications.answer_pot_question", "applications.costs"} | {
-    "applications.check_answers"
-}
+# The views that show a page (finishing the costs only saves them).
+SHOWN_BY = set(PAGES) - {"applications.finish_costs"}
 
 
 def _draft(application_id: int) -> Any:

@@ -7,6 +7,7 @@ An award still being offered or paid must be finished or cancelled first."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -27,9 +28,9 @@ from portal.domain.mobiles import MobileRefused, shown, uk_mobile
 from portal.domain.states import ApplicationStatus, AwardStatus
 from portal.extensions import db
 from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
-from portal.payments.models import PayeeDetailChange, PayeeDetails
+from portal.payments.models import PayeeDetails
 from portal.retention.models import DataCopy
-from portal.retention.rules import BANK_FIELDS
+from portal.retention.rules import clear_bank_details
 from portal.stories.models import Story
 from portal.stories.services import delete_stored_files, keys_of, story_shown_less
 
@@ -133,14 +134,14 @@ def _remove_story(story: Story) -> list[str]:
     return keys
 
 
-def _erase_idea(idea: Application, paid: bool, now: object) -> None:
+def _erase_idea(idea: Application, paid: bool, now: datetime) -> None:
     """A sent idea: contact details go; its words go too unless a paid award's finance record needs them (the idea's
     name and what the money was for stay with the reference)."""
     if idea.status in {status.value for status in WAITING}:
         change_application_status(idea, ApplicationStatus.WITHDRAWN)
     idea.contact_name = None
     idea.contact_phone_encrypted = None
-    idea.personal_details_removed_at = now  # type: ignore[assignment]
+    idea.personal_details_removed_at = now
     db.session.execute(sa.update(Decision).where(Decision.application_id == idea.id).values(answer=None))
     db.session.execute(sa.delete(Letter).where(Letter.application_id == idea.id))
     if paid:
@@ -153,18 +154,13 @@ def _erase_idea(idea: Application, paid: bool, now: object) -> None:
     db.session.execute(sa.delete(IdeaTranslation).where(IdeaTranslation.application_id == idea.id))
 
 
-def _erase_bank_details(award_ids: list[int], now: object) -> None:
-    if not award_ids:
-        return
-    details = list(db.session.execute(sa.select(PayeeDetails.id).where(PayeeDetails.award_id.in_(award_ids))).scalars())
-    cleared = dict.fromkeys(BANK_FIELDS)
-    db.session.execute(sa.update(PayeeDetails).where(PayeeDetails.id.in_(details)).values(**cleared, removed_at=now))
-    db.session.execute(
-        sa.update(PayeeDetailChange).where(PayeeDetailChange.payee_details_id.in_(details)).values(**cleared)
-    )
+def _erase_bank_details(award_ids: list[int], now: datetime) -> None:
+    if award_ids:
+        found = sa.select(PayeeDetails.id).where(PayeeDetails.award_id.in_(award_ids))
+        clear_bank_details(list(db.session.execute(found).scalars()), now)
 
 
-def _erase_account(person: User, now: object) -> None:
+def _erase_account(person: User, now: datetime) -> None:
     lookup, email = person.mobile_lookup, person.email
     gone = [SignInToken.for_user_id == person.id]
     if email:
@@ -186,7 +182,7 @@ def _erase_account(person: User, now: object) -> None:
     person.password_hash = None
     person.is_active_account = False
     person.session_token = new_session_token()  # signed out everywhere
-    person.erased_at = now  # type: ignore[assignment]
+    person.erased_at = now
 
 
 @transactional

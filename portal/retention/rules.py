@@ -95,6 +95,26 @@ def _ideas_not_funded(rules: Rules, now: datetime) -> int:
     return int(removed.rowcount)  # type: ignore[attr-defined]
 
 
+def clear_bank_details(payee_details_ids: list[int], now: datetime) -> None:
+    """Bank details and their earlier versions removed, the last two digits kept for the masked record. In the
+    caller's transaction (the nightly run, or erasing a resident)."""
+    if not payee_details_ids:
+        return
+    cleared = dict.fromkeys(BANK_FIELDS)
+    db.session.execute(
+        sa.update(PayeeDetails)
+        .where(PayeeDetails.id.in_(payee_details_ids))
+        .values(**cleared, removed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(PayeeDetailChange)
+        .where(PayeeDetailChange.payee_details_id.in_(payee_details_ids))
+        .values(**cleared)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _bank_details(rules: Rules, now: datetime) -> int:
     """Bank details of awards paid long enough ago: removed (the last two digits stay, for the masked record), and
     their earlier versions with them. The payment keeps its amount, date and finance reference."""
@@ -113,21 +133,7 @@ def _bank_details(rules: Rules, now: datetime) -> int:
             )
         ).scalars()
     )
-    if not due:
-        return 0
-    cleared = dict.fromkeys(BANK_FIELDS)
-    db.session.execute(
-        sa.update(PayeeDetails)
-        .where(PayeeDetails.id.in_(due))
-        .values(**cleared, removed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(PayeeDetailChange)
-        .where(PayeeDetailChange.payee_details_id.in_(due))
-        .values(**cleared)
-        .execution_options(synchronize_session=False)
-    )
+    clear_bank_details(due, now)
     return len(due)
 
 
