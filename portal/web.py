@@ -27,6 +27,7 @@ import portal.retention.rules  # noqa: F401
 import portal.stories.invitations  # noqa: F401
 import portal.stories.photo_services  # noqa: F401
 import portal.stories.services  # noqa: F401
+import portal.stories.still_going  # noqa: F401
 from portal.accounts import contact_routes  # noqa: F401 - its pages join the accounts blueprint
 from portal.accounts.cli import users_cli
 from portal.accounts.routes import bp as accounts_bp
@@ -39,12 +40,13 @@ from portal.applications import (  # noqa: F401 - their pages join the applicati
     eligibility_routes,
     letter_routes,
     not_yet_routes,
+    patch_routes,
     pot_question_routes,
 )
 from portal.applications.cli import drafts_cli
 from portal.applications.journey import FIELD_LABELS
 from portal.applications.routes import bp as applications_bp
-from portal.assetmap import profile_routes  # noqa: F401 - its pages join the assetmap blueprint
+from portal.assetmap import introduction_routes, profile_routes  # noqa: F401 - their pages join the assetmap blueprint
 from portal.assetmap.routes import bp as assetmap_bp
 from portal.awards.routes import bp as awards_bp
 from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli
@@ -77,6 +79,7 @@ from portal.payments.payee_routes import bp as payments_bp
 from portal.programme import question_routes, text_routes  # noqa: F401 - their pages join the programme blueprint
 from portal.programme.routes import bp as programme_bp
 from portal.retention.routes import bp as retention_bp
+from portal.stories import still_going_routes  # noqa: F401 - its pages join the stories blueprint
 from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp
 from portal.stories.routes import photos_bp

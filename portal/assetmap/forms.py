@@ -126,3 +126,28 @@ class ConnectorForm(Form):
         validators=[DataRequired(message=_l("Enter their email address"))],
     )
     submit = submit(_l("Name them a connector"))
+
+
+class IntroductionForm(Form):
+    interest = RadioField(
+        _l("Which interest do they share?"),
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Choose the interest they share"))],
+    )
+    people = SelectMultipleField(
+        _l("Who would you like to introduce?"),
+        description=_l("Choose two people. We ask each of them first, without saying who the other is."),
+        coerce=int,
+        widget=GovCheckboxesInput(),
+    )
+    submit = submit(_l("Ask them both"))
+
+
+class IntroductionAnswerForm(Form):
+    answer = RadioField(
+        _l("Would you like to meet them?"),
+        choices=[SelectChoice("yes", _l("Yes, share my name with them")), SelectChoice("no", _l("No, thank you"))],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Choose yes or no"))],
+    )
+    submit = submit(_l("Send my answer"))

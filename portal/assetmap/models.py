@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.common.constraints import one_of
 from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
-from portal.domain.asset_map import Action, EntryStatus, Kind
+from portal.domain.asset_map import Action, EntryStatus, IntroductionStatus, Kind
 from portal.extensions import Model
 from portal.programme.models import Neighbourhood
 
@@ -134,3 +134,35 @@ class ResidentProfile(Model):
 
 
 shown_on_public_pages(MapEntry)
+
+
+class Introduction(Model):
+    """A community builder asks two residents with a shared interest whether they would like to meet. Each answers
+    through their own single-use link (only hashes are kept); neither is named to the other until both say yes.
+    Kept to be counted: the interest is cleared once both have answered, and no message is stored."""
+
+    __tablename__ = "introductions"
+    __table_args__ = (
+        one_of("status", IntroductionStatus),
+        one_of("first_answer", ("yes", "no")),
+        one_of("second_answer", ("yes", "no")),
+        sa.Index("ix_introductions_neighbourhood_status", "neighbourhood_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhoods.id"))
+    made_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    first_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    second_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    interest: Mapped[str] = mapped_column(sa.String(40), default="")
+    first_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    second_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    first_answer: Mapped[str | None] = mapped_column(sa.String(3))
+    second_answer: Mapped[str | None] = mapped_column(sa.String(3))
+    status: Mapped[str] = mapped_column(sa.String(10), default=IntroductionStatus.ASKED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    first: Mapped[Any] = relationship("User", foreign_keys=[first_id], viewonly=True)
+    second: Mapped[Any] = relationship("User", foreign_keys=[second_id], viewonly=True)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.services import get_user_by_email
-from portal.assetmap import keepers, profiles, services
+from portal.assetmap import introductions, keepers, profiles, services
 from portal.assetmap.forms import ConnectorForm, ProfileForm
 from portal.assetmap.routes import bp
 from portal.common.access import object_access, role_required
@@ -65,8 +65,7 @@ def stop_sharing() -> Any:
 def _keeps_place(user: Any, kwargs: dict[str, Any]) -> bool:
     """Builders of the neighbourhood and programme officers: residents' profiles are private to them (a connector,
     a resident too, keeps the map but never sees other residents' profiles)."""
-    neighbourhood = services.shown_neighbourhood(kwargs["slug"])
-    return neighbourhood is not None and services.is_builder_here(user, neighbourhood.id)
+    return services.builds_in(user, kwargs["slug"])
 
 
 @bp.route("/neighbourhoods/<string:slug>/people", methods=["GET", "POST"])
@@ -96,6 +95,7 @@ def list_people(slug: str) -> Any:
         form=form,
         connectors=keepers.connectors_of(neighbourhood.id),
         remove_form=ButtonForm(prefix="remove"),
+        introductions=introductions.made_in(neighbourhood.id),
     )
 
 

@@ -63,6 +63,12 @@ def may_keep_map(user: Any, neighbourhood_id: int) -> bool:
     return db.session.execute(named).first() is not None
 
 
+def builds_in(user: Any, slug: str) -> bool:
+    """The neighbourhood at this address is shown, and this person builds there (or runs the programme)."""
+    neighbourhood = shown_neighbourhood(slug)
+    return neighbourhood is not None and is_builder_here(user, neighbourhood.id)
+
+
 def is_builder_here(user: Any, neighbourhood_id: int) -> bool:
     """A programme officer, or a community builder whose patch this neighbourhood is: they name connectors."""
     if not getattr(user, "is_authenticated", False):

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.domain.asset_map import IntroductionStatus, move_introduction
 from portal.domain.background import FileStatus, MailStatus, move_file, move_mail
 from portal.domain.payments import PaymentStatus, RunStatus, move_payment, move_run
 from portal.domain.states import (
@@ -84,9 +85,20 @@ def change_photo_status(photo: Any, target: PhotoStatus) -> None:
     _compare_and_set(photo, expected, target)
 
 
+def change_introduction_status(introduction: Any, target: IntroductionStatus) -> None:
+    """As change_application_status, for an introduction between two residents."""
+    expected = IntroductionStatus(introduction.status)
+    move_introduction(expected, target)
+    _compare_and_set(introduction, expected, target)
+
+
 # Work done in the background, claimed and finished by id -----------------------------------------------------------
 
-_TABLES: dict[type[StrEnum], Callable[[Any, Any], Any]] = {FileStatus: move_file, MailStatus: move_mail}
+_TABLES: dict[type[StrEnum], Callable[[Any, Any], Any]] = {
+    FileStatus: move_file,
+    MailStatus: move_mail,
+    IntroductionStatus: move_introduction,
+}
 
 
 def set_status_where(

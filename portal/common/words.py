@@ -48,6 +48,11 @@ CONSENT: dict[str, Callable[[], str]] = {
     "public_named": lambda: _("Anyone, with my first name"),
     "public_anonymous": lambda: _("Anyone, without my name"),
 }
+STILL_GOING: dict[str, Callable[[], str]] = {
+    "yes": lambda: _("Yes, it is still going"),
+    "no": lambda: _("No, it has stopped"),
+    "changed": lambda: _("It turned into something else"),
+}
 HEAR_BY: dict[str, Callable[[], str]] = {
     "email": lambda: _("By email"),
     "text": lambda: _("By text message"),

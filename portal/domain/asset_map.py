@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from portal.domain.states import InvalidTransition
+
 
 class Kind(StrEnum):
     INDIVIDUAL = "individual"  # a person's gift: what they know, can do, care about
@@ -21,6 +23,26 @@ class EntryStatus(StrEnum):
     PUBLISHED = "published"
     RETIRED = "retired"  # no longer there, kept in the history
     DECLINED = "declined"  # a suggestion a builder did not take
+
+
+class IntroductionStatus(StrEnum):
+    ASKED = "asked"  # waiting for one answer or both
+    ACCEPTED = "accepted"  # both said yes: each has the other's name
+    DECLINED = "declined"  # one said no (or was erased before answering): nobody was named
+
+
+INTRODUCTION_MOVES: dict[IntroductionStatus, frozenset[IntroductionStatus]] = {
+    IntroductionStatus.ASKED: frozenset({IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED}),
+    IntroductionStatus.ACCEPTED: frozenset(),
+    IntroductionStatus.DECLINED: frozenset(),
+}
+
+
+def move_introduction(current: IntroductionStatus, target: IntroductionStatus) -> IntroductionStatus:
+    """Return target if the table allows current → target; raises InvalidTransition otherwise. Settled is final."""
+    if target not in INTRODUCTION_MOVES[current]:
+        raise InvalidTransition(current, target)
+    return target
 
 
 class Action(StrEnum):

@@ -6,6 +6,8 @@ story's consent allows.
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from enum import StrEnum
 
 from portal.domain.states import InvalidTransition
@@ -46,6 +48,25 @@ class YesNoNotSure(StrEnum):
     YES = "yes"
     NO = "no"
     NOT_SURE = "not_sure"
+
+
+class StillGoing(StrEnum):
+    """The answer, six or twelve months after an award was paid, to "Is it still going?"."""
+
+    YES = "yes"
+    NO = "no"
+    CHANGED = "changed"  # it turned into something else
+
+
+STILL_GOING_MONTHS = (6, 12)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day of the month, `months` later (the month's last day when it is shorter: 31 August + 6 → 28 or
+    29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class PhotoStatus(StrEnum):

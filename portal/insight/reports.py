@@ -37,7 +37,7 @@ from portal.domain.background import FileStatus
 from portal.domain.roles import Role
 from portal.domain.stories import PUBLIC_CONSENTS, Consent, StoryStatus, story_is_public
 from portal.extensions import db
-from portal.insight import services
+from portal.insight import outcomes, services
 from portal.insight.models import Report, ReportStory
 from portal.programme.models import Pot
 from portal.stories.models import Story
@@ -84,6 +84,7 @@ class Gathered:
     language: str
     stories: tuple[HeldStory, ...]
     made_again: bool
+    outcomes: outcomes.Outcomes
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ def _gather(report_id: int) -> Gathered:
         language=report.language,
         stories=tuple(_held(story) for story in _stories(filters)),
         made_again=report.replaces_id is not None,
+        outcomes=outcomes.build(filters),
     )
     finish_reading()
     return gathered
@@ -344,6 +346,7 @@ def _draw(gathered: Gathered, photos: dict[int, tuple[EmbeddedPhoto, ...]]) -> b
         stories=gathered.stories,
         photos=photos,
         made_again=gathered.made_again,
+        outcomes=gathered.outcomes,
     )
     return draw_pdf(html, url_fetcher=only_embedded)
 

@@ -33,7 +33,7 @@ from portal.common.time import utcnow
 from portal.domain.background import FileStatus
 from portal.domain.periods import period_dates
 from portal.domain.roles import Role
-from portal.insight import changes, exports, journey, reach, reports, services
+from portal.insight import changes, exports, journey, outcomes, reach, reports, services
 from portal.insight.reach_routes import answer_names, question_names
 
 bp = Blueprint("insight", __name__, url_prefix="/insight")
@@ -72,6 +72,23 @@ def show_dashboard() -> Any:
         questions=question_names(),
         answers=answer_names(),
         texts=texts,
+    )
+
+
+@bp.get("/outcomes")
+@officers_and_viewers
+def show_outcomes() -> Any:
+    filters, period = chosen_filters()
+    choices = services.neighbourhood_choices()
+    if filters.neighbourhood_id not in {None, *(n for n, _ in choices)}:
+        filters = services.Filters(start=filters.start, end=filters.end)
+    return render_template(
+        "insight/outcomes.html",
+        outcomes=outcomes.build(filters),
+        filters=filters,
+        periods=services.PERIOD_NAMES,
+        period=period,
+        neighbourhoods=choices,
     )
 
 

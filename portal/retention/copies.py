@@ -20,7 +20,7 @@ from portal.applications.journey import FIELD_LABELS
 from portal.applications.models import Application
 from portal.applications.pot_questions import shown_answers
 from portal.applications.services import ANSWER_FIELDS, contact_phone
-from portal.assetmap.models import ResidentProfile
+from portal.assetmap.models import Introduction, ResidentProfile
 from portal.awards.models import Award
 from portal.common import audit, words
 from portal.common.jobs import describe, enqueue_after_commit, job
@@ -39,7 +39,7 @@ from portal.payments.models import PayeeDetails, Payment
 from portal.payments.states import award_payment_text
 from portal.programme.models import Neighbourhood
 from portal.retention.models import DataCopy
-from portal.stories.models import Story
+from portal.stories.models import StillGoingCheck, Story
 
 KEEP_DAYS = 7
 VIEWS: dict[str, Any] = {
@@ -290,6 +290,21 @@ def _stories(person: User) -> Section:
                 Row("photos", _l("Photos"), len(story.photos)),
             ]
         )
+    checks = db.session.execute(
+        sa.select(StillGoingCheck)
+        .join(Application, Application.id == StillGoingCheck.application_id)
+        .where(Application.applicant_id == person.id, StillGoingCheck.answer.is_not(None))
+        .order_by(StillGoingCheck.id)
+    ).scalars()
+    for check in checks:
+        section.records.append(
+            [
+                Row("idea", _l("Reference"), check.application.reference or ""),
+                Row("still_going_after_months", _l("Is it still going? Months after payment"), check.months),
+                _coded("still_going", _l("Is it still going?"), check.answer, words.STILL_GOING),
+                Row("still_going_words", _l("In your words"), check.words),
+            ]
+        )
     return section
 
 
@@ -335,6 +350,15 @@ def _offer(person: User) -> Section:
                 Row("cares_about", _l("What you care about"), profile.cares_about),
                 Row("interests", _l("Interests"), list(profile.interests or []), ", ".join(profile.interests or [])),
             ]
+        )
+    asked = db.session.execute(
+        sa.select(sa.func.count(Introduction.id)).where(
+            sa.or_(Introduction.first_id == person.id, Introduction.second_id == person.id)
+        )
+    ).scalar_one()
+    if asked:
+        section.records.append(
+            [Row("introductions", _l("Times a community builder asked if you would like to meet a neighbour"), asked)]
         )
     return section
 

@@ -17,13 +17,14 @@ from portal.accounts.services import get_user_by_email, get_user_by_mobile
 from portal.applications import journey_counts
 from portal.applications.models import Application, Letter
 from portal.applications.services import WRITTEN_ANSWERS
-from portal.assetmap.models import ResidentProfile
+from portal.assetmap.models import Introduction, ResidentProfile
 from portal.awards.models import Award
 from portal.common import audit
 from portal.common.jobs import enqueue_after_commit
-from portal.common.status import change_application_status
+from portal.common.status import change_application_status, set_status_where
 from portal.common.time import utcnow
 from portal.common.transactions import locked, transactional
+from portal.domain.asset_map import IntroductionStatus
 from portal.domain.mobiles import MobileRefused, shown, uk_mobile
 from portal.domain.states import ApplicationStatus, AwardStatus
 from portal.extensions import db
@@ -31,7 +32,7 @@ from portal.panels.models import Decision, IdeaTranslation, Interest, PanelView
 from portal.payments.models import PayeeDetails
 from portal.retention.models import DataCopy
 from portal.retention.rules import clear_bank_details
-from portal.stories.models import Story
+from portal.stories.models import StillGoingCheck, Story
 from portal.stories.services import delete_stored_files, keys_of, story_shown_less
 
 SETTLED = (AwardStatus.PAID.value, AwardStatus.DECLINED.value, AwardStatus.CANCELLED.value)
@@ -144,6 +145,7 @@ def _erase_idea(idea: Application, paid: bool, now: datetime) -> None:
     idea.personal_details_removed_at = now
     db.session.execute(sa.update(Decision).where(Decision.application_id == idea.id).values(answer=None))
     db.session.execute(sa.delete(Letter).where(Letter.application_id == idea.id))
+    db.session.execute(sa.update(StillGoingCheck).where(StillGoingCheck.application_id == idea.id).values(words=""))
     if paid:
         return
     for name in WRITTEN_ANSWERS:
@@ -170,6 +172,10 @@ def _erase_account(person: User, now: datetime) -> None:
     db.session.execute(sa.delete(SignInToken).where(sa.or_(*gone)))
     db.session.execute(sa.delete(DataCopy).where(DataCopy.user_id == person.id))
     db.session.execute(sa.delete(ResidentProfile).where(ResidentProfile.user_id == person.id))
+    theirs = sa.or_(Introduction.first_id == person.id, Introduction.second_id == person.id)
+    # Still counted; never answered now.
+    set_status_where(Introduction, [theirs], IntroductionStatus.ASKED, IntroductionStatus.DECLINED, settled_at=now)
+    db.session.execute(sa.update(Introduction).where(theirs).values(interest=""))
     db.session.execute(sa.update(PanelView).where(PanelView.user_id == person.id).values(comment=""))
     db.session.execute(sa.update(Interest).where(Interest.user_id == person.id).values(note=""))
     db.session.execute(sa.delete(PanelMembership).where(PanelMembership.user_id == person.id))

@@ -204,3 +204,23 @@ def publish_form(photos: list[tuple[int, int]], **kwargs: object) -> PublishForm
     }
     form_class = type("PublishStoryForm", (PublishForm,), fields)
     return form_class(**kwargs)  # type: ignore[no-any-return]
+
+
+class StillGoingForm(Form):
+    answer = RadioField(
+        _l("Is it still going?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, it is still going")),
+            SelectChoice("no", _l("No, it has stopped")),
+            SelectChoice("changed", _l("It turned into something else")),
+        ],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message=_l("Choose yes, no, or that it turned into something else"))],
+    )
+    words = TextAreaField(
+        _l("Tell us in a sentence (optional)"),
+        widget=CharacterCount(),
+        filters=[strip],
+        validators=[Optional(), Length(max=500, message=_l("Write 500 characters or fewer"))],
+    )
+    submit = submit(_l("Send"))

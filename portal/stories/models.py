@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.common.constraints import one_of
 from portal.common.page_cache import shown_on_public_pages
 from portal.common.time import UTCDateTime, utcnow
-from portal.domain.stories import Consent, PhotoStatus, StoryStatus, WentToPlan, YesNoNotSure
+from portal.domain.stories import Consent, PhotoStatus, StillGoing, StoryStatus, WentToPlan, YesNoNotSure
 from portal.extensions import Model
 
 if TYPE_CHECKING:
@@ -140,3 +140,29 @@ class StoryPhoto(Model):
 
 shown_on_public_pages(Story)
 shown_on_public_pages(StoryPhoto)
+
+
+class StillGoingCheck(Model):
+    """ "Is it still going?", asked once six and once twelve months after an idea's award was paid: by the way the
+    resident chose, through a single-use link (only its hash is kept), or recorded by a community builder from a
+    conversation (`recorded_by_id`)."""
+
+    __tablename__ = "still_going_checks"
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "months"),
+        sa.CheckConstraint("months IN (6, 12)", name="months_known"),
+        one_of("answer", StillGoing),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    months: Mapped[int] = mapped_column(sa.SmallInteger)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    told: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # False: we could not reach them; a builder asks
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    answer: Mapped[str | None] = mapped_column(sa.String(10))
+    words: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    application: Mapped[Application] = relationship()

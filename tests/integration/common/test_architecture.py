@@ -154,6 +154,8 @@ def test_every_guarded_route_refuses_people_it_is_not_for(app, client, who):
         "kind": "pdf",
         "entry_id": 1,  # none: a map entry that is not there is not found
         "change_id": 1,
+        "months": 6,
+        "token": "not-a-link",  # a link that was never sent: nothing to see
     }
     user = None
     if who != "anonymous":

@@ -31,6 +31,16 @@ SAMPLES = {
     "stories/text/reminder.txt": IDEA_NEWS,
     "stories/text/unpublished.txt": IDEA_NEWS,
     "stories/text/edited.txt": IDEA_NEWS,
+    "assetmap/text/introduction_asked.txt": [
+        {"place": SimpleNamespace(name=place), "interest": interest, "token": "x" * 22, "base_url": BASE_URL}
+        for place in ("Harehills", "Llanfair Pwllgwyngyll")
+        for interest in ("choir", "a" * 40)
+    ],
+    "assetmap/text/introduction_accepted.txt": [
+        {"name": "Bartholomew Fitzgerald-Smythe", "reach": reach} for reach in ("", "07700 900123")
+    ],
+    "assetmap/text/introduction_not_now.txt": [{}],
+    "stories/text/still_going.txt": [{**IDEA_NEWS[0], "token": "x" * 22, "months": months} for months in (6, 12)],
     "retention/text/erased.txt": [{"plan": SimpleNamespace(finance_records=n)} for n in (0, 1, 2)],
 }
 
