@@ -65,6 +65,7 @@ from portal.domain.direction import direction_of
 from portal.domain.mobiles import shown as shown_mobile
 from portal.domain.money import format_pence
 from portal.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, talisman
+from portal.insight import evaluation_routes  # noqa: F401 - its pages join the insight blueprint
 from portal.insight.reach_routes import bp as reach_bp
 from portal.insight.routes import bp as insight_bp
 from portal.insight.routes import downloads as exports_bp

@@ -21,6 +21,7 @@ ROLE_PAGES: dict[Role, str | None] = {
     Role.PANEL_MEMBER: "panels.list_panels",
     Role.RESIDENT: "applications.list_ideas",
     Role.VIEWER: "insight.show_dashboard",
+    Role.EVALUATOR: "insight.show_evaluation",
 }
 
 
@@ -68,6 +69,7 @@ def role_names() -> dict[Role, str]:
         Role.FINANCE_OFFICER: _("Prepare, authorise and record payments (finance officer)"),
         Role.PROGRAMME_OFFICER: _("Set up neighbourhoods and pots (programme officer)"),
         Role.VIEWER: _("See what the programme has done (viewer)"),
+        Role.EVALUATOR: _("Download data for evaluation (evaluator)"),
     }
 
 
@@ -93,6 +95,7 @@ def service_navigation() -> list[dict[str, Any]]:
         items.append(
             (_("Insight"), "insight.show_dashboard", current_user.has_role(Role.PROGRAMME_OFFICER, Role.VIEWER))
         )
+        items.append((_("Evaluation"), "insight.show_evaluation", current_user.has_role(Role.EVALUATOR)))
         items.append((_("Payments"), "finance.list_payments", current_user.has_role(Role.FINANCE_OFFICER)))
         items.append((_("Your account"), "accounts.account", True))
         if app_shows_outbox():

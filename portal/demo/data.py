@@ -54,6 +54,7 @@ DEMO_PEOPLE = [
     ("finance2@demo.smallsparks.example", "Faye Finance", {Role.FINANCE_OFFICER}),
     ("programme@demo.smallsparks.example", "Priya Programme", {Role.PROGRAMME_OFFICER}),
     ("viewer@demo.smallsparks.example", "Cllr Vic Viewer", {Role.VIEWER}),
+    ("evaluator@demo.smallsparks.example", "Dr Eve Evaluator", {Role.EVALUATOR}),
 ]
 
 

@@ -12,10 +12,13 @@ class Role(StrEnum):
     FINANCE_OFFICER = "finance_officer"
     PROGRAMME_OFFICER = "programme_officer"
     VIEWER = "viewer"  # a commissioner or councillor: reads the programme's figures, nothing about any one person
+    EVALUATOR = "evaluator"  # an outside evaluator (a university): downloads pseudonymised, consented data
 
 
 # Paid workers sign in with a password and a one-time code; residents and resident panel members by emailed link.
-STAFF_ROLES = frozenset({Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER, Role.VIEWER})
+STAFF_ROLES = frozenset(
+    {Role.COMMUNITY_BUILDER, Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER, Role.VIEWER, Role.EVALUATOR}
+)
 
 
 class PaymentMethod(StrEnum):

@@ -53,7 +53,7 @@ def test_urls_are_kebab_case(app):
     bad = []
     for rule, _ in routes(app):
         for part in re.sub(r"<[^>]+>", "", rule.rule).strip("/").split("/"):
-            part = re.sub(r"\.(json|csv)$", "", part)  # a file to download keeps its extension
+            part = re.sub(r"\.(json|csv|zip)$", "", part)  # a file to download keeps its extension
             if part and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", part):
                 bad.append(rule.rule)
     assert bad == []
