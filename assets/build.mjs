@@ -28,6 +28,11 @@ copyFileSync(
   out("js/govuk-frontend.min.js"),
 );
 copyFileSync(resolve(root, "assets/js/app.mjs"), out("js/app.mjs"));
+// Leaflet, for the neighbourhood maps where a programme configures a tile server (its own markers are drawn, so no
+// image of Leaflet's is needed), and the script that turns a map page's list into a map.
+copyFileSync(resolve(root, "node_modules/leaflet/dist/leaflet.js"), out("js/leaflet.js"));
+copyFileSync(resolve(root, "node_modules/leaflet/dist/leaflet.css"), out("css/leaflet.css"));
+copyFileSync(resolve(root, "assets/js/map.mjs"), out("js/map.mjs"));
 copyFileSync(resolve(root, "assets/favicon.svg"), out("favicon.svg"));
 // Content-hashed copies. app.mjs imports GOV.UK Frontend, so its import names the hashed file, and it is hashed
 // after that change.
@@ -47,6 +52,9 @@ const hashed = (logical, content) => {
 };
 hashed("css/app.css", readFileSync(out("css/app.css")));
 hashed("favicon.svg", readFileSync(out("favicon.svg")));
+hashed("js/leaflet.js", readFileSync(out("js/leaflet.js")));
+hashed("css/leaflet.css", readFileSync(out("css/leaflet.css")));
+hashed("js/map.mjs", readFileSync(out("js/map.mjs")));
 const frontend = hashed("js/govuk-frontend.min.js", readFileSync(out("js/govuk-frontend.min.js")));
 const app = readFileSync(out("js/app.mjs"), "utf8").replace(
   '"./govuk-frontend.min.js"',

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from portal.common.crypto import fernet_keys
+from portal.domain.asset_map import tile_origin
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105 - refused in production below # nosec B105
@@ -91,6 +92,10 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Small Sparks <hello@smallsparks.example>")
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
     SHOW_DEV_OUTBOX = _bool("SHOW_DEV_OUTBOX", True)
+    # The neighbourhoods' maps: a tile server's address ("https://tiles.example.org/{z}/{x}/{y}.png") and the credit
+    # its owner asks for. Empty (the default): the lists alone, and no page asks any other server for anything.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
     # Texts: TEXT_BACKEND is "outbox" (stored, shown at /dev/outbox beside emails), "notify" (GOV.UK Notify) or
     # "off" (nobody is offered texts: sign-in and news by email only).
     TEXT_BACKEND = os.environ.get("TEXT_BACKEND", "outbox")
@@ -220,6 +225,8 @@ class ProductionConfig(Config):
             )
         cls.TRUSTED_HOSTS = trusted_hosts(os.environ["SERVER_BASE_URL"], os.environ.get("TRUSTED_HOSTS", ""))
         cls.check_notify()
+        if os.environ.get("MAP_TILE_URL") and tile_origin(os.environ["MAP_TILE_URL"]) is None:
+            raise RuntimeError("MAP_TILE_URL must be an http(s) address with {z}, {x} and {y} in it, or empty.")
         if not os.environ.get("REDIS_URL"):
             raise RuntimeError(
                 "REDIS_URL must be set in production: rate limits and background jobs are shared between servers there."

@@ -61,6 +61,7 @@ from portal.common.page_cache import init_page_cache
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.demo.data import demo_data
+from portal.domain.asset_map import tile_origin
 from portal.domain.direction import direction_of
 from portal.domain.mobiles import shown as shown_mobile
 from portal.domain.money import format_pence
@@ -110,6 +111,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(languages)) or "en"
 
 
+def _tiles_allowed(response: Any) -> Any:
+    """Where the programme configures a tile server for the neighbourhoods' maps, its images are allowed; nothing
+    else from any other server."""
+    origin = tile_origin(current_app.config.get("MAP_TILE_URL", ""))
+    policy = response.headers.get("Content-Security-Policy")
+    if origin and policy:
+        response.headers["Content-Security-Policy"] = policy.replace(
+            f"img-src {CSP['img-src']}", f"img-src {CSP['img-src']} {origin}", 1
+        )
+    return response
+
+
 def register_extensions(app: Flask) -> None:
 
     fernet_keys(app.config["ENCRYPTION_KEY"])  # a key that is not a real Fernet key stops the app here, not later
@@ -127,6 +140,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Sign in to see this page.")
     login_manager.session_protection = None  # the session is renewed at sign-in and ended by token rotation
+    app.after_request(_tiles_allowed)  # registered before Talisman's, so it runs after Talisman has set the header
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

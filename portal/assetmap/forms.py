@@ -7,11 +7,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovRadioInput
 from wtforms import BooleanField, SelectChoice, SelectMultipleField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.assetmap.services import EntryWords
 from portal.common.forms import Form, RadioField, TextField, submit
-from portal.domain.asset_map import Kind
+from portal.domain.asset_map import Kind, NotAPoint, point_from, point_text
 from portal.programme.forms import InOtherLanguages, optional_long_text, short_text
 
 # Each kind in plain words (residents never read "assets"), with a few examples.
@@ -58,6 +58,14 @@ class EntryForm(InOtherLanguages, Form):
     name = short_text(_l("Its name"), 120, _l("Write 120 characters or fewer"), _l("Enter its name"))
     description = optional_long_text(_l("A few words about it (optional)"), 500)
     where_text = _optional(_l("Where is it? (optional)"), 200)
+    point = TextField(
+        _l("Where is it on a map? (optional)"),
+        description=_l(
+            "Two numbers, like 53.8067, -1.5188. On a phone's map app, press and hold the place, then copy the "
+            "numbers it shows."
+        ),
+        validators=[Optional()],
+    )
     when_available = _optional(_l("When can people use it or join in? (optional)"), 200)
     who_to_ask = _optional(_l("Who to ask (optional)"), 200)
     shown_publicly = BooleanField(
@@ -74,12 +82,24 @@ class EntryForm(InOtherLanguages, Form):
     description_ar = optional_long_text(_l("A few words, in Arabic (optional)"), 500)
     submit = submit(_l("Save"))
 
+    def validate_point(self, field: Any) -> None:
+        try:
+            point_from(field.data)
+        except NotAPoint as error:
+            raise ValidationError(_l("Enter two numbers with a comma between them, like 53.8067, -1.5188")) from error
+
+    def show_point(self, latitude: float | None, longitude: float | None) -> None:
+        self.point.data = point_text(latitude, longitude)
+
     def words(self) -> EntryWords:
+        latitude, longitude = point_from(self.point.data) or (None, None)
         return EntryWords(
             kind=Kind(self.kind.data),
             name=self.name.data,
             description=self.description.data or "",
             where_text=self.where_text.data or "",
+            latitude=latitude,
+            longitude=longitude,
             when_available=self.when_available.data or "",
             who_to_ask=self.who_to_ask.data or "",
             shown_publicly=bool(self.shown_publicly.data),

@@ -34,6 +34,9 @@ class MapEntry(Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     where_text: Mapped[str] = mapped_column(sa.String(200), default="")
+    # A point on the map, where given (degrees, WGS 84, as map apps give them).
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
     when_available: Mapped[str] = mapped_column(sa.String(200), default="")
     who_to_ask: Mapped[str] = mapped_column(sa.String(200), default="")
     # An individual's gift is public only when the person has said so (other kinds ignore it).
@@ -50,6 +53,12 @@ class MapEntry(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
+
+    @property
+    def point(self) -> str:
+        """The point as the page gives it to the map script: "latitude,longitude", or "" where none is given."""
+        return "" if self.latitude is None or self.longitude is None else f"{self.latitude},{self.longitude}"
+
     changes: Mapped[list[MapEntryChange]] = relationship(
         back_populates="entry", order_by="MapEntryChange.id", cascade="all, delete-orphan"
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from portal.assetmap import keepers, services
 from portal.assetmap.forms import KIND_HINTS, KIND_NAMES, KIND_PLURALS, BuildersForm, EntryForm
 from portal.common.access import object_access, public_because, role_required, signed_in
 from portal.common.forms import ButtonForm
-from portal.domain.asset_map import Action, Kind
+from portal.domain.asset_map import Action, Kind, tile_origin
 from portal.domain.roles import Role
 from portal.programme.services import get_neighbourhood
 
@@ -74,10 +74,13 @@ def show_map(slug: str) -> str:
     chosen = request.args.get("kind", "")
     kind = Kind(chosen) if chosen in {k.value for k in Kind} else None
     keeper = services.may_keep_map(current_user, neighbourhood.id)
+    entries = services.entries_for(neighbourhood.id, kind=kind, keeper=keeper)
+    tiles = current_app.config["MAP_TILE_URL"]
     return render_template(
         "assetmap/map.html",
         neighbourhood=neighbourhood,
-        entries=services.entries_for(neighbourhood.id, kind=kind, keeper=keeper),
+        entries=entries,
+        tiles=tiles if tile_origin(tiles) and any(entry.point for entry in entries) else "",
         kind=kind.value if kind else "",
         keeper=keeper,
         builder=services.is_builder_here(current_user, neighbourhood.id),
@@ -142,6 +145,7 @@ def change_entry(slug: str, entry_id: int) -> Any:
     form = EntryForm(obj=entry)
     if not form.is_submitted():
         form.show_other_languages(entry.other_languages or {})
+        form.show_point(entry.latitude, entry.longitude)
     if form.validate_on_submit():
         try:
             applied = services.change_entry(current_user, neighbourhood.id, entry_id, form.words())

@@ -39,6 +39,8 @@ class EntryWords:
     who_to_ask: str
     shown_publicly: bool
     other_languages: dict[str, dict[str, str]]
+    latitude: float | None = None  # a point on the map, where given
+    longitude: float | None = None
 
 
 def shown_neighbourhood(slug: str) -> Neighbourhood | None:

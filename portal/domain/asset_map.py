@@ -5,6 +5,7 @@ public only when that person has said so."""
 from __future__ import annotations
 
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from portal.domain.states import InvalidTransition
 
@@ -62,9 +63,55 @@ class Action(StrEnum):
 
 
 # What a change records of an entry (and puts back when undone).
-FIELDS = ("kind", "name", "description", "where_text", "when_available", "who_to_ask", "shown_publicly", "status")
+FIELDS = (
+    "kind",
+    "name",
+    "description",
+    "where_text",
+    "latitude",
+    "longitude",
+    "when_available",
+    "who_to_ask",
+    "shown_publicly",
+    "status",
+)
 # The fields a resident's suggestion may set.
-SUGGESTED_FIELDS = ("kind", "name", "description", "where_text", "when_available", "who_to_ask")
+SUGGESTED_FIELDS = (
+    "kind",
+    "name",
+    "description",
+    "where_text",
+    "latitude",
+    "longitude",
+    "when_available",
+    "who_to_ask",
+)
+
+
+class NotAPoint(ValueError):
+    """Words that are not a point on a map."""
+
+
+def point_from(text: str) -> tuple[float, float] | None:
+    """A point typed or pasted as a map app gives it ("53.8067, -1.5188", or with a space between): latitude first.
+    None for nothing typed; raises NotAPoint for anything else, or a latitude or longitude that cannot be."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = text.replace(";", ",").replace(",", " ").split()
+    if len(parts) != 2:
+        raise NotAPoint(text)
+    try:
+        latitude, longitude = (float(part) for part in parts)
+    except ValueError as error:
+        raise NotAPoint(text) from error
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise NotAPoint(text)
+    return round(latitude, 6), round(longitude, 6)
+
+
+def point_text(latitude: float | None, longitude: float | None) -> str:
+    return "" if latitude is None or longitude is None else f"{latitude:.6f}, {longitude:.6f}"
 
 
 def shown_to_the_public(kind: Kind, status: EntryStatus, shown_publicly: bool) -> bool:
@@ -72,3 +119,12 @@ def shown_to_the_public(kind: Kind, status: EntryStatus, shown_publicly: bool) -
     if status is not EntryStatus.PUBLISHED:
         return False
     return shown_publicly if kind is Kind.INDIVIDUAL else True
+
+
+def tile_origin(url: str) -> str | None:
+    """The server a tile address names ("https://tiles.example.org"), for the Content-Security-Policy; None for an
+    address that is not an http(s) tile template with {z}, {x} and {y}."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(f"{{{c}}}" not in url for c in "zxy"):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
