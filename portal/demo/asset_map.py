@@ -1,5 +1,6 @@
 """The demo neighbourhoods' maps of what they have: a few entries of different kinds each, kept by the demo community
-builder, whose patch is every demo neighbourhood. Added once."""
+builder, whose patch is every demo neighbourhood; two residents who share what they offer; a change to how an
+institution works. Added once."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import sqlalchemy as sa
 from portal.accounts.models import User
 from portal.assetmap.keepers import set_builders
 from portal.assetmap.models import MapEntry
+from portal.assetmap.profiles import profile_of, save_profile
 from portal.assetmap.services import EntryWords, add_entry
+from portal.common.time import utcnow
 from portal.domain.asset_map import Kind
 from portal.extensions import db
+from portal.insight.changes import log_change
+from portal.insight.models import InstitutionalChange
 
 BUILDER = "builder@demo.smallsparks.example"
 OFFICER = "programme@demo.smallsparks.example"
+RESIDENT = "resident@demo.smallsparks.example"
+PANEL_MEMBER = "panel@demo.smallsparks.example"
 
 # (kind, name, a few words, where, when, who to ask, everyone may see it, Welsh and Arabic names)
 ENTRIES = [
@@ -74,3 +81,37 @@ def demo_asset_maps(neighbourhood_ids: list[int]) -> None:
                 neighbourhood_id,
                 EntryWords(kind, name, words, where, when, who, shown_publicly=public, other_languages=other),
             )
+
+
+def demo_connections(neighbourhood_id: int) -> None:
+    """What two demo residents offer (sharing an interest in gardening, so the demo builder can introduce them) and
+    one change to how an institution works, in the first demo neighbourhood. Added once."""
+    people = {
+        email: db.session.execute(sa.select(User).where(User.email == email)).scalar_one()
+        for email in (RESIDENT, PANEL_MEMBER, OFFICER)
+    }
+    if profile_of(people[RESIDENT].id) is None:
+        save_profile(
+            people[RESIDENT],
+            neighbourhood_id,
+            knows="Which plants grow well in shade",
+            can_do="Grow seedlings to share",
+            cares_about="Green spaces for children",
+            interests=["gardening", "cooking"],
+        )
+        save_profile(
+            people[PANEL_MEMBER],
+            neighbourhood_id,
+            knows="Local history",
+            can_do="Build raised beds",
+            cares_about="Older neighbours",
+            interests=["gardening", "local history"],
+        )
+    if not db.session.execute(sa.select(InstitutionalChange.id)).first():
+        log_change(
+            people[OFFICER],
+            what_changed="The library now opens on Saturday mornings for the seed swap.",
+            happened_on=utcnow().date(),
+            neighbourhood_id=neighbourhood_id,
+            references=[],
+        )

@@ -19,7 +19,7 @@ from portal.accounts.services import create_user
 from portal.applications.models import Application
 from portal.applications.services import add_cost_line, save_answers, start_application, submit_application
 from portal.awards.services import accept_award
-from portal.demo.asset_map import demo_asset_maps
+from portal.demo.asset_map import demo_asset_maps, demo_connections
 from portal.demo.scale import build
 from portal.domain.decisions import DecisionKind, ViewKind
 from portal.domain.pot_questions import QuestionKind
@@ -89,6 +89,7 @@ def demo_data(scale: int | None) -> None:
     _demo_programme_texts()
     _demo_pot_question(neighbourhood_ids[1])
     demo_asset_maps(neighbourhood_ids)
+    demo_connections(neighbourhood_ids[0])
     click.echo("Demo data is ready.")
 
 

@@ -93,6 +93,14 @@ def test_demo_data_can_be_loaded_twice(app, db_session):
     assert len(per_place) == 3 and all(count == 4 for _, count in per_place)
     gifts = db.session.execute(sa.select(MapEntry).where(MapEntry.kind == "individual")).scalars().all()
     assert gifts and not any(gift.shown_publicly for gift in gifts)
+    # Two residents share an interest (the builder can introduce them), and one change to an institution is logged.
+    from portal.assetmap.models import ResidentProfile
+    from portal.assetmap.profiles import shared_interests
+    from portal.insight.models import InstitutionalChange
+
+    profiles = db.session.execute(sa.select(ResidentProfile)).scalars().all()
+    assert shared_interests(profiles) == [("gardening", 2)]
+    assert db.session.execute(sa.select(sa.func.count(InstitutionalChange.id))).scalar() == 1
 
 
 def test_demo_ideas_are_written_and_sent_as_a_resident_would(app, db_session):
