@@ -60,7 +60,7 @@ def introduce(slug: str) -> Any:
 def answer_introduction(token: str) -> Any:
     side = introductions.side_for(token)
     if side is None:
-        return render_template("assetmap/introduction_gone.html"), 404
+        return render_template("errors/link_gone.html"), 404
     form = IntroductionAnswerForm()
     if side.waiting_for_me and form.validate_on_submit():
         side = introductions.answer(token, form.answer.data == "yes")

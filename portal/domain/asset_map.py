@@ -62,30 +62,12 @@ class Action(StrEnum):
     UNDONE = "undone"
 
 
-# What a change records of an entry (and puts back when undone).
-FIELDS = (
-    "kind",
-    "name",
-    "description",
-    "where_text",
-    "latitude",
-    "longitude",
-    "when_available",
-    "who_to_ask",
-    "shown_publicly",
-    "status",
-)
 # The fields a resident's suggestion may set.
-SUGGESTED_FIELDS = (
-    "kind",
-    "name",
-    "description",
-    "where_text",
-    "latitude",
-    "longitude",
-    "when_available",
-    "who_to_ask",
+SUGGESTED_FIELDS = tuple(
+    ["kind", "name", "description", "where_text", "latitude", "longitude", "when_available", "who_to_ask"]
 )
+# What a change records of an entry (and puts back when undone): those, and what only keepers set.
+FIELDS = (*SUGGESTED_FIELDS, "shown_publicly", "status")
 
 
 class NotAPoint(ValueError):

@@ -27,7 +27,7 @@ BUILDERS = "for a funded idea: the community builders of its neighbourhood, and 
 def answer_still_going(token: str) -> Any:
     check = still_going.check_for(token)
     if check is None:
-        return render_template("stories/still_going_gone.html"), 404
+        return render_template("errors/link_gone.html"), 404
     form = StillGoingForm()
     if check.answer is None and form.validate_on_submit():
         try:
