@@ -162,6 +162,10 @@ class IntroductionForm(Form):
     )
     submit = submit(_l("Ask them both"))
 
+    def validate_people(self, field: Any) -> None:
+        if len(field.data or []) != 2:
+            raise ValidationError(_l("Choose two people"))
+
 
 class IntroductionAnswerForm(Form):
     answer = RadioField(

@@ -39,17 +39,14 @@ def introduce(slug: str) -> Any:
     form.interest.choices = [SelectChoice(interest, interest) for interest, _n in profiles.shared_interests(found)]
     form.people.choices = [SelectChoice(p.user_id, p.user.name or _("A resident")) for p in found]
     if form.validate_on_submit():
-        chosen = form.people.data or []
-        if len(chosen) != 2:
-            form.people.errors = [_("Choose two people")]
+        first, second = form.people.data
+        try:
+            introductions.introduce(current_user, neighbourhood.id, first, second, form.interest.data)
+        except introductions.IntroductionRefused as refused:
+            form.people.errors = [REFUSED[refused.reason]()]
         else:
-            try:
-                introductions.introduce(current_user, neighbourhood.id, chosen[0], chosen[1], form.interest.data)
-            except introductions.IntroductionRefused as refused:
-                form.people.errors = [REFUSED[refused.reason]()]
-            else:
-                flash(_("We have asked them both. Each learns who the other is only if both say yes."), "success")
-                return redirect(url_for("assetmap.list_people", slug=slug))
+            flash(_("We have asked them both. Each learns who the other is only if both say yes."), "success")
+            return redirect(url_for("assetmap.list_people", slug=slug))
     hints = [{"hint": {"text": ", ".join(p.interests or [])}} for p in found]
     return render_template("assetmap/introduce.html", neighbourhood=neighbourhood, form=form, hints=hints)
 

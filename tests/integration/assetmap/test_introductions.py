@@ -104,6 +104,9 @@ def test_the_builder_is_refused_clearly_and_keeps_their_choice(client):
     explained(one, "Choose two people")
     assert re.search(rf'value="{rae.id}" checked', page(one)) and re.search(r'value="gardening" checked', page(one))
     explained(post_form(client, url, {"people": [rae.id, sol.id]}), "Choose the interest they share")
+    both = post_form(client, url, {"people": [sol.id]})  # every error at once
+    explained(both, "Choose the interest they share")
+    explained(both, "Choose two people")
     assert introduce(client, place, builder, rae, sol).status_code == 302
     explained(introduce(client, place, builder, rae, sol), "You have already asked these two")
     assert db.session.execute(sa.select(sa.func.count(Introduction.id))).scalar_one() == 1
