@@ -104,6 +104,7 @@ def test_programme_officers_and_viewers_read_the_outcomes_and_residents_do_not(c
     for words in (
         "1. People and communities better connected",
         "The Reading Room × 2",
+        "Ideas helped by things on the local map",
         "Knitting circle",
         "The library now opens on Saturdays",
         "1 of 2 asked",
