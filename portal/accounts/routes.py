@@ -141,7 +141,9 @@ def sign_in() -> Any:
             session.pop("sign_in_mobile", None)
             session["sign_in_email"] = services.normalise_email(form.email.data)
             return redirect(url_for("accounts.check_your_email"))
-    return render_template("accounts/sign_in.html", form=form, texts=services.texts_offered())
+    return render_template(
+        "accounts/sign_in.html", form=form, texts=services.texts_offered(), returning=bool(session.get("next"))
+    )
 
 
 @bp.get("/sign-in/check-your-phone")

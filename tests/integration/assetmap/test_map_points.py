@@ -94,3 +94,12 @@ def test_with_a_tile_server_the_map_is_offered_and_only_its_server_allowed(clien
         policy = page.headers["Content-Security-Policy"]
         assert "img-src 'self' data: https://tiles.example.org;" in policy
         assert "tiles.example.org" not in policy.replace("img-src 'self' data: https://tiles.example.org;", "")
+
+
+def test_a_visitor_who_presses_suggest_is_told_why_they_must_sign_in_and_brought_back(client, app):
+    place = NeighbourhoodFactory()
+    suggest = f"{map_url(place)}/suggest"
+    sent = client.get(suggest)
+    assert sent.status_code == 302 and sent.headers["Location"] == f"/sign-in?next={suggest}"
+    assert "You need to sign in to do that. We will bring you back" in text(client.get(sent.headers["Location"]))
+    assert "You need to sign in" not in text(app.test_client().get("/sign-in"))  # asked for by itself
