@@ -83,6 +83,7 @@ def show_map(slug: str) -> str:
         tiles=tiles if tile_origin(tiles) and any(entry.point for entry in entries) else "",
         kind=kind.value if kind else "",
         keeper=keeper,
+        mine=[] if keeper else services.suggested_by(current_user, neighbourhood.id),
         builder=services.is_builder_here(current_user, neighbourhood.id),
         kinds=KIND_PLURALS,
         kind_names=KIND_NAMES,

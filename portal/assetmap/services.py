@@ -116,6 +116,18 @@ def entries_for(neighbourhood_id: int, *, kind: Kind | None, keeper: bool) -> li
     return list(db.session.execute(query).scalars())
 
 
+def suggested_by(user: Any, neighbourhood_id: int) -> list[MapEntry]:
+    """What this person suggested for the neighbourhood's map that a community builder has not looked at yet."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    query = sa.select(MapEntry).where(
+        MapEntry.neighbourhood_id == neighbourhood_id,
+        MapEntry.suggested_by_id == user.id,
+        MapEntry.status == EntryStatus.SUGGESTED.value,
+    )
+    return list(db.session.execute(query.order_by(MapEntry.created_at.desc())).scalars())
+
+
 def usable_entries(neighbourhood_id: int) -> list[MapEntry]:
     """What an idea can say it will use: the neighbourhood's public entries that are not people's gifts (a gift is
     asked for through its builder, never picked by a stranger)."""

@@ -79,7 +79,9 @@ def test_a_residents_suggestion_waits_for_a_builder_who_adds_it(client):
     entry = db.session.execute(sa.select(MapEntry)).scalar_one()
     assert (entry.status, entry.suggested_by_id) == ("suggested", resident.id)
     assert "A community builder will look at your suggestion soon." in text(client.get(f"{map_url(place)}/{entry.id}"))
-    assert "Back room at the Hub" not in text(client.get(map_url(place)))  # not on the map yet
+    waiting = text(client.get(map_url(place)))
+    assert "Back room at the Hub</a></h2>" not in waiting  # not on the map yet, only in their own suggestions
+    assert "Your suggestions, waiting for a community builder" in waiting
     builder = builder_of(place)
     login_as(client, builder)
     assert "Suggested" in text(client.get(map_url(place)))

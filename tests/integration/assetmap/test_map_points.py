@@ -103,3 +103,22 @@ def test_a_visitor_who_presses_suggest_is_told_why_they_must_sign_in_and_brought
     assert sent.status_code == 302 and sent.headers["Location"] == f"/sign-in?next={suggest}"
     assert "You need to sign in to do that. We will bring you back" in text(client.get(sent.headers["Location"]))
     assert "You need to sign in" not in text(app.test_client().get("/sign-in"))  # asked for by itself
+
+
+def test_a_resident_finds_their_own_suggestions_on_the_map_page_until_a_builder_looks(client):
+    from tests.factories import UserFactory
+
+    place = NeighbourhoodFactory()
+    resident = UserFactory()
+    login_as(client, resident)
+    post_form(client, f"{map_url(place)}/suggest", {**ROOM, "name": "Tuesday choir"})
+    page = text(client.get(map_url(place)))
+    assert "Your suggestions, waiting for a community builder" in page and "Tuesday choir" in page
+    login_as(client, UserFactory())  # someone else sees nothing of it
+    assert "Tuesday choir" not in text(client.get(map_url(place)))
+    builder = builder_of(place)
+    login_as(client, builder)
+    entry = db.session.execute(sa.select(MapEntry)).scalar_one()
+    press(client, place, entry, "decline")
+    login_as(client, resident)
+    assert "Your suggestions" not in text(client.get(map_url(place)))
