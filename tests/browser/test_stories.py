@@ -552,13 +552,18 @@ def test_a_public_story_is_light_local_cached_and_readable_without_javascript(ne
     page = new_page(**PHONE_360)
     weight = NetworkMeter(page).measure("a public story", story_path)
     text_bytes = sum(weight.bytes(kind) for kind in ("html", "css", "js"))
-    images = sum(load.transferred for load in weight.loads if load.kind == "Image")
+    images = [load for load in weight.loads if load.kind == "Image"]
+    photos = [load for load in images if "/story-photos/" in load.url]
     print(
         f"\nA public story, first visit at 360 px, compressed bytes on the wire: HTML {weight.bytes('html'):,}, "
-        f"CSS {weight.bytes('css'):,}, JS {weight.bytes('js'):,}; together {text_bytes:,} of {BUDGET_BYTES:,} "
-        f"(photos and icon {images:,} more, not counted)"
+        f"CSS {weight.bytes('css'):,}, JS {weight.bytes('js'):,}: {text_bytes:,} of P3's {BUDGET_BYTES:,}; "
+        f"{len(photos)} photos {sum(p.transferred for p in photos):,} more ({weight.bytes():,} in all)"
     )
     assert {"html", "css", "js"} <= {load.kind for load in weight.loads}, "the measure missed something"
+    # Each photo comes in the size a phone needs (the 480 px one): the large one alone would not fit the budget.
+    assert photos and all(photo.url.endswith("/small") for photo in photos), [photo.url for photo in photos]
+    large = page.request.get(photos[0].url.removesuffix("/small") + "/large").body()
+    assert len(large) > BUDGET_BYTES - text_bytes, "the large photo would fit anyway: this measures nothing"
     assert text_bytes <= BUDGET_BYTES, f"a public story transfers {text_bytes:,} bytes of HTML, CSS and JS"
     for load in weight.loads:
         assert load.url.startswith(live_server.url + "/"), f"a public story asked another host: {load.url}"
@@ -566,6 +571,13 @@ def test_a_public_story_is_light_local_cached_and_readable_without_javascript(ne
         if load.kind in {"html", "css", "js"}:
             assert load.encoding in COMPRESSED, f"{load.url} was sent uncompressed ({load.encoding!r})"
     assert page.watch.other_hosts() == []
+
+    # On a wide screen the same page takes the large photo.
+    wide = new_page(viewport={"width": 1280, "height": 900})
+    wide.goto(story_path)
+    first = wide.locator("main img.app-story-photo").first
+    expect(first).to_have_js_property("complete", True)
+    assert first.evaluate("img => img.currentSrc").endswith("/large")
 
     no_js = new_page(**PHONE_360, java_script_enabled=False)
     assert no_js.goto(story_path).status == 200
