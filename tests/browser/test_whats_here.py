@@ -394,9 +394,14 @@ def test_a_residents_suggestion_goes_on_the_map_when_a_builder_adds_it(new_page,
     assert (saved["id"], saved["status"], saved["kind"]) == (entry_id, "suggested", "physical")
     assert saved["suggested_by"] is not None
 
-    # Not on the public list yet, nor to anyone but the resident and the keepers.
+    # Not on the public list yet, nor to anyone but the resident and the keepers: the resident finds it among their
+    # own suggestions, above the list.
     resident.goto(map_path)
-    expect(resident.locator("main")).not_to_contain_text(room)
+    expect(resident.locator(".govuk-summary-card", has_text=room)).to_have_count(0)
+    waiting = resident.get_by_role("heading", name="Your suggestions, waiting for a community builder")
+    expect(waiting).to_be_visible()
+    expect(resident.get_by_role("link", name=room)).to_have_attribute("href", entry_path)
+    assert_accessible(resident, "the map, with the resident's own suggestion waiting")
     visitor = new_page(java_script_enabled=javascript, **PHONE_360)
     assert visitor.goto(entry_path).status == 404
 
