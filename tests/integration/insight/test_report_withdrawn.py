@@ -56,9 +56,10 @@ def test_a_report_records_the_stories_and_photos_it_holds(client):
     _, kept_id = published_story(KEPT)
     _, other_id = published_story(WITHDRAWN, photos=2)
     report = ask_for_a_report(client, make_staff(Role.VIEWER)[0])
-    held = {row.story_id: row.photos for row in db.session.scalars(sa.select(ReportStory))}
+    # Which photos, whatever their order (PostgreSQL returns rows in no particular order without ORDER BY).
+    held = {row.story_id: tuple(sorted(row.photos)) for row in db.session.scalars(sa.select(ReportStory))}
     photos = {
-        story_id: tuple(db.session.scalars(sa.select(StoryPhoto.id).where(StoryPhoto.story_id == story_id)))
+        story_id: tuple(sorted(db.session.scalars(sa.select(StoryPhoto.id).where(StoryPhoto.story_id == story_id))))
         for story_id in (kept_id, other_id)
     }
     assert held == {kept_id: photos[kept_id], other_id: photos[other_id]}
