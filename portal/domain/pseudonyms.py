@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import phonenumbers
 
@@ -103,18 +103,32 @@ def _address_lines(addresses: Iterable[str]) -> list[str]:
     return sorted(lines, key=len, reverse=True)
 
 
+def scrubber(names: Iterable[str] = (), addresses: Iterable[str] = ()) -> Callable[[str], str]:
+    """`scrub` with the names and addresses to look for compiled once, for many texts (a whole download)."""
+    parts = _name_parts(names)
+    lines = _address_lines(addresses)
+    # Longest first, so a whole name or address goes before any of its parts.
+    alternatives = "|".join(f"(?i:{re.escape(name)})" if any_case else re.escape(name) for name, any_case in parts)
+    named = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if parts else None
+    placed = re.compile("|".join(re.escape(line) for line in lines), re.IGNORECASE) if lines else None
+
+    def scrub_one(text: str) -> str:
+        if not text:
+            return ""
+        text = EMAIL.sub("[email]", text)
+        matches = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+        for match in reversed(list(matches)):
+            text = text[: match.start] + "[phone]" + text[match.end :]
+        text = UK_NUMBER.sub("[phone]", text)
+        text = POSTCODE.sub("[postcode]", text)
+        if placed is not None:
+            text = placed.sub("[address]", text)
+        text = STREET.sub("[address]", text)
+        return named.sub("[name]", text) if named is not None else text
+
+    return scrub_one
+
+
 def scrub(text: str, names: Iterable[str] = (), addresses: Iterable[str] = ()) -> str:
     """The words with personal details replaced by [email], [phone], [postcode], [address] and [name]."""
-    if not text:
-        return ""
-    text = EMAIL.sub("[email]", text)
-    for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID))):
-        text = text[: match.start] + "[phone]" + text[match.end :]
-    text = UK_NUMBER.sub("[phone]", text)
-    text = POSTCODE.sub("[postcode]", text)
-    for line in _address_lines(addresses):
-        text = re.sub(re.escape(line), "[address]", text, flags=re.IGNORECASE)
-    text = STREET.sub("[address]", text)
-    for name, any_case in _name_parts(names):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name]", text, flags=re.IGNORECASE if any_case else 0)
-    return text
+    return scrubber(names, addresses)(text)

@@ -15,7 +15,7 @@ import dataclasses
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ from portal.common import audit
 from portal.common.spreadsheet import csv_lines
 from portal.common.transactions import transactional
 from portal.domain.asset_map import EntryStatus, Kind
-from portal.domain.pseudonyms import looks_like_a_name, pseudonym, scrub
+from portal.domain.pseudonyms import looks_like_a_name, pseudonym, scrubber
 from portal.domain.stories import PUBLIC_CONSENTS, StoryStatus
 from portal.extensions import db
 from portal.insight import outcomes
@@ -84,7 +84,7 @@ def _month(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m") if moment else ""
 
 
-def stories_csv(stories: list[Story], names: set[str], addresses: set[str]) -> str:
+def stories_csv(stories: list[Story], clean: Callable[[str], str]) -> str:
     header = ["idea", "neighbourhood", "published_month", "language", "went_to_plan", "group_formed"]
     header += ["people_count", *WAYS, "story"]
     rows = []
@@ -100,13 +100,13 @@ def stories_csv(stories: list[Story], names: set[str], addresses: set[str]) -> s
                 story.group_formed or "",
                 "" if story.people_count is None else story.people_count,
                 *("yes" if getattr(story, way) else "no" for way in WAYS),
-                scrub(story.shown_text, names, addresses),
+                clean(story.shown_text),
             ]
         )
     return "".join(csv_lines(header, rows, byte_order_mark=True))
 
 
-def map_csv(names: set[str], addresses: set[str]) -> str:
+def map_csv(clean: Callable[[str], str]) -> str:
     uses = sa.select(sa.func.count()).where(MapEntryUse.entry_id == MapEntry.id).scalar_subquery()
     query = (
         sa.select(MapEntry, uses)
@@ -118,9 +118,9 @@ def map_csv(names: set[str], addresses: set[str]) -> str:
         [
             entry.neighbourhood.name,
             entry.kind,
-            scrub(entry.name, names, addresses),
-            scrub(entry.description, names, addresses),
-            scrub(entry.when_available, names, addresses),
+            clean(entry.name),
+            clean(entry.description),
+            clean(entry.when_available),
             "yes" if entry.from_application_id else "no",
             used,
         ]
@@ -162,12 +162,12 @@ def readme() -> str:
 def evaluation_zip(person: User) -> bytes:
     """The zip, and an audit row saying who downloaded it (never what it holds)."""
     stories = _consented()
-    names, addresses = _people_named(stories)
+    clean = scrubber(*_people_named(stories))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme())
-        archive.writestr("stories.csv", stories_csv(stories, names, addresses))
+        archive.writestr("stories.csv", stories_csv(stories, clean))
         archive.writestr("outcomes.json", json.dumps(counts(outcomes.build(Filters())), indent=2))
-        archive.writestr("map.csv", map_csv(names, addresses))
+        archive.writestr("map.csv", map_csv(clean))
     audit.record("evaluation.downloaded", actor_id=person.id, object_type="export", object_id="evaluation")
     return buffer.getvalue()
