@@ -12,15 +12,14 @@ if TYPE_CHECKING:
 def create_app(config: Any = None) -> Flask:
     """Build the portal with `config` (a class or mapping), or from the environment."""
     # Imported here, so `import portal.domain` stays free of Flask and the database (tests/unit check it).
-    from flask import Flask
-
     from portal.common.assets import register_assets
+    from portal.common.front_door import Portal
     from portal.common.sessions import register_session_hooks
     from portal.config import PROJECT_ROOT, config_from_environment
     from portal.errors import register_error_handlers
     from portal.web import register_blueprints, register_commands, register_extensions, register_templates
 
-    app = Flask(
+    app = Portal(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

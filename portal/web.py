@@ -3,6 +3,8 @@ blueprints, commands) and every module that defines background jobs. The error p
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every module that defines background jobs: each registers its jobs (@job) when imported, so the app (and so every
@@ -53,11 +56,12 @@ from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli
 from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
+from portal.common.front_door import address_language, init_front_door
 from portal.common.jobs import init_jobs
 from portal.common.languages import in_words_around, written
 from portal.common.markup import breakable, nowrap
 from portal.common.navigation import service_navigation
-from portal.common.page_cache import init_page_cache
+from portal.common.page_cache import init_page_cache, register_page_keeping, serve_kept
 from portal.common.paging import page_url
 from portal.common.time import utcnow
 from portal.demo.data import demo_data
@@ -86,9 +90,17 @@ from portal.stories.moderation_routes import moderation as moderation_bp
 from portal.stories.routes import bp as stories_bp
 from portal.stories.routes import photos_bp
 
+# The page's one inline script (GOV.UK Frontend's, marking the body as able to run JavaScript), allowed by its hash:
+# a per-request nonce would make every public page different bytes for every visitor.
+JS_ENABLED_SCRIPT = Markup(
+    "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? "
+    "' govuk-frontend-supported' : '');"
+)
+JS_ENABLED_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(JS_ENABLED_SCRIPT.encode()).digest()).decode() + "'"
+
 CSP = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    "script-src": f"'self' {JS_ENABLED_HASH}",
     "style-src": "'self'",
     "img-src": "'self' data:",
     "font-src": "'self'",
@@ -101,14 +113,15 @@ CSP = {
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else the signed-in person's, else the browser's, else English."""
+    """The language the address names (`/cy/…`), else the one chosen with the switch, else the signed-in person's,
+    else English (never guessed from the browser: a public page is the same for everyone at its address)."""
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
+    chosen = address_language() or session.get("lang")
     if isinstance(chosen, str) and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
-    return request.accept_languages.best_match(list(languages)) or "en"
+    return "en"
 
 
 def _tiles_allowed(response: Any) -> Any:
@@ -126,6 +139,9 @@ def _tiles_allowed(response: Any) -> Any:
 def register_extensions(app: Flask) -> None:
 
     fernet_keys(app.config["ENCRYPTION_KEY"])  # a key that is not a real Fernet key stops the app here, not later
+    init_page_cache(app)
+    register_page_keeping(app)  # first: it keeps a page with the headers every later-registered hook gives it
+    init_front_door(app, serve_kept)  # inside ProxyFix, so it sees the scheme the proxy was asked with
     if app.config["TRUSTED_PROXIES"]:
         # Only this many proxies' X-Forwarded-* headers are believed, so a client cannot pose as another address.
         proxies = app.config["TRUSTED_PROXIES"]
@@ -149,7 +165,6 @@ def register_extensions(app: Flask) -> None:
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         content_security_policy=CSP,
-        content_security_policy_nonce_in=["script-src"],
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
@@ -159,7 +174,6 @@ def register_extensions(app: Flask) -> None:
     # assets (a few small files) are read into memory first, where the ordinary path compresses them.
     app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
-    init_page_cache(app)
 
     @app.after_request  # registered after Compress, so it runs before Compress's own hook
     def read_static_files_for_compression(response: Any) -> Any:
@@ -196,6 +210,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["written"] = written
     app.jinja_env.globals["error_summary"] = error_summary
+    app.jinja_env.globals["js_enabled_script"] = JS_ENABLED_SCRIPT
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -182,9 +182,10 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, url: str = "/") -> str:
-    """The CSRF token the page at url carries for this client's session."""
+    """The CSRF token the page at url carries for this client's session (or, for a page with no form, such as a
+    public page seen by a visitor, the one the sign-in page's form carries: a token belongs to the session)."""
     page = client.get(url).get_data(as_text=True)
-    match = CSRF_RE.search(page)
+    match = CSRF_RE.search(page) or CSRF_RE.search(client.get("/sign-in").get_data(as_text=True))
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 

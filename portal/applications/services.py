@@ -77,9 +77,11 @@ def has_ideas(user_id: int) -> bool:
 
 
 def get_application(application_id: int) -> Application | None:
-    """The application with its pot and neighbourhood (every page of it names them), in one query."""
+    """The application with its pot, its neighbourhood and the pot's own questions (every page of it names the first
+    two; the journey's back and next links count the questions), in one query."""
+    pot = joinedload(Application.pot)
     return db.session.get(
-        Application, application_id, options=[joinedload(Application.pot).joinedload(Pot.neighbourhood)]
+        Application, application_id, options=[pot.joinedload(Pot.neighbourhood), pot.joinedload(Pot.questions)]
     )
 
 

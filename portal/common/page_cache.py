@@ -1,7 +1,12 @@
 """Whole public pages kept ready for visitors who are not signed in, one copy per page and language.
 
-A page is cached as rendered for an anonymous visitor, with this request's CSP nonce and CSRF token (the language
-switch's form) replaced by marks; serving it puts the new request's values back. Nothing personal is in such a page.
+A public page is the same bytes for every visitor who asks for its address (its language is in the address, see
+portal/common/front_door.py; its one inline script is allowed by a hash, not a nonce). It is kept as rendered for
+the first visitor, with the headers it was sent with, and answered to the next before Flask builds a request
+(`serve_kept`, called by the front door) to anyone who brings no session cookie, with `Cache-Control: public,
+no-cache` and an ETag, so a shared cache in front may keep it too and asks again each time (answered 304 while it is
+current). A visitor who has a session but is not signed in gets the kept copy through Flask, with their own CSRF
+token put back where a page has a form. Nothing personal is in such a page, and nobody signed in ever gets one.
 Every commit that changes what public pages show (neighbourhoods, pots, awards, stories, their photos, a person's
 name, the open-data settings) moves the cache on to a new version, so the next visitor sees the change at once,
 whichever process made the change (a web server or a background job). The copies live in Redis when REDIS_URL is
@@ -31,22 +36,23 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context, request, session, url_for
+from flask import Flask, current_app, g, has_app_context, request, session, url_for
 from flask_caching import Cache
+from flask_compress.flask_compress import _choose_algorithm
+from flask_compress.flask_compress import _compress_data as _compress
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import BuildError
 
-from portal.common.assets import asset_build
 from portal.common.paging import MAX_PAGE
+from portal.extensions import compress
 
 cache = Cache()
 log = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
 SLOT_PREFIX = "public-pages:slot:"
-NONCE_MARK = "\x1ecsp-nonce\x1e"
 CSRF_MARK = "\x1ecsrf-token\x1e"
 _CHANGED = "public_pages_changed"
 
@@ -75,6 +81,11 @@ def init_page_cache(app: Flask) -> None:
     )
     cache.init_app(app, config={**config, "CACHE_DEFAULT_TIMEOUT": 24 * 3600})
     app.extensions["page_cache_release"] = release_of(app)
+
+
+def register_page_keeping(app: Flask) -> None:
+    """Registered before every other hook, so it runs after them all and keeps a page with its final headers."""
+    app.after_request(keep_public_page)
 
 
 def release_of(app: Flask) -> str:
@@ -196,9 +207,22 @@ def _canonical_address() -> tuple[str, int] | None:
     return path, page
 
 
-def _slot(identity: str) -> str:
+def _slot(identity: str, size: int) -> str:
     number = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:8], "big")
-    return f"{SLOT_PREFIX}{number % current_app.config['PUBLIC_PAGE_CACHE_SIZE']}"
+    return f"{SLOT_PREFIX}{number % size}"
+
+
+def _identity(app: Flask, scheme: str, language: str, path: str, page: int) -> str:
+    """What a kept page was made for: the release and asset build, the scheme (its headers differ: HSTS), the
+    language, the day, the address and the page number."""
+    manifest = app.extensions["asset_manifest"]
+    manifest.current()
+    release = f"{app.extensions['page_cache_release']}+{manifest.build}"
+    return f"{release}|{scheme}|{language}|{date.today().isoformat()}|{path}|{page}"
+
+
+def _etag(identity: str, version: str) -> str:
+    return hashlib.sha256(f"{identity}|{version}".encode()).hexdigest()[:24]
 
 
 def _version() -> str | None:
@@ -215,6 +239,12 @@ def _version() -> str | None:
     return str(version) if version is not None else None
 
 
+_KEEP = "portal.page_cache.keep"
+_PUBLIC = "portal.page_cache.etag"
+# Headers a kept page is not answered with as they were: the answer's own length and encoding are worked out anew.
+_NOT_REPLAYED = frozenset({"content-length", "content-encoding", "set-cookie", "etag"})
+
+
 def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Serve this public page from the cache to visitors who are not signed in (see the module's notes)."""
 
@@ -227,23 +257,85 @@ def cached_for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         from flask_babel import get_locale
 
         path, page = address
-        release = f"{current_app.extensions['page_cache_release']}+{asset_build()}"
-        identity = f"{release}|{get_locale()}|{date.today().isoformat()}|{path}|{page}"
-        slot = _slot(identity)
+        identity = _identity(current_app, request.scheme, str(get_locale()), path, page)
+        slot = _slot(identity, current_app.config["PUBLIC_PAGE_CACHE_SIZE"])
+        request.environ[_PUBLIC] = _etag(identity, version)
         kept = _reach(cache.get, slot)
         if kept is not None and kept[0] == identity and kept[1] == version:
-            html = kept[2].replace(NONCE_MARK, getattr(request, "csp_nonce", "")).replace(CSRF_MARK, generate_csrf())
+            html = kept[2] if CSRF_MARK not in kept[2] else kept[2].replace(CSRF_MARK, generate_csrf())
             response = current_app.response_class(html, mimetype="text/html")
-            if kept[3]:
-                response.headers["Cache-Control"] = kept[3]
-            return response
+            if kept[4]:
+                response.headers["Cache-Control"] = kept[4]
+            return _public(response)
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code != 200 or response.direct_passthrough or request.environ.get(_SHOWN, 1) != page:
+            request.environ.pop(_PUBLIC)
             return response  # an error, a file, or a page number past the last page: answered, not kept
-        nonce = getattr(request, "csp_nonce", "")
-        html = response.get_data(as_text=True).replace(generate_csrf(), CSRF_MARK)
-        html = html.replace(nonce, NONCE_MARK) if nonce else html
-        _reach(cache.set, slot, (identity, version, html, response.headers.get("Cache-Control")))
-        return response
+        html = response.get_data(as_text=True)
+        token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))  # only if the page has a form
+        html = html.replace(token, CSRF_MARK) if token else html
+        request.environ[_KEEP] = (slot, identity, version, html)
+        return _public(response)
 
     return wrapper
+
+
+def _public(response: Any) -> Any:
+    response.headers.setdefault("Cache-Control", "public, no-cache")
+    response.set_etag(request.environ[_PUBLIC])
+    return response
+
+
+def keep_public_page(response: Any) -> Any:
+    """Keep a page just made with the headers it leaves with (this runs after every other hook): the front door
+    answers the next visitor with both. A page that set a cookie or holds a form's token is kept only for Flask."""
+    if _PUBLIC not in request.environ:
+        return response
+    response.vary.update(("Cookie", "Accept-Encoding"))
+    keep = request.environ.pop(_KEEP, None)
+    if keep is not None and response.status_code == 200:
+        slot, identity, version, html = keep
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _NOT_REPLAYED]
+        kept = (identity, version, html, None if CSRF_MARK in html else headers, response.headers.get("Cache-Control"))
+        _reach(cache.set, slot, kept)
+    return response
+
+
+# Compressed copies of kept pages, made once a process: (etag, algorithm) -> bytes.
+_encoded: dict[tuple[str, str], bytes] = {}
+
+
+def serve_kept(app: Flask, environ: dict[str, Any], language: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """The front door's answer for a visitor with no session: the kept page for this address if it is current,
+    as (status, headers, body); None to let Flask answer."""
+    if not app.config["PUBLIC_PAGE_CACHE"] or _pending["new_version"]:
+        return None
+    scheme = environ.get("wsgi.url_scheme", "http")
+    match = CANONICAL_QUERY.fullmatch(environ.get("QUERY_STRING", ""))
+    if match is None or (scheme != "https" and app.config.get("FORCE_HTTPS")):
+        return None
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    identity = _identity(app, scheme, language, path, int(match.group(1) or 1))
+    backend = app.extensions["cache"][cache]
+    try:
+        version, kept = backend.get_many(VERSION_KEY, _slot(identity, app.config["PUBLIC_PAGE_CACHE_SIZE"]))
+    except Exception:  # the cache out of reach: Flask answers, and says so in the log
+        return None
+    if version is None or kept is None or kept[0] != identity or kept[1] != version or kept[3] is None:
+        return None
+    etag = _etag(identity, str(version))
+    algorithm = _choose_algorithm(compress.enabled_algorithms, environ.get("HTTP_ACCEPT_ENCODING", ""))
+    tag = f'"{etag}:{algorithm}"' if algorithm else f'"{etag}"'
+    headers = [*kept[3], ("ETag", tag)]
+    if tag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        return "304 Not Modified", headers, b""
+    body = kept[2].encode()
+    if algorithm:
+        if len(_encoded) > app.config["PUBLIC_PAGE_CACHE_SIZE"]:
+            _encoded.clear()
+        body = _encoded.get((etag, algorithm)) or _encoded.setdefault(
+            (etag, algorithm), _compress(app, body, algorithm)
+        )
+        headers.append(("Content-Encoding", algorithm))
+    headers.append(("Content-Length", str(len(body))))
+    return "200 OK", headers, body

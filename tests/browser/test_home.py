@@ -47,8 +47,8 @@ def test_the_language_switch_changes_the_page_and_is_remembered(page):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("html").get_attribute("dir") == "ltr"
 
-    page.get_by_role("button", name="Cymraeg").click()
-    page.wait_for_load_state()
+    page.get_by_role("link", name="Cymraeg").click()
+    page.wait_for_url("**/cy/")
     html = page.locator("html")
     assert html.get_attribute("lang") == "cy"
     assert html.get_attribute("dir") == "ltr"
@@ -56,24 +56,27 @@ def test_the_language_switch_changes_the_page_and_is_remembered(page):
     assert page.locator(".app-language-switch__current").inner_text() == "Cymraeg"
     assert_accessible(page, "the home page in Welsh")
 
-    page.goto("/sign-in")
+    page.locator(".govuk-service-navigation__toggle").click()  # the menu, on a phone
+    page.locator("header a[href$='/sign-in']").first.click()
+    page.wait_for_url("**/cy/sign-in")
     assert page.locator("html").get_attribute("lang") == "cy", "the choice of Welsh is kept on the next page"
     assert page.get_by_label("Beth yw eich cyfeiriad e-bost neu rif eich ffôn symudol?").is_visible()
     assert page.get_by_role("button", name="Parhau").is_visible()
 
-    page.get_by_role("button", name="العربية").click()
-    page.wait_for_url("**/sign-in")
+    page.get_by_role("link", name="العربية").click()
+    page.wait_for_url("**/ar/sign-in")
     html = page.locator("html")
     assert html.get_attribute("lang") == "ar"
     assert html.get_attribute("dir") == "rtl"
     assert_accessible(page, "the sign-in page in Arabic")
 
-    page.goto("/")
+    page.locator("header a[href$='/ar/']").first.click()
+    page.wait_for_url("**/ar/")
     html = page.locator("html")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl"), "Arabic is kept on the next page"
     assert page.get_by_role("heading", level=1).inner_text() == "احصل على شرارة صغيرة لفكرتك"
     assert_accessible(page, "the home page in Arabic")
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_url("**/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/")
     assert (page.locator("html").get_attribute("lang"), page.locator("html").get_attribute("dir")) == ("en", "ltr")

@@ -13,7 +13,7 @@ from portal.domain.pot_questions import QuestionKind
 from portal.extensions import db
 from portal.programme import questions
 from portal.programme.models import PotQuestion
-from tests.conftest import explained, post_form
+from tests.conftest import count_queries, explained, post_form
 from tests.factories import PotFactory
 from tests.integration.applications.test_journey import answer_everything, start
 
@@ -202,3 +202,16 @@ def test_trying_again_copies_the_answers_to_the_pots_questions(client):
     assert response.status_code == 302
     copy = db.session.execute(sa.select(Application).where(Application.copied_from_id == application.id)).scalar_one()
     assert sorted(a.answer for a in copy.question_answers) == ["2", "We ran a street party.", "no"]
+
+
+def test_a_question_page_reads_the_person_and_the_idea_with_its_pots_questions_at_once(client):
+    """Every resident spends their time on these pages (issue 24): the person, then the idea with its pot, its
+    neighbourhood and the pot's own questions (the back link counts them), and on a pot's own question its answer."""
+    pot, *_ = pot_with_questions()
+    application, _ = start(client, pot)
+    for page, queries in (("idea-name", 2), ("when-and-where", 2), ("pot-questions/2", 3)):
+        db.session.close()  # an empty session, as a request starts with
+        with count_queries() as statements:
+            response = client.get(f"/ideas/{application.id}/{page}")
+        assert response.status_code == 200, page
+        assert len(statements) == queries, (page, statements)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -16,19 +18,22 @@ def test_pages_carry_the_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp
-    assert re.search(r"script-src 'self' 'nonce-[\w-]+'", csp)
+    assert re.search(r"script-src 'self' 'sha256-[\w+/=]+'; ", csp)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_every_script_on_the_page_carries_this_requests_nonce(client):
+def test_the_one_inline_script_is_the_one_the_policy_hashes_and_every_other_script_is_the_sites_own(client):
     response = client.get("/")
-    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"]).group(1)
-    scripts = re.findall(r"<script[^>]*>", response.get_data(as_text=True))
-    assert scripts
-    assert all(f'nonce="{nonce}"' in tag for tag in scripts)
-    assert nonce not in client.get("/").headers["Content-Security-Policy"], "a fresh nonce each request"
+    allowed = re.search(r"'sha256-([\w+/=]+)'", response.headers["Content-Security-Policy"]).group(1)
+    page = response.get_data(as_text=True)
+    inline = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(inline) == 1 and "js-enabled" in inline[0]
+    assert base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode() == allowed
+    assert "nonce" not in page and "nonce" not in response.headers["Content-Security-Policy"]
+    sources = re.findall(r"<script[^>]* src=\"([^\"]+)\"", page)
+    assert sources and all(source.startswith("/static/") for source in sources)
 
 
 def test_personal_pages_are_not_stored(client):

@@ -35,7 +35,7 @@ def test_every_page_has_the_shared_layout(client, url):
     assert "govuk-phase-banner" in html and "Beta" in html and "Tell us what you think" in html
     assert "/accessibility" in html and "/privacy" in html and "/cookies" in html
     assert "govuk-generic-header" in html and "Small Sparks" in html
-    assert 'name="language"' in html
+    assert 'href="/cy/' in html and 'href="/ar/' in html  # a visitor's language switch: links
 
 
 def test_this_is_not_govuk(client):
