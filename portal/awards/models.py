@@ -27,8 +27,10 @@ class Award(Model):
     __table_args__ = (
         sa.CheckConstraint("amount_pence > 0", name="amount_positive"),
         one_of("status", AwardStatus),
-        # The finance officer's lists: awards in one status, oldest acceptance first.
+        # The finance officer's lists: awards in one status, oldest acceptance first; accepted awards with and
+        # without the payee's details apart, and counted from the index alone.
         sa.Index("ix_awards_status_accepted_at", "status", "accepted_at", "id"),
+        sa.Index("ix_awards_work", "status", "has_payee_details", "accepted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +41,9 @@ class Award(Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=AwardStatus.OFFERED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whether the payee's details have been given: set when they are stored (portal/payments/models.py), so the
+    # finance lists need not join every open award to its details.
+    has_payee_details: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
     # Read by name, typed Any: the panel's decision behind the award, and the payee's details once given (awards never
     # import panels, which write them, or payments, which pay them).

@@ -290,6 +290,7 @@ def _add_decisions_and_awards(scale: _Scale) -> tuple[list[int], list[tuple[int,
                 "status": award_status,
                 "created_at": created + timedelta(days=20),
                 "accepted_at": None if award_status in ("offered", "declined") else created + timedelta(days=22),
+                "has_payee_details": award_status not in ("offered", "declined"),  # _add_payments gives them
             }
         )
         awarded.append((i, award_status, total, created))

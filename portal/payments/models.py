@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -210,3 +211,9 @@ class PaymentExport(Model):
     requeued: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     run: Mapped[PaymentRun | None] = relationship()
+
+
+@sa.event.listens_for(PayeeDetails, "after_insert")
+def _award_has_payee_details(mapper: Any, connection: Any, details: PayeeDetails) -> None:
+    """The award knows its payee's details are given, in the same transaction, however the details were stored."""
+    connection.execute(sa.update(Award).where(Award.id == details.award_id).values(has_payee_details=True))

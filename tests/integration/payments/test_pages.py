@@ -14,7 +14,7 @@ from portal.common.audit import AuditEvent
 from portal.common.time import utcnow
 from portal.domain.roles import PaymentMethod, Role
 from portal.extensions import db
-from portal.payments import services
+from portal.payments import services, work
 from portal.payments.models import PayeeDetails, Payment
 from tests.conftest import count_queries, explained, login_as, post_form, submit_form
 from tests.factories import make_staff
@@ -44,6 +44,28 @@ def test_a_resident_chooses_a_bank_account_and_gives_the_details(client):
     assert "••••••45" in summary and "00733445" not in summary and "309430" not in summary
     ideas = text(client.get("/ideas"))
     assert "How you will be paid" in ideas
+
+
+def test_an_award_moves_from_waiting_for_details_to_due_when_the_resident_gives_them(client):
+    """The finance lists read whether details are given from the award itself (issue 24): it must follow them."""
+    case = accepted_award()
+    assert not case.award.has_payee_details
+    officer = make_staff(Role.FINANCE_OFFICER)[0]
+    counts_before = work.count_payment_work()
+    resident = client.application.test_client()
+    login_as(resident, case.resident)
+    url = f"/ideas/{case.application.id}/how-to-be-paid"
+    post_form(resident, url, {"method": "bank_transfer"})
+    post_form(resident, f"/ideas/{case.application.id}/bank-details?method=bank_transfer", BANK)
+    db.session.refresh(case.award)
+    assert case.award.has_payee_details
+    counts_after = work.count_payment_work()
+    assert counts_after["waiting_for_details"] == counts_before["waiting_for_details"] - 1
+    assert counts_after["due"] == counts_before["due"] + 1
+    login_as(client, officer)
+    due = text(client.get("/finance?show=due"))
+    assert f"/finance/awards/{case.award.id}" in due
+    assert f"/finance/awards/{case.award.id}" not in text(client.get("/finance?show=waiting_for_details"))
 
 
 def test_each_wrong_bank_detail_is_explained_and_what_was_typed_kept(client):
