@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
 from portal.applications.models import Application
@@ -81,7 +81,11 @@ def list_payment_work(name: str, page: int = 1, per_page: int = WORK_PER_PAGE, c
         .outerjoin(PayeeDetails, PayeeDetails.award_id == Award.id)
         .outerjoin(Payment, live)
         .where(Award.status == _WORK_STATUS[name].value)
-        .options(joinedload(Application.pot).joinedload(Pot.neighbourhood))
+        .options(
+            # What the lists show of each idea: its name and reference (not its answers, decoded for nothing).
+            load_only(Application.id, Application.reference, Application.idea_name, Application.pot_id),
+            joinedload(Application.pot).joinedload(Pot.neighbourhood),
+        )
         .order_by(Award.accepted_at, Award.id)
     )
     if name in ("due", "waiting_for_details"):
