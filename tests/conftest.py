@@ -163,6 +163,18 @@ def db_session(app: Flask) -> Iterator[Any]:
 
 
 @pytest.fixture
+def page_cache(app: Flask) -> Iterator[Any]:
+    """Public pages served from the page cache, as in production (the tests' settings turn it off)."""
+    from portal.common.page_cache import cache
+
+    app.config["PUBLIC_PAGE_CACHE"] = True
+    with app.app_context():
+        cache.clear()
+    yield cache
+    app.config["PUBLIC_PAGE_CACHE"] = False
+
+
+@pytest.fixture
 def client(app: Flask, db_session: Any) -> FlaskClient:
     return app.test_client()
 

@@ -10,21 +10,11 @@ import re
 import pytest
 
 from portal.common.front_door import FrontDoor
-from portal.common.page_cache import cache
 from portal.domain.roles import Role
 from portal.stories import publishing
 from tests.conftest import count_queries, login_as, post_form
 from tests.factories import PotFactory, UserFactory, make_staff
 from tests.integration.stories.test_stories import told_story
-
-
-@pytest.fixture
-def page_cache(app):
-    app.config["PUBLIC_PAGE_CACHE"] = True
-    with app.app_context():
-        cache.clear()
-    yield cache
-    app.config["PUBLIC_PAGE_CACHE"] = False
 
 
 @pytest.fixture

@@ -20,15 +20,6 @@ from tests.factories import PotFactory, make_staff
 from tests.integration.stories.test_stories import told_story
 
 
-@pytest.fixture
-def page_cache(app):
-    app.config["PUBLIC_PAGE_CACHE"] = True
-    with app.app_context():
-        cache.clear()
-    yield cache
-    app.config["PUBLIC_PAGE_CACHE"] = False
-
-
 def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 

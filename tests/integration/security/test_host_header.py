@@ -10,10 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from cryptography.fernet import Fernet
 
-from portal.common.page_cache import cache
 from portal.domain.roles import Role
 from portal.stories import publishing
 from tests.factories import make_staff
@@ -22,15 +20,6 @@ from tests.integration.stories.test_stories import told_story
 
 ROOT = Path(__file__).resolve().parents[3]
 FORGED = "attacker.invalid:1234"  # (the test grants hold "evil.example" in a group name)
-
-
-@pytest.fixture
-def page_cache(app):
-    app.config["PUBLIC_PAGE_CACHE"] = True
-    with app.app_context():
-        cache.clear()
-    yield cache
-    app.config["PUBLIC_PAGE_CACHE"] = False
 
 
 def everything_public(client, app, story_id: int, slug: str) -> list[str]:

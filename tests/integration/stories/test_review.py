@@ -13,7 +13,6 @@ import json
 
 import pytest
 
-from portal.common.page_cache import cache
 from portal.domain.roles import Role
 from portal.domain.stories import Consent
 from portal.extensions import db
@@ -25,16 +24,6 @@ from tests.integration.stories.helpers import form_fields, paid_award, photo_byt
 from tests.integration.stories.test_stories import ANSWERS, told_story
 
 CHILDREN = photo_services.PhotoAnswers("Children at the fair", may_share=True, shows_children=True)
-
-
-@pytest.fixture
-def page_cache(app):
-    """Public pages served from the page cache, as in production."""
-    app.config["PUBLIC_PAGE_CACHE"] = True
-    with app.app_context():
-        cache.clear()
-    yield cache
-    app.config["PUBLIC_PAGE_CACHE"] = False
 
 
 def text(response) -> str:
