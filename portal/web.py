@@ -56,6 +56,7 @@ from portal.common.cli import audit_cli, backup_cli, jobs_cli, keys_cli
 from portal.common.crypto import fernet_keys
 from portal.common.dev import bp as dev_bp
 from portal.common.forms import error_summary
+from portal.common.fragments import fragment_marks, kept_fragment
 from portal.common.front_door import address_language, init_front_door
 from portal.common.jobs import init_jobs
 from portal.common.languages import in_words_around, written
@@ -211,6 +212,8 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals["written"] = written
     app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["js_enabled_script"] = JS_ENABLED_SCRIPT
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
+    app.jinja_env.globals["marks"] = fragment_marks()
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -228,10 +231,12 @@ def register_templates(app: Flask) -> None:
         from flask_babel import get_locale
 
         language = str(get_locale() or "en")
+        navigation = service_navigation()
         return {
             "current_language": language,
             "is_rtl": language in app.config["RTL_LANGUAGES"],
-            "service_navigation": service_navigation(),
+            "service_navigation": navigation,
+            "navigation_key": tuple((item["href"], item["active"]) for item in navigation),
             "field_labels": field_labels(),
             "now": utcnow(),
         }

@@ -42,11 +42,9 @@ def address_language() -> str | None:
     return request.environ.get(LANGUAGE_KEY) if has_request_context() else None
 
 
-def in_language(code: str) -> str:
-    """This page's address in the language `code` (the language links in the header)."""
-    base = request.environ.get(BASE_KEY, request.script_root)
-    query = request.query_string.decode("latin-1")
-    return f"{base}/{code}{request.path}" + (f"?{query}" if query else "")
+def language_root(code: str) -> str:
+    """Where the pages in the language `code` begin (the header's language links add the page's own address)."""
+    return f"{request.environ.get(BASE_KEY, request.script_root)}/{code}"
 
 
 class FrontDoor:
@@ -85,7 +83,7 @@ class FrontDoor:
 
 def init_front_door(app: Flask, serve_kept: Callable[[Flask, dict[str, Any], str], Any]) -> None:
     app.wsgi_app = FrontDoor(app, serve_kept)  # type: ignore[method-assign]
-    app.jinja_env.globals["language_address"] = in_language
+    app.jinja_env.globals["language_root"] = language_root
 
     @app.before_request
     def remember_the_address_language() -> None:

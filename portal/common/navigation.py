@@ -74,7 +74,30 @@ def role_names() -> dict[Role, str]:
 
 
 def service_navigation() -> list[dict[str, Any]]:
-    """The links in the header, by what the signed-in person may do."""
+    """The links in the header, by what the signed-in person may do; the one for this page marked active."""
+    here = request.script_root + request.path
+    return [{"text": text, "href": href, "active": here == href} for text, href in _navigation_links()]
+
+
+# The header's links for each language, set of roles and address prefix, worked out once a process: their words and
+# addresses never change while it runs (tests/integration/pages/test_layout_fragments.py checks they match).
+_links: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+
+
+def _navigation_links() -> tuple[tuple[str, str], ...]:
+    from flask_babel import get_locale
+
+    roles = current_user.roles if current_user.is_authenticated else None
+    key = (str(get_locale()), roles, app_shows_outbox(), request.script_root)
+    links = _links.get(key)
+    if links is None:
+        if len(_links) > 1000:
+            _links.clear()
+        links = _links[key] = tuple((text, url_for(endpoint)) for text, endpoint in _navigation_items())
+    return links
+
+
+def _navigation_items() -> list[tuple[str, str]]:
     items: list[tuple[str, str, bool]] = [(_("Home"), "pages.home", True)]
     if current_user.is_authenticated:
         items.append((_("Your ideas"), "applications.list_ideas", current_user.has_role(Role.RESIDENT)))
@@ -102,12 +125,7 @@ def service_navigation() -> list[dict[str, Any]]:
             items.append((_("Outbox"), "dev.outbox", True))
     else:
         items.append((_("Sign in"), "accounts.sign_in", True))
-    result = []
-    for text, endpoint, allowed in items:
-        if allowed:
-            href = url_for(endpoint)
-            result.append({"text": text, "href": href, "active": request.path == href})
-    return result
+    return [(text, endpoint) for text, endpoint, allowed in items if allowed]
 
 
 def app_shows_outbox() -> bool:
