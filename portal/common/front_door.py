@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.exceptions import SecurityError
+from werkzeug.wsgi import get_host
 
 LANGUAGE_KEY = "portal.address_language"
 BASE_KEY = "portal.base_script_root"
@@ -72,6 +74,7 @@ class FrontDoor:
             environ.get("REQUEST_METHOD") == "GET"
             and self.session_cookie not in environ.get("HTTP_COOKIE", "")
             and "HTTP_AUTHORIZATION" not in environ
+            and self.for_us(environ)
         ):
             kept = self.serve_kept(self.app, environ, language or "en")
             if kept is not None:
@@ -79,6 +82,19 @@ class FrontDoor:
                 start_response(status, headers)
                 return [body]
         return self.inner(environ, start_response)
+
+
+    def for_us(self, environ: dict[str, Any]) -> bool:
+        """Whether the request names one of the portal's own hosts (TRUSTED_HOSTS): any other is left to Flask,
+        which refuses it, as it would be refused for every other page."""
+        trusted = self.app.config.get("TRUSTED_HOSTS")
+        if not trusted:
+            return True
+        try:
+            get_host(environ, trusted)
+        except SecurityError:
+            return False
+        return True
 
 
 def init_front_door(app: Flask, serve_kept: Callable[[Flask, dict[str, Any], str], Any]) -> None:

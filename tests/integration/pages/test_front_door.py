@@ -131,3 +131,12 @@ def test_what_a_visitor_sends_from_a_welsh_page_keeps_them_in_welsh(client):
     sent = post_form(client, "/cy/sign-in", {"email": "nadia@example.org"})
     assert sent.status_code in (200, 302) and sent.headers.get("Location", "/cy/").startswith("/cy/")
     assert 'lang="cy"' in text(client.get("/sign-in")), "pages without a language in their address follow it"
+
+
+def test_a_request_for_another_host_is_refused_even_when_the_page_is_kept(app, client, page_cache, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["sparks.example.gov.uk"])
+    PotFactory(name="Summer pot")
+    ours = {"Host": "sparks.example.gov.uk"}
+    client.get("/", headers=ours)
+    assert client.get("/", headers=ours).status_code == 200
+    assert client.get("/", headers={"Host": "attacker.invalid"}).status_code == 400
