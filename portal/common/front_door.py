@@ -83,7 +83,6 @@ class FrontDoor:
                 return [body]
         return self.inner(environ, start_response)
 
-
     def for_us(self, environ: dict[str, Any]) -> bool:
         """Whether the request names one of the portal's own hosts (TRUSTED_HOSTS): any other is left to Flask,
         which refuses it, as it would be refused for every other page."""
