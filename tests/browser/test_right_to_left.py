@@ -135,9 +135,9 @@ def test_the_arabic_neighbourhood_page_marks_english_text_and_says_two_weeks_wit
     pot = live_server.add_open_pot()
     page = new_page(viewport={"width": 360, "height": 740})
     page.goto("/")
-    page.get_by_role("button", name="العربية").click()
-    page.wait_for_load_state()
-    page.goto(f"/neighbourhoods/{pot.slug}")
+    page.get_by_role("link", name="العربية").click()  # a visitor's language switch is links
+    page.wait_for_url("**/ar/")
+    page.goto(f"/ar/neighbourhoods/{pot.slug}")
     assert page.locator("html").get_attribute("dir") == "rtl"
     description = page.locator("main p.govuk-body-l")
     expect(description).to_have_attribute("lang", "en")
