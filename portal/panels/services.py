@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, load_only, selectinload
 
 from portal.accounts.models import PanelMembership, User
 from portal.accounts.news import tell
@@ -279,7 +279,18 @@ def list_queue(neighbourhood_id: int, statuses: tuple[str, ...], page: int, olde
         sa.select(Application)
         .join(Pot, Application.pot_id == Pot.id)
         .where(in_queue)
-        .options(selectinload(Application.cost_lines), selectinload(Application.pot))
+        .options(
+            # What the queue shows of each idea (its name, what it asks for, how long it has waited), not its answers.
+            load_only(
+                Application.id,
+                Application.idea_name,
+                Application.language,
+                Application.status,
+                Application.submitted_at,
+                Application.assisted_by_id,
+            ),
+            selectinload(Application.cost_lines),
+        )
     )
     if oldest_first:
         query = query.order_by(Application.submitted_at.asc(), Application.id)
