@@ -15,7 +15,6 @@ from portal.accounts.services import SignInRefused, send_sign_in_link
 from portal.applications import journey, journey_counts
 from portal.applications.models import Application, CostLine
 from portal.assetmap.services import set_uses
-from portal.awards.models import Award
 from portal.awards.services import awarded_pence
 from portal.common import audit
 from portal.common.access import keep_for_request
@@ -105,7 +104,7 @@ def list_applications_for(user: User, page: int = 1) -> Any:
             selectinload(Application.cost_lines),
             joinedload(Application.pot).joinedload(Pot.neighbourhood),
             selectinload(Application.decisions),
-            selectinload(Application.award).selectinload(Award.payee_details),
+            selectinload(Application.award),  # with has_payee_details: the details themselves are not shown
             selectinload(Application.story),
         )
         .order_by(Application.created_at.desc(), Application.id.desc())
