@@ -17,7 +17,7 @@ from flask import request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-TOKEN = "\x1efragment-token\x1e"  # noqa: S105 - a mark put where the token goes, not a secret
+TOKEN = "\x1efragment-token\x1e"  # noqa: S105 - where the token goes, not a secret # nosec B105
 HERE = "\x1efragment-here\x1e"
 _kept: dict[tuple[Any, ...], str] = {}
 
@@ -40,8 +40,8 @@ def kept_fragment(name: str, key: Any, draw: Callable[[], Any]) -> Markup:
         html = html.replace(HERE, str(escape(this_address())))
     if TOKEN in html:
         html = html.replace(TOKEN, generate_csrf())
-    return Markup(html)  # noqa: S704 - drawn by the template with autoescape; only escaped values are put in
+    return Markup(html)  # noqa: S704 - drawn with autoescape; only escaped values are put in # nosec B704
 
 
 def fragment_marks() -> dict[str, str]:
-    return {"token": Markup(TOKEN), "here": Markup(HERE)}  # noqa: S704 - fixed marks, no input
+    return {"token": Markup(TOKEN), "here": Markup(HERE)}  # noqa: S704 - fixed marks, no input # nosec B704
